@@ -1,0 +1,2 @@
+//! A simulator of the One Identity SPS audit REST API.
+#![deny(missing_docs)]

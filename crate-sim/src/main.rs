@@ -1,0 +1,2 @@
+//! `sps-sim`: the SPS simulator binary.
+fn main() {}

@@ -1,0 +1,2 @@
+//! Mounts the spsview app.
+fn main() {}
