@@ -1,1 +1,43 @@
-fn main() {}
+//! Project automation, run as `cargo xtask <command>` (alias in `.cargo/config.toml`).
+//!
+//! - `cargo xtask serve`: installs missing tools, builds the viewer in release mode
+//!   and starts the simulator (or a proxy to a real appliance) serving it.
+//! - `cargo xtask test`: installs missing tools and runs every test suite.
+
+mod run;
+mod serve;
+mod test;
+mod tools;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "spsview's two commands: serve and test")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the viewer (release) and serve it with the simulator on one origin.
+    Serve(serve::ServeArgs),
+    /// Run every test: native, wasm in headless Chromium, and end to end.
+    Test(test::TestArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Serve(args) => serve::serve(&args),
+        Command::Test(args) => test::test(&args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Command-line options and the run-time configuration they produce.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Timelike, Utc};
+use clap::Parser;
+
+use crate::error::SimError;
+
+/// A user the simulator accepts, with or without the right to search sessions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSpec {
+    /// Login name (UTF-8, may contain anything but `:`).
+    pub name: String,
+    /// Password (UTF-8).
+    pub password: String,
+    /// Whether the user may read `/api/audit/*` (403 otherwise).
+    pub can_search: bool,
+}
+
+impl UserSpec {
+    /// Parses `name:password` (the password may itself contain `:`).
+    pub fn parse(spec: &str) -> Result<Self, SimError> {
+        let (name, password) = spec
+            .split_once(':')
+            .ok_or_else(|| SimError::Config(format!("--user `{spec}`: expected name:password")))?;
+        if name.is_empty() {
+            return Err(SimError::Config(format!("--user `{spec}`: empty user name")));
+        }
+        Ok(UserSpec { name: name.to_owned(), password: password.to_owned(), can_search: true })
+    }
+}
+
+/// Command-line arguments of the `sps-sim` binary.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "sps-sim", version, about = "Simulator of the One Identity SPS audit REST API")]
+pub struct Args {
+    /// TCP port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Number of sessions to generate (ignored with --data).
+    #[arg(long, default_value_t = 20_000)]
+    pub sessions: usize,
+    /// Seed of the data generator: the same seed and --now give the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Base time of generated data (RFC 3339); default: now, rounded down to the hour.
+    #[arg(long)]
+    pub now: Option<DateTime<Utc>>,
+    /// Load sessions from a JSON file (object key->body, array of {key, body}, or NDJSON).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Serve the built viewer from this directory on the same origin.
+    #[arg(long = "static")]
+    pub static_dir: Option<PathBuf>,
+    /// Accepted user `name:password` (repeatable). Default: admin:admin and auditor-nosearch:auditor.
+    #[arg(long = "user")]
+    pub users: Vec<String>,
+    /// Inactivity timeout of a login, in seconds.
+    #[arg(long, default_value_t = 1200)]
+    pub session_timeout: u64,
+    /// Delay added to every /api response, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Fraction (0..1) of /api requests answered with a random 5xx.
+    #[arg(long, default_value_t = 0.0)]
+    pub error_rate: f64,
+    /// A login cookie expires after this many authenticated requests.
+    #[arg(long)]
+    pub expire_after: Option<u64>,
+    /// Every Nth snapshot request is answered 429.
+    #[arg(long = "snapshot-429-every")]
+    pub snapshot_429_every: Option<u64>,
+    /// Fraction (0..1) of /api responses whose body is cut short (connection dropped).
+    #[arg(long, default_value_t = 0.0)]
+    pub truncate_rate: f64,
+    /// Seconds a snapshot lives after its last use.
+    #[arg(long, default_value_t = 300)]
+    pub snapshot_ttl: u64,
+    /// How many snapshots may be open at once before 429.
+    #[arg(long, default_value_t = 5)]
+    pub max_snapshots: usize,
+    /// Proxy mode: forward /api/* to this appliance (e.g. https://10.0.0.5).
+    #[arg(long)]
+    pub upstream: Option<String>,
+    /// Proxy mode: accept the appliance's self-signed certificate.
+    #[arg(long)]
+    pub insecure: bool,
+    /// Base of the `trail_download_link` CSV column.
+    #[arg(long, default_value = "https://127.0.0.1")]
+    pub public_base: String,
+    /// Firmware version reported by /api/info.
+    #[arg(long, default_value = "7.5.0")]
+    pub firmware_version: String,
+}
+
+/// Everything the server needs to run; built from [`Args`] or by tests directly.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    pub host: IpAddr,
+    /// Port (0 = any free port).
+    pub port: u16,
+    /// Number of generated sessions.
+    pub sessions: usize,
+    /// Generator seed.
+    pub seed: u64,
+    /// Base time of generated data ("now" of the data set).
+    pub now: DateTime<Utc>,
+    /// Sessions file to load instead of generating.
+    pub data: Option<PathBuf>,
+    /// Directory of the built viewer.
+    pub static_dir: Option<PathBuf>,
+    /// Accepted users.
+    pub users: Vec<UserSpec>,
+    /// Inactivity timeout of a login.
+    pub session_timeout: Duration,
+    /// Delay added to every /api response.
+    pub latency: Duration,
+    /// Fraction of /api requests answered with a 5xx.
+    pub error_rate: f64,
+    /// A cookie expires after this many authenticated requests.
+    pub expire_after: Option<u64>,
+    /// Every Nth snapshot request answers 429.
+    pub snapshot_429_every: Option<u64>,
+    /// Fraction of responses cut short.
+    pub truncate_rate: f64,
+    /// Lifetime of an unused snapshot.
+    pub snapshot_ttl: Duration,
+    /// Open snapshots allowed at once.
+    pub max_snapshots: usize,
+    /// Proxy target.
+    pub upstream: Option<String>,
+    /// Accept invalid certificates from the upstream.
+    pub insecure: bool,
+    /// Base URL for CSV download links.
+    pub public_base: String,
+    /// Firmware version for /api/info.
+    pub firmware_version: String,
+}
+
+impl Config {
+    /// The default demo users: `admin`/`admin` (full rights) and
+    /// `auditor-nosearch`/`auditor` (no search rights: 403 on /api/audit).
+    pub fn default_users() -> Vec<UserSpec> {
+        vec![
+            UserSpec { name: "admin".into(), password: "admin".into(), can_search: true },
+            UserSpec {
+                name: "auditor-nosearch".into(),
+                password: "auditor".into(),
+                can_search: false,
+            },
+        ]
+    }
+
+    /// A configuration for tests: loopback, port 0, `n` sessions, fixed clock, no faults.
+    pub fn for_tests(sessions: usize) -> Self {
+        let now = DateTime::parse_from_rfc3339("2026-11-23T06:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|_| Utc::now());
+        Config {
+            host: IpAddr::from([127, 0, 0, 1]),
+            port: 0,
+            sessions,
+            seed: 1,
+            now,
+            data: None,
+            static_dir: None,
+            users: Self::default_users(),
+            session_timeout: Duration::from_secs(1200),
+            latency: Duration::ZERO,
+            error_rate: 0.0,
+            expire_after: None,
+            snapshot_429_every: None,
+            truncate_rate: 0.0,
+            snapshot_ttl: Duration::from_secs(300),
+            max_snapshots: 5,
+            upstream: None,
+            insecure: false,
+            public_base: "https://127.0.0.1".into(),
+            firmware_version: "7.5.0".into(),
+        }
+    }
+}
+
+/// The current time rounded down to the hour, so that restarts within the hour
+/// regenerate identical data.
+fn this_hour() -> DateTime<Utc> {
+    let now = Utc::now();
+    now.with_minute(0)
+        .and_then(|t| t.with_second(0))
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(now)
+}
+
+impl TryFrom<Args> for Config {
+    type Error = SimError;
+
+    fn try_from(a: Args) -> Result<Self, SimError> {
+        let users = if a.users.is_empty() {
+            Config::default_users()
+        } else {
+            a.users.iter().map(|u| UserSpec::parse(u)).collect::<Result<Vec<_>, _>>()?
+        };
+        for (flag, v) in [("--error-rate", a.error_rate), ("--truncate-rate", a.truncate_rate)] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(SimError::Config(format!("{flag} must be between 0 and 1")));
+            }
+        }
+        if a.insecure && a.upstream.is_none() {
+            return Err(SimError::Config("--insecure only makes sense with --upstream".into()));
+        }
+        Ok(Config {
+            host: a.host,
+            port: a.port,
+            sessions: a.sessions,
+            seed: a.seed,
+            now: a.now.unwrap_or_else(this_hour),
+            data: a.data,
+            static_dir: a.static_dir,
+            users,
+            session_timeout: Duration::from_secs(a.session_timeout),
+            latency: Duration::from_millis(a.latency_ms),
+            error_rate: a.error_rate,
+            expire_after: a.expire_after.filter(|n| *n > 0),
+            snapshot_429_every: a.snapshot_429_every.filter(|n| *n > 0),
+            truncate_rate: a.truncate_rate,
+            snapshot_ttl: Duration::from_secs(a.snapshot_ttl),
+            max_snapshots: a.max_snapshots.max(1),
+            upstream: a.upstream.map(|u| u.trim_end_matches('/').to_owned()),
+            insecure: a.insecure,
+            public_base: a.public_base.trim_end_matches('/').to_owned(),
+            firmware_version: a.firmware_version,
+        })
+    }
+}

@@ -1,0 +1,130 @@
+// Shared set-up for the end-to-end tests: a simulator on a free loopback port
+// serving the built viewer, and Debian's headless Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const SIM_BIN = process.env.SPS_SIM_BIN ?? 'target/debug/sps-sim';
+const DIST = process.env.SPS_DIST ?? 'dist';
+const SCREENSHOTS = process.env.SPS_SCREENSHOTS ?? 'target/screenshots';
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/** Demo credentials the simulator creates when given no --user. */
+export const DEMO_USER = { user: 'admin', password: 'admin' };
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`simulator exited early with status ${child.exitCode}`);
+    }
+    try {
+      const reply = await fetch(url);
+      await reply.arrayBuffer();
+      return;
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`simulator did not answer at ${url}: ${lastError}`);
+}
+
+/**
+ * Starts `sps-sim` serving the viewer. `args` are extra CLI flags.
+ * Returns { baseUrl, stop, output } where output() is what it printed so far.
+ */
+export async function startSimulator(args = []) {
+  const port = await freePort();
+  const child = spawn(
+    SIM_BIN,
+    ['--port', String(port), '--static', DIST, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${baseUrl}/api/authentication/login_methods`, child, 60_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${err.message}\n--- simulator output ---\n${output}`);
+  }
+  return {
+    baseUrl,
+    output: () => output,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** Launches headless Chromium; the flags keep it off this machine's closed network. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/**
+ * A fresh page that records console errors, uncaught exceptions and dialogs,
+ * so a test can assert that nothing crashed and no injected script ran.
+ */
+export async function newPage(browser, viewport = { width: 1400, height: 900 }) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = { pageErrors: [], consoleErrors: [], dialogs: [] };
+  page.on('pageerror', (err) => problems.pageErrors.push(String(err)));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.consoleErrors.push(msg.text());
+  });
+  page.on('dialog', async (dialog) => {
+    problems.dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+  return { context, page, problems };
+}
+
+/** Saves a full-page screenshot under target/screenshots/<name>.png. */
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
+
+/** Logs in through the viewer's form. */
+export async function login(page, baseUrl, { user, password } = DEMO_USER) {
+  await page.goto(`${baseUrl}/`);
+  await page.fill('#login-user', user);
+  await page.fill('#login-password', password);
+  await page.click('#login-submit');
+}

@@ -1,0 +1,84 @@
+//! Running child processes, with their output passed through and optionally scanned.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map(Path::to_path_buf).unwrap_or(manifest_dir)
+}
+
+/// Formats a command for log lines.
+pub fn describe(command: &Command) -> String {
+    let mut text = command.get_program().to_string_lossy().into_owned();
+    for arg in command.get_args() {
+        text.push(' ');
+        text.push_str(&arg.to_string_lossy());
+    }
+    text
+}
+
+/// Runs a command to completion with inherited output; `Err` when it cannot start
+/// or exits unsuccessfully.
+pub fn run(command: &mut Command) -> Result<(), String> {
+    let description = describe(command);
+    println!("xtask: $ {description}");
+    let status = command
+        .status()
+        .map_err(|err| format!("cannot start `{description}`: {err}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{description}` failed ({status})"))
+    }
+}
+
+/// Runs a command and returns its trimmed stdout, or `None` when it cannot run or fails.
+pub fn output_of(command: &mut Command) -> Option<String> {
+    let output = command.stderr(Stdio::null()).output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// Runs a command, echoing stdout and stderr line by line while keeping every line
+/// so the caller can read the test runner's summary. Returns (success, lines).
+pub fn run_scanned(command: &mut Command) -> Result<(bool, Vec<String>), String> {
+    let description = describe(command);
+    println!("xtask: $ {description}");
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("cannot start `{description}`: {err}"))?;
+    let stderr = child.stderr.take();
+    // stderr is echoed on its own thread so a chatty stderr cannot block stdout.
+    let stderr_thread = std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        if let Some(stream) = stderr {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                eprintln!("{line}");
+                lines.push(line);
+            }
+        }
+        lines
+    });
+    let mut lines = Vec::new();
+    if let Some(stream) = child.stdout.take() {
+        let mut out = std::io::stdout();
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            let _ = writeln!(out, "{line}");
+            lines.push(line);
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|err| format!("waiting for `{description}`: {err}"))?;
+    if let Ok(err_lines) = stderr_thread.join() {
+        lines.extend(err_lines);
+    }
+    Ok((status.success(), lines))
+}

@@ -1,0 +1,217 @@
+//! `cargo xtask test`: every suite, in order of cost, with one summary line at the end.
+
+use crate::run::{run, run_scanned, workspace_root};
+use crate::tools::{ensure_test_tools, Toolchain};
+use std::process::{Command, ExitCode};
+
+/// Options of `cargo xtask test`.
+#[derive(clap::Args)]
+pub struct TestArgs {
+    /// Skip the end-to-end browser tests (native and wasm tests still run).
+    #[arg(long)]
+    no_e2e: bool,
+}
+
+/// Pass/fail counts read from the runners' own summary lines.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    failed_suites: Vec<String>,
+}
+
+impl Tally {
+    /// Adds one suite's result; a suite that failed without reporting a failed
+    /// test (it did not compile, or crashed) counts as one failure.
+    fn add(&mut self, suite: &str, success: bool, lines: &[String]) {
+        let counts = count_results(lines);
+        self.passed += counts.0;
+        self.failed += counts.1;
+        if !success {
+            self.failed_suites.push(suite.to_owned());
+            if counts.1 == 0 {
+                self.failed += 1;
+            }
+        }
+    }
+}
+
+/// Reads passed/failed counts from nextest (`N tests run: N passed, N failed`),
+/// libtest and wasm-bindgen-test-runner (`test result: ok. N passed; N failed`) and
+/// Node's test runner (`# pass N`, `# fail N` or `ℹ pass N`).
+fn count_results(lines: &[String]) -> (u64, u64) {
+    let number_before = |text: &str, word: &str| -> u64 {
+        text.split([',', ';', ':'])
+            .filter_map(|part| {
+                let mut words = part.split_whitespace();
+                let count = words.next()?.parse::<u64>().ok()?;
+                (words.next()? == word).then_some(count)
+            })
+            .sum()
+    };
+    let (mut passed, mut failed) = (0, 0);
+    for line in lines {
+        let trimmed = line.trim();
+        if let Some(rest) = trimmed.split_once("tests run:").map(|(_, rest)| rest) {
+            passed += number_before(rest, "passed");
+            failed += number_before(rest, "failed");
+        } else if let Some(rest) = trimmed.strip_prefix("test result:") {
+            passed += number_before(rest, "passed");
+            failed += number_before(rest, "failed");
+        } else if let Some(count) = node_count(trimmed, "pass") {
+            passed += count;
+        } else if let Some(count) = node_count(trimmed, "fail") {
+            failed += count;
+        }
+    }
+    (passed, failed)
+}
+
+fn node_count(line: &str, word: &str) -> Option<u64> {
+    let rest = line
+        .strip_prefix("# ")
+        .or_else(|| line.strip_prefix("ℹ "))?
+        .strip_prefix(word)?;
+    rest.trim().parse().ok()
+}
+
+/// Runs all suites; the exit status is non-zero when any failed.
+pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
+    let toolchain = ensure_test_tools()?;
+    let root = workspace_root();
+    let mut tally = Tally::default();
+
+    let (ok, lines) = run_scanned(&mut native_tests_command())?;
+    tally.add("native tests", ok, &lines);
+
+    let (ok, lines) = run_scanned(&mut wasm_tests_command(&toolchain))?;
+    tally.add("wasm tests (headless Chromium)", ok, &lines);
+
+    if !args.no_e2e {
+        let built = build_viewer(&toolchain).and_then(|()| {
+            run(Command::new("cargo")
+                .args(["build", "--package", "sps-sim"])
+                .current_dir(&root))
+        });
+        match built {
+            Ok(()) => {
+                let screenshots = root.join("target").join("screenshots");
+                let _ = std::fs::create_dir_all(&screenshots);
+                let mut e2e = toolchain.command("node");
+                e2e.args(["--test", "--test-concurrency=1"])
+                    .args(e2e_test_files(&root)?)
+                    .env("SPS_SIM_BIN", root.join("target/debug/sps-sim"))
+                    .env("SPS_DIST", root.join("dist"))
+                    .env("SPS_SCREENSHOTS", &screenshots)
+                    .env("CHROMIUM", "/usr/bin/chromium");
+                let (ok, lines) = run_scanned(&mut e2e)?;
+                tally.add("end-to-end tests", ok, &lines);
+            }
+            Err(message) => {
+                eprintln!("xtask: {message}");
+                tally.add("end-to-end build", false, &[]);
+            }
+        }
+    }
+
+    println!();
+    if tally.failed_suites.is_empty() {
+        println!("xtask: every suite passed");
+    } else {
+        println!("xtask: failed suites: {}", tally.failed_suites.join(", "));
+    }
+    println!("xtask: {} passed, {} failed", tally.passed, tally.failed);
+    Ok(if tally.failed_suites.is_empty() && tally.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn native_tests_command() -> Command {
+    let root = workspace_root();
+    let has_nextest = Command::new("cargo")
+        .args(["nextest", "--version"])
+        .output()
+        .map(|output| output.status.success())
+        .unwrap_or(false);
+    let mut command = Command::new("cargo");
+    if has_nextest {
+        command.args(["nextest", "run", "--workspace", "--exclude", "sps-web", "--no-fail-fast"]);
+    } else {
+        command.args(["test", "--workspace", "--exclude", "sps-web", "--no-fail-fast"]);
+    }
+    command.current_dir(root);
+    command
+}
+
+fn wasm_tests_command(toolchain: &Toolchain) -> Command {
+    let mut command = toolchain.command("cargo");
+    command
+        .args([
+            "test",
+            "--package",
+            "sps-core",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--tests",
+            "--no-fail-fast",
+        ])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+        // The runner reads webdriver.json from the crate directory: headless
+        // Chromium as root needs --no-sandbox.
+        .current_dir(workspace_root().join("crate-core"));
+    command
+}
+
+/// Debug build of the viewer for the end-to-end tests (release builds are `serve`'s).
+fn build_viewer(toolchain: &Toolchain) -> Result<(), String> {
+    let mut trunk = toolchain.command("trunk");
+    trunk.args(["build"]).env("TRUNK_OFFLINE", "true");
+    run(&mut trunk)
+}
+
+fn e2e_test_files(root: &std::path::Path) -> Result<Vec<String>, String> {
+    let dir = root.join("tests").join("e2e");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|err| format!("cannot list {}: {err}", dir.display()))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
+        .map(|path| path.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_results;
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn reads_nextest_summary() {
+        let out = lines("     Summary [   3.2s] 57 tests run: 55 passed, 2 failed, 0 skipped");
+        assert_eq!(count_results(&out), (55, 2));
+    }
+
+    #[test]
+    fn reads_libtest_and_wasm_runner_summaries() {
+        let out = lines(
+            "test result: ok. 30 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out\n\
+             test result: FAILED. 4 passed; 1 failed; 0 ignored",
+        );
+        assert_eq!(count_results(&out), (34, 1));
+    }
+
+    #[test]
+    fn reads_node_tap_and_spec_summaries() {
+        assert_eq!(count_results(&lines("# tests 6\n# pass 5\n# fail 1")), (5, 1));
+        assert_eq!(count_results(&lines("ℹ pass 7\nℹ fail 0")), (7, 0));
+    }
+}

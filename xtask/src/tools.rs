@@ -1,0 +1,171 @@
+//! Installs what a fresh machine lacks, from the package registries only
+//! (crates.io, npm, Debian), skipping whatever is already there in the right version.
+
+use crate::run::{output_of, run, workspace_root};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Trunk's version: 0.22 needs a newer rustc than this machine's; without
+/// `--locked` the install breaks on a drifted dependency (see ../shared/toolchain.md).
+const TRUNK_VERSION: &str = "0.21.14";
+
+/// What the build and tests need on PATH, once installed.
+pub struct Toolchain {
+    /// Directories to put in front of PATH (cargo's bin, node_modules/.bin).
+    pub path_dirs: Vec<PathBuf>,
+}
+
+impl Toolchain {
+    /// PATH with the tool directories in front.
+    pub fn path_env(&self) -> String {
+        let mut parts: Vec<String> = self
+            .path_dirs
+            .iter()
+            .map(|dir| dir.to_string_lossy().into_owned())
+            .collect();
+        if let Ok(existing) = std::env::var("PATH") {
+            parts.push(existing);
+        }
+        parts.join(":")
+    }
+
+    /// A command with PATH set so Trunk finds wasm-bindgen and wasm-opt.
+    pub fn command(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        command.env("PATH", self.path_env());
+        command.current_dir(workspace_root());
+        command
+    }
+}
+
+/// Everything `serve` needs: wasm target, wasm-bindgen CLI, Trunk, npm packages.
+pub fn ensure_build_tools() -> Result<Toolchain, String> {
+    let root = workspace_root();
+    ensure_wasm_target()?;
+    let cargo_bin = cargo_bin_dir();
+    ensure_wasm_bindgen_cli(&root, &cargo_bin)?;
+    ensure_trunk(&cargo_bin)?;
+    ensure_npm_packages(&root)?;
+    Ok(Toolchain {
+        path_dirs: vec![root.join("node_modules").join(".bin"), cargo_bin],
+    })
+}
+
+/// What `test` needs on top: Debian's Chromium and ChromeDriver.
+pub fn ensure_test_tools() -> Result<Toolchain, String> {
+    let toolchain = ensure_build_tools()?;
+    ensure_chromium()?;
+    Ok(toolchain)
+}
+
+fn cargo_bin_dir() -> PathBuf {
+    if let Ok(cargo_home) = std::env::var("CARGO_HOME") {
+        return PathBuf::from(cargo_home).join("bin");
+    }
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".to_owned());
+    PathBuf::from(home).join(".cargo").join("bin")
+}
+
+fn ensure_wasm_target() -> Result<(), String> {
+    let installed = output_of(Command::new("rustup").args(["target", "list", "--installed"]))
+        .unwrap_or_default();
+    if installed.lines().any(|line| line.trim() == "wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// The `wasm-bindgen` crate version in Cargo.lock: the CLI must equal it exactly.
+pub fn locked_wasm_bindgen_version(root: &Path) -> Result<String, String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock"))
+        .map_err(|err| format!("cannot read Cargo.lock: {err}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(version_line) = lines.next() {
+                if let Some(version) = version_line
+                    .trim()
+                    .strip_prefix("version = \"")
+                    .and_then(|rest| rest.strip_suffix('"'))
+                {
+                    return Ok(version.to_owned());
+                }
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen package".to_owned())
+}
+
+fn tool_version(program: &Path) -> Option<String> {
+    output_of(Command::new(program).arg("--version"))
+}
+
+fn ensure_wasm_bindgen_cli(root: &Path, cargo_bin: &Path) -> Result<(), String> {
+    let wanted = locked_wasm_bindgen_version(root)?;
+    let installed = tool_version(&cargo_bin.join("wasm-bindgen"));
+    if installed.as_deref() == Some(format!("wasm-bindgen {wanted}").as_str()) {
+        return Ok(());
+    }
+    println!("xtask: installing wasm-bindgen-cli {wanted} (had: {installed:?})");
+    // Not --locked: a locked dependency of the CLI is missing from the registry mirror.
+    run(Command::new("cargo").args([
+        "install",
+        "--force",
+        &format!("wasm-bindgen-cli@{wanted}"),
+    ]))
+}
+
+fn ensure_trunk(cargo_bin: &Path) -> Result<(), String> {
+    let installed = tool_version(&cargo_bin.join("trunk"));
+    if installed.as_deref() == Some(format!("trunk {TRUNK_VERSION}").as_str()) {
+        return Ok(());
+    }
+    println!("xtask: installing trunk {TRUNK_VERSION} (had: {installed:?})");
+    run(Command::new("cargo").args([
+        "install",
+        "--locked",
+        "--force",
+        &format!("trunk@{TRUNK_VERSION}"),
+    ]))
+}
+
+fn ensure_npm_packages(root: &Path) -> Result<(), String> {
+    let marker = root.join("node_modules").join(".package-lock.json");
+    let lock = root.join("package-lock.json");
+    let up_to_date = match (std::fs::metadata(&marker), std::fs::metadata(&lock)) {
+        (Ok(installed), Ok(locked)) => match (installed.modified(), locked.modified()) {
+            (Ok(installed), Ok(locked)) => installed >= locked,
+            _ => false,
+        },
+        _ => false,
+    };
+    if up_to_date && root.join("node_modules/.bin/wasm-opt").exists() {
+        return Ok(());
+    }
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(root))
+}
+
+fn ensure_chromium() -> Result<(), String> {
+    let browser = Path::new("/usr/bin/chromium");
+    let driver = Path::new("/usr/bin/chromedriver");
+    if browser.exists() && driver.exists() {
+        return Ok(());
+    }
+    println!("xtask: installing Debian's chromium and chromium-driver");
+    let is_root = output_of(Command::new("id").arg("-u")).as_deref() == Some("0");
+    let apt = |args: &[&str]| {
+        let mut command = if is_root {
+            Command::new("apt-get")
+        } else {
+            let mut sudo = Command::new("sudo");
+            sudo.arg("apt-get");
+            sudo
+        };
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut command)
+    };
+    apt(&["update", "-qq"])?;
+    apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
+}
