@@ -114,7 +114,7 @@ const fn multi(name: &'static str, title: &'static str) -> FieldSpec {
 
 use FieldType::{Boolean, Date, Integer, Ip, String as Str, Text};
 
-static SESSION_FIELDS: [FieldSpec; 45] = [
+static SESSION_FIELDS: [FieldSpec; 46] = [
     f("active", &[], Boolean, "Active"),
     multi("analytics.interesting_events", "Analytics Interesting events"),
     f("analytics.score.aggregated", &[], Integer, "Analytics score"),
@@ -187,11 +187,12 @@ static SESSION_FIELDS: [FieldSpec; 45] = [
     },
     f(
         "user.gateway_username",
-        &["name", "psm.gateway_username", "user.name"],
+        &["name", "psm.gateway_username"],
         Str,
         "Gateway username",
     ),
     f("user.id", &[], Str, "User ID"),
+    f("user.name", &[], Str, "User name"),
     FieldSpec {
         aliases: &["server_username"],
         ..multi("user.server_username", "Server username")

@@ -5,5 +5,66 @@
 #![deny(missing_docs)]
 
 mod error;
+mod alert;
+mod channel;
+mod content;
+mod decode;
+mod envelope;
+mod event;
+mod field_source;
+mod indexing;
+mod session;
+mod timestamp;
+mod trail_download;
+mod values;
+mod query;
+mod parse;
+mod builder;
+mod catalogue;
+mod validate;
+mod eval;
+mod search;
 
 pub use error::{Error, ErrorKind, Result};
+pub use alert::Alert;
+pub use channel::{
+    Channel, ChannelItem, ChannelType, ChannelTypeKind, ChannelVerdict, ChannelVerdictKind,
+};
+pub use content::{ContentHit, RecordRange};
+pub use decode::{
+    decode_alerts, decode_api_error, decode_channels, decode_content_hits, decode_count,
+    decode_events, decode_indexing, decode_info, decode_json, decode_session,
+    decode_session_list, decode_session_map, decode_snapshot, decode_stats,
+    decode_trail_downloads,
+};
+pub use envelope::{
+    ApiError, ApiErrorBody, Collection, CollectionMeta, CountReply, InfoBody, Link, Single,
+    SingleMeta, SnapshotBody, StatsBucket,
+};
+pub use event::{Event, EventType, EventTypeKind};
+pub use field_source::{
+    is_time_path, FieldSource, FieldValue, FieldValues, SparseBody, ALERT_FIELDS, EVENT_FIELDS,
+    SESSION_FIELDS,
+};
+pub use indexing::{
+    BufferedToggle, Indexing, IndexingConfig, IndexingStatistics, IndexingVersion,
+    ScreenIndexing, Toggle,
+};
+pub use session::{
+    Analytics, Archive, AuditTrail, AuditTrailDetails, Endpoint, IndexStatus, IndexStatusKind,
+    Origin, OriginKind, Protocol, ProtocolKind, Recording, Score, Session, SessionRow, User,
+    Verdict, VerdictKind,
+};
+pub use timestamp::{unix_millis, Timestamp, TimestampForm, Zone};
+pub use trail_download::TrailDownload;
+pub use values::{Nullable, OneOrMany, StrOrInt};
+pub use builder::{FieldBuilder, RangeEnd};
+pub use catalogue::{levenshtein, Catalogue, FieldSpec, FieldType};
+pub use eval::{matches, CompiledQuery};
+pub use parse::parse_query;
+pub use query::{Bound, Field, FieldGroup, Query, Range, Span, Term, Value, WildPart};
+pub use search::{
+    decode_component, encode_component, parse_fields, parse_query_string, parse_sort,
+    ContentSearch, EventSearch, Format, SessionSearch, SortKey, MAX_LIMIT, MAX_OFFSET,
+};
+pub use validate::{validate, validate_all};

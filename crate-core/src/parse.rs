@@ -240,6 +240,13 @@ impl Parser {
                 Err(self.error_at(self.pos, &format!("unexpected `{c}`")))
             }
             Some(_) => {
+                if let Some(text) = self.docs_phrase() {
+                    return Ok(Query::Term(Term {
+                        field: None,
+                        value: Value::Phrase(text),
+                        span: Span::new(start, self.pos),
+                    }));
+                }
                 let word = self.word()?;
                 if self.peek() == Some(':') {
                     self.field_value(word)
@@ -278,7 +285,7 @@ impl Parser {
         };
         match self.peek() {
             None | Some(')') | Some(']') | Some('}') | Some(':') => Err(missing(self)),
-            Some(_) if matches!(self.peek_keyword(), Some(_)) => Err(missing(self)),
+            Some(_) if self.peek_keyword().is_some() => Err(missing(self)),
             Some('(') => {
                 let query = self.group()?;
                 Ok(Query::FieldGroup(FieldGroup {
@@ -297,6 +304,13 @@ impl Parser {
                 }))
             }
             Some(_) => {
+                if let Some(text) = self.docs_phrase() {
+                    return Ok(Query::Term(Term {
+                        field: Some(field),
+                        value: Value::Phrase(text),
+                        span: Span::new(word.start, self.pos),
+                    }));
+                }
                 let value = self.word()?;
                 if self.peek() == Some(':') {
                     return Err(self.error_at(self.pos, "unexpected `:` (escape it as `\\:`)"));
@@ -308,6 +322,46 @@ impl Parser {
                 }))
             }
         }
+    }
+
+    /// The reference's escaped-quote phrase, `\"Windows User\"`: at the start
+    /// of a value, `\"` … `\"` holding an unescaped space (so several words)
+    /// and ending at a word end reads as the phrase `"Windows User"`.
+    /// A single word such as `\"abc\"` stays a word with literal quotes,
+    /// as in Lucene. Printed words escape their spaces, so they never take
+    /// this form and print/parse round trips are exact.
+    fn docs_phrase(&mut self) -> Option<String> {
+        let c = &self.chars;
+        let p = self.pos;
+        if c.get(p) != Some(&'\\') || c.get(p + 1) != Some(&'"') {
+            return None;
+        }
+        let mut i = p + 2;
+        let mut text = String::new();
+        let mut spaced = false;
+        while i < c.len() {
+            match c[i] {
+                '\\' if c.get(i + 1) == Some(&'"') => {
+                    let after = c.get(i + 2);
+                    if !spaced || !after.is_none_or(|&a| a.is_whitespace() || a == ')') {
+                        return None;
+                    }
+                    self.pos = i + 2;
+                    return Some(text);
+                }
+                '\\' => {
+                    text.push(*c.get(i + 1)?);
+                    i += 2;
+                }
+                '"' => return None,
+                ch => {
+                    spaced |= ch.is_whitespace();
+                    text.push(ch);
+                    i += 1;
+                }
+            }
+        }
+        None
     }
 
     /// An unquoted word (outside ranges).
@@ -418,7 +472,7 @@ impl Parser {
                         text.push(c);
                     }
                 }
-                if text.is_empty() && !escaped_any {
+                if (text.is_empty() || text == "TO") && !escaped_any {
                     return Err(self.error_at(start, "missing range bound"));
                 }
                 Ok(if text == "*" && !escaped_any {

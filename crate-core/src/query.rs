@@ -15,11 +15,13 @@
 //!   its own node so that it prints back as written.
 //! - `a NOT b` (a `NOT` right after a term) means `a AND NOT b`, as in Lucene
 //!   where `NOT` prohibits a clause; it prints as `a AND NOT b`.
-//! - **Escapes**: a backslash makes the next character literal. The docs' form
-//!   `server_username:\"Windows User\"` escapes the quotes, so in strict Lucene
-//!   it is the two words `"Windows` and `User"`. The docs mean a phrase; we
-//!   read `\"…\"` as written (literal quote characters), and print phrases as
-//!   `"Windows User"`, which is what SPS (Elasticsearch) treats as a phrase.
+//! - **Escapes**: a backslash makes the next character literal. The reference
+//!   writes `server_username:\"Windows User\"` and `content:\"Copying Files\"`,
+//!   in strict Lucene two words with literal quotes; it clearly means a phrase.
+//!   We read that form (a value starting with `\"`, several words, ending with
+//!   `\"`) as the phrase, and print phrases the standard way:
+//!   `server_username:"Windows User"`. A single escaped word `\"abc\"` stays
+//!   a word with literal quotes.
 //! - **Spans** record where a node came from (for error messages) and never
 //!   take part in equality: [`Span`]'s `PartialEq` is always true.
 

@@ -205,8 +205,16 @@ impl Timestamp {
         const FORMAT: &str = "%Y-%m-%d %H:%M:%S%.f %:z";
         match zone {
             Zone::Utc => self.instant.fixed_offset().format(FORMAT).to_string(),
-            Zone::Fixed(offset) => self.instant.with_timezone(&offset).format(FORMAT).to_string(),
-            Zone::Local => self.instant.with_timezone(&Local).format(FORMAT).to_string(),
+            Zone::Fixed(offset) => self
+                .instant
+                .with_timezone(&offset)
+                .format(FORMAT)
+                .to_string(),
+            Zone::Local => self
+                .instant
+                .with_timezone(&Local)
+                .format(FORMAT)
+                .to_string(),
         }
     }
 
@@ -252,7 +260,10 @@ fn instant_from_f64(seconds: f64) -> Option<DateTime<Utc>> {
 /// Parses trimmed ISO-like text with chrono; `None` if it is in no accepted form.
 fn parse_text(s: &str) -> Option<(DateTime<Utc>, TimestampForm)> {
     if let Ok(time) = DateTime::parse_from_rfc3339(s) {
-        return Some((time.with_timezone(&Utc), TimestampForm::IsoWithOffset(*time.offset())));
+        return Some((
+            time.with_timezone(&Utc),
+            TimestampForm::IsoWithOffset(*time.offset()),
+        ));
     }
     // `%#z` accepts `Z`, `+05:00`, `+0500` and `+05`; `%.f` any number of digits.
     const WITH_OFFSET: [&str; 4] = [
@@ -263,13 +274,19 @@ fn parse_text(s: &str) -> Option<(DateTime<Utc>, TimestampForm)> {
     ];
     for format in WITH_OFFSET {
         if let Ok(time) = DateTime::parse_from_str(s, format) {
-            return Some((time.with_timezone(&Utc), TimestampForm::IsoWithOffset(*time.offset())));
+            return Some((
+                time.with_timezone(&Utc),
+                TimestampForm::IsoWithOffset(*time.offset()),
+            ));
         }
     }
     // Some writers put a space before the offset (`2018-09-15 15:53:00 +05:00`).
     for format in ["%Y-%m-%d %H:%M:%S%.f %#z", "%Y-%m-%dT%H:%M:%S%.f %#z"] {
         if let Ok(time) = DateTime::parse_from_str(s, format) {
-            return Some((time.with_timezone(&Utc), TimestampForm::IsoWithOffset(*time.offset())));
+            return Some((
+                time.with_timezone(&Utc),
+                TimestampForm::IsoWithOffset(*time.offset()),
+            ));
         }
     }
     const WITHOUT_OFFSET: [&str; 4] = [
@@ -416,7 +433,8 @@ pub mod unix_millis {
                 Ok(None)
             }
             fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-                d.deserialize_any(TimestampVisitor(NumberUnit::Millis)).map(Some)
+                d.deserialize_any(TimestampVisitor(NumberUnit::Millis))
+                    .map(Some)
             }
         }
         deserializer.deserialize_option(OptVisitor)

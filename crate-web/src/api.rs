@@ -10,6 +10,7 @@ use std::fmt;
 
 use base64::Engine as _;
 use gloo_net::http::{Request, Response};
+use sps_core::{encode_component, Collection, SessionRow};
 use web_sys::RequestCredentials;
 
 /// What went wrong with a request, worded for the person at the screen.
@@ -42,6 +43,9 @@ pub enum ApiError {
     },
     /// JSON that does not have the shape the API documents.
     Decode(String),
+    /// The request was not sent because its parameters are invalid (checked
+    /// locally with `sps_core` first, e.g. a `q` typed into the address bar).
+    NotSent(String),
 }
 
 impl ApiError {
@@ -84,6 +88,7 @@ impl fmt::Display for ApiError {
             ApiError::Decode(detail) => {
                 write!(f, "The server's answer had an unexpected shape: {detail}")
             }
+            ApiError::NotSent(detail) => write!(f, "Not sent: {detail}"),
         }
     }
 }
@@ -133,12 +138,18 @@ async fn read_json(response: Response) -> Result<String, ApiError> {
     if (200..300).contains(&status) {
         return Ok(text);
     }
-    let (kind, message) = interim::error_envelope(&text).unwrap_or_else(|| {
-        (
+    let (kind, message) = match sps_core::decode_api_error(text.as_bytes()) {
+        Ok(body) => (
+            body.error.error_type,
+            body.error
+                .message
+                .unwrap_or_else(|| format!("the server answered HTTP {status}")),
+        ),
+        Err(_) => (
             String::new(),
             format!("the server answered HTTP {status} without an error message"),
-        )
-    });
+        ),
+    };
     if status == 401 {
         Err(ApiError::Unauthenticated { kind, message })
     } else {
@@ -157,20 +168,6 @@ pub fn basic_authorization(user: &str, password: &str) -> String {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(raw.as_bytes())
     )
-}
-
-/// Percent-encodes a query-string value (RFC 3986 unreserved characters stay).
-pub fn encode_component(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(byte))
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 /// Logs in: `GET /api/authentication` with Basic credentials. On success the
@@ -205,71 +202,24 @@ pub const LIST_FIELDS: &[&str] = &[
     "active",
 ];
 
-/// Fetches one page of the session list. `query` is the query string after `?`
-/// (already encoded), so that the page's URL state and the request stay identical.
-pub async fn list_sessions(query: &str) -> Result<SessionPage, ApiError> {
+/// Fetches one page of the session list. `query` is the query string after `?`,
+/// rendered by `sps_core::SessionSearch`.
+pub async fn list_sessions(query: &str) -> Result<Collection<SessionRow>, ApiError> {
     let url = format!("/api/audit/sessions?{query}");
     let response = send(get(&url)).await?;
     let text = read_json(response).await?;
-    interim::session_page(&text)
+    sps_core::decode_session_list(text.as_bytes()).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
-/// One row of the session list, as the table needs it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SessionListRow {
-    /// The opaque session key.
-    pub key: String,
-    /// Protocol (`SSH`, `RDP`, ...).
-    pub protocol: Option<String>,
-    /// Gateway user name.
-    pub user: Option<String>,
-    /// Server address.
-    pub server: Option<String>,
-    /// Start time exactly as SPS sent it.
-    pub start_time: Option<String>,
-    /// Duration in seconds.
-    pub duration: Option<i64>,
-    /// Session verdict (`ACCEPT`, `DENY`, ...).
-    pub verdict: Option<String>,
-    /// Whether the session is still going on.
-    pub active: bool,
-}
-
-/// One page of the session list.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SessionPage {
-    /// The rows, in server order.
-    pub rows: Vec<SessionListRow>,
-    /// `meta.match_count`: how many sessions match in total.
-    pub match_count: Option<u64>,
-    /// `meta.offset` of this page.
-    pub offset: u64,
-    /// `meta.limit` of this page.
-    pub limit: Option<u64>,
-}
-
-/// INTERIM: the only place that decodes into `serde_json::Value`. It stands in
-/// for crate-core's `Collection<SessionRow>`, `ApiError` envelope and decoders
-/// until they land; then these functions become thin calls into `sps_core`.
+/// INTERIM: the only place that decodes into `serde_json::Value`. crate-core has
+/// no model for the login-methods reply (the vendor pages do not show it), so
+/// this reads it leniently: a collection of `{key, body: {name, type,
+/// display_name}}` (what the simulator sends), a list of strings, or
+/// `{"login_methods": [...]}`. Move to `sps_core` if it gains a model.
 mod interim {
-    use super::{ApiError, LoginMethod, SessionListRow, SessionPage};
+    use super::{ApiError, LoginMethod};
     use serde_json::Value;
 
-    /// `(type, message)` from `{"error": {"type", "message"}}`.
-    pub(super) fn error_envelope(text: &str) -> Option<(String, String)> {
-        let value: Value = serde_json::from_str(text).ok()?;
-        let error = value.get("error")?;
-        let kind = error.get("type").and_then(Value::as_str).unwrap_or_default();
-        let message = error
-            .get("message")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        Some((kind.to_owned(), message.to_owned()))
-    }
-
-    /// The vendor pages do not show this reply, so accept the shapes a REST
-    /// endpoint of SPS plausibly has: a collection of `{key, body: {name|type}}`,
-    /// a list of strings, or `{"login_methods": [...]}`.
     pub(super) fn login_methods(text: &str) -> Result<Vec<LoginMethod>, ApiError> {
         let value: Value =
             serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))?;
@@ -295,9 +245,9 @@ mod interim {
                         .and_then(Value::as_str);
                     name.map(|n| {
                         let label = body
-                            .get("type")
+                            .get("display_name")
                             .and_then(Value::as_str)
-                            .map(|t| format!("{n} ({t})"))
+                            .map(str::to_owned)
                             .unwrap_or_else(|| n.to_owned());
                         LoginMethod {
                             name: n.to_owned(),
@@ -310,58 +260,5 @@ mod interim {
             methods.extend(method);
         }
         Ok(methods)
-    }
-
-    fn text(body: Option<&Value>, field: &str) -> Option<String> {
-        match body?.get(field)? {
-            Value::Null => None,
-            Value::String(s) => Some(s.clone()),
-            Value::Array(items) => Some(
-                items
-                    .iter()
-                    .map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-            other => Some(other.to_string()),
-        }
-    }
-
-    pub(super) fn session_page(text_in: &str) -> Result<SessionPage, ApiError> {
-        let value: Value =
-            serde_json::from_str(text_in).map_err(|e| ApiError::Decode(e.to_string()))?;
-        let items = value
-            .get("items")
-            .and_then(Value::as_array)
-            .ok_or_else(|| ApiError::Decode("items: missing or not a list".to_owned()))?;
-        let mut rows = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let key = item
-                .get("key")
-                .and_then(Value::as_str)
-                .ok_or_else(|| ApiError::Decode(format!("items[{i}].key: missing")))?;
-            let body = item.get("body");
-            rows.push(SessionListRow {
-                key: key.to_owned(),
-                protocol: text(body, "protocol"),
-                user: text(body, "user.gateway_username"),
-                server: text(body, "server.ip"),
-                start_time: text(body, "start_time"),
-                duration: body.and_then(|b| b.get("duration")).and_then(Value::as_i64),
-                verdict: text(body, "verdict"),
-                active: body
-                    .and_then(|b| b.get("active"))
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
-            });
-        }
-        let meta = value.get("meta");
-        let number = |name: &str| meta.and_then(|m| m.get(name)).and_then(Value::as_u64);
-        Ok(SessionPage {
-            rows,
-            match_count: number("match_count"),
-            offset: number("offset").unwrap_or(0),
-            limit: number("limit"),
-        })
     }
 }

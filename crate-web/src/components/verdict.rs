@@ -10,5 +10,6 @@ pub fn VerdictBadge(
     verdict: String,
 ) -> impl IntoView {
     let class = verdict_class(&verdict);
-    view! { <span class=class data-verdict=verdict.clone()>{verdict}</span> }
+    let attr = verdict.clone();
+    view! { <span class=class data-verdict=attr>{verdict}</span> }
 }

@@ -1,0 +1,38 @@
+//! spsview's viewer: a Leptos single-page app for the SPS audit API.
+//!
+//! `main.rs` only mounts [`App`]; the router lives here, fetching in [`api`],
+//! one module per route in [`pages`], shared pieces in [`components`].
+//!
+//! Untrusted data (everything the API returns: user names, verdicts, session
+//! content typed by audited users) is only ever rendered as text nodes or
+//! attribute values; nothing in this crate sets `inner_html`.
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod components;
+pub mod format;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use pages::login::LoginPage;
+use pages::session_detail::SessionDetailPage;
+use pages::sessions::SessionsPage;
+use pages::NotFound;
+
+/// The whole app: the router and its routes.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/") view=LoginPage/>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/sessions") view=SessionsPage/>
+                <Route path=path!("/sessions/:key") view=SessionDetailPage/>
+            </Routes>
+        </Router>
+    }
+}
