@@ -86,4 +86,55 @@ pub enum ErrorKind {
         /// Why it was refused.
         message: String,
     },
+    /// An export could not be written: the output refused bytes (I/O), or a
+    /// value could not be encoded.
+    #[error("{message}")]
+    Export {
+        /// What went wrong, for a person.
+        message: String,
+    },
+    /// SPS answered with an error: the HTTP status and SPS's own error type,
+    /// message and details (`{"error": {"type", "message", "details"}}`), kept
+    /// so that callers can tell `Unauthenticated` from `InvalidQuery`.
+    #[error("HTTP {status} {error_type}: {message}")]
+    Api {
+        /// HTTP status, for example 401.
+        status: u16,
+        /// SPS's error type (`Unauthenticated`, `NotFound`, ...); for a reply
+        /// that is not SPS's envelope (a proxy's HTML page), `HTTP <status>`.
+        error_type: String,
+        /// SPS's message, or a description of the unexpected reply.
+        message: String,
+        /// SPS's `details`, as sent.
+        details: Option<serde_json::Value>,
+    },
+    /// The request did not complete: network down, connection dropped, body cut short.
+    #[error("network error: {message}")]
+    Transport {
+        /// What the transport reported.
+        message: String,
+    },
+    /// The caller cancelled the operation.
+    #[error("cancelled")]
+    Cancelled,
+    /// A time window one second wide holds more sessions than one offset walk
+    /// can reach, so time slicing cannot split it further.
+    #[error("{count} sessions started between {start} and {end}, more than the {cap} one search can reach; narrow the search")]
+    SliceTooDense {
+        /// Start of the window (ISO 8601, UTC).
+        start: String,
+        /// End of the window, excluded (ISO 8601, UTC).
+        end: String,
+        /// How many sessions it holds.
+        count: u64,
+        /// The most one offset walk reaches (10,000 on SPS).
+        cap: u64,
+    },
+    /// A paging plan could not continue (an answer it did not expect, a
+    /// snapshot that keeps expiring, sessions without `start_time`).
+    #[error("paging: {message}")]
+    Paging {
+        /// What went wrong.
+        message: String,
+    },
 }

@@ -35,6 +35,7 @@ use crate::catalogue::{Catalogue, FieldType};
 use crate::error::Result;
 use crate::field_source::{FieldSource, FieldValue};
 use crate::query::{Field, Query, WildPart};
+use crate::timestamp::Timestamp;
 use crate::validate::{check_range, check_value, resolve_field, time_interval, Checked};
 
 /// A query prepared for matching many items.
@@ -93,13 +94,44 @@ impl CompiledQuery {
         CompiledQuery { root: Node::All }
     }
 
+    /// Adds the sessions list's `start` and `end`: `start_time` at or after
+    /// `start`, `end_time` at or before `end` (a date without a time means
+    /// the end of that day; sessions still active never match an `end`).
+    pub fn with_time_range(
+        self,
+        start: Option<&Timestamp>,
+        end: Option<&Timestamp>,
+    ) -> CompiledQuery {
+        let mut nodes = vec![self.root];
+        if let Some(start) = start {
+            let lo = start.instant().timestamp_millis();
+            nodes.push(Node::Leaf("start_time", Test::Time(Some(lo), None)));
+        }
+        if let Some(end) = end {
+            let hi = if end.is_date_only() {
+                end.period_end().timestamp_millis()
+            } else {
+                end.instant().timestamp_millis().saturating_add(1)
+            };
+            nodes.push(Node::Leaf("end_time", Test::Time(None, Some(hi))));
+        }
+        nodes.retain(|n| !matches!(n, Node::All));
+        CompiledQuery {
+            root: match nodes.len() {
+                0 => Node::All,
+                1 => nodes.remove(0),
+                _ => Node::And(nodes),
+            },
+        }
+    }
+
     /// Whether `source` matches.
     pub fn matches<S: FieldSource + ?Sized>(&self, source: &S) -> bool {
         eval(&self.root, source)
     }
 }
 
-/// Parses nothing, compiles `query` and matches one item: for one-off checks.
+/// Compiles `query` and matches one item: for one-off checks.
 /// Prefer [`CompiledQuery`] when matching many.
 pub fn matches<S: FieldSource + ?Sized>(
     query: &Query,
@@ -118,7 +150,12 @@ fn compile(query: &Query, catalogue: &Catalogue, inherited: Option<&Field>) -> R
         }
         Query::Range(r) => {
             let placeholder = crate::query::Value::Word(String::new());
-            let spec = resolve_field(r.field.as_ref().or(inherited), catalogue, r.span, &placeholder)?;
+            let spec = resolve_field(
+                r.field.as_ref().or(inherited),
+                catalogue,
+                r.span,
+                &placeholder,
+            )?;
             Node::Leaf(spec.name, lower(check_range(spec, r)?, spec.kind))
         }
         Query::FieldGroup(g) => {
@@ -152,7 +189,9 @@ fn lower_pattern(parts: &[WildPart]) -> Vec<Pat> {
                 }
             }
             WildPart::OneChar => out.push(Pat::One),
-            WildPart::Literal(s) => out.extend(s.chars().flat_map(char::to_lowercase).map(Pat::Lit)),
+            WildPart::Literal(s) => {
+                out.extend(s.chars().flat_map(char::to_lowercase).map(Pat::Lit))
+            }
         }
     }
     out
@@ -187,15 +226,17 @@ fn eval<S: FieldSource + ?Sized>(node: &Node, source: &S) -> bool {
         Node::And(items) => items.iter().all(|n| eval(n, source)),
         Node::Or(items) => items.iter().any(|n| eval(n, source)),
         Node::Not(n) => !eval(n, source),
-        Node::Leaf(name, test) => source
-            .field_values(name)
-            .any(|v| test_value(test, &v)),
+        Node::Leaf(name, test) => source.field_values(name).any(|v| test_value(test, &v)),
     }
 }
 
-/// Lower-cases `s` only when it has upper-case characters.
+/// Lower-cases `s` only when that changes it (upper-case and title-case letters).
 fn lowercase(s: &str) -> Cow<'_, str> {
-    if s.chars().any(char::is_uppercase) {
+    let changes = |c: char| {
+        let mut lower = c.to_lowercase();
+        lower.next() != Some(c) || lower.next().is_some()
+    };
+    if s.chars().any(changes) {
         Cow::Owned(s.to_lowercase())
     } else {
         Cow::Borrowed(s)
@@ -237,8 +278,19 @@ fn test_value(test: &Test, value: &FieldValue<'_>) -> bool {
     }
     match test {
         Test::Exists => true,
-        Test::StrEq(needle) => as_text(value).is_some_and(|t| t == needle.as_str()),
-        Test::StrWild(pattern) => as_text(value).is_some_and(|t| glob(pattern, &t)),
+        Test::StrEq(needle) => match value {
+            // No allocation for the common case: ASCII-insensitive equality
+            // with an already lower-cased needle.
+            FieldValue::Str(s) if s.is_ascii() => s.eq_ignore_ascii_case(needle),
+            _ => as_text(value).is_some_and(|t| t == needle.as_str()),
+        },
+        Test::StrWild(pattern) => match value {
+            FieldValue::Str(s) if s.is_ascii() => {
+                let b = s.as_bytes();
+                glob_by(pattern, b.len(), |i| char::from(b[i].to_ascii_lowercase()))
+            }
+            _ => as_text(value).is_some_and(|t| glob(pattern, &t)),
+        },
         Test::TextWords(needle, raw) => as_text(value).is_some_and(|t| {
             if needle.is_empty() {
                 t.contains(raw.as_str())
@@ -248,8 +300,9 @@ fn test_value(test: &Test, value: &FieldValue<'_>) -> bool {
                     .any(|w| w.iter().zip(needle).all(|(a, b)| *a == b.as_str()))
             }
         }),
-        Test::TextWild(pattern) => as_text(value)
-            .is_some_and(|t| glob(pattern, &t) || words(&t).any(|w| glob(pattern, w))),
+        Test::TextWild(pattern) => {
+            as_text(value).is_some_and(|t| glob(pattern, &t) || words(&t).any(|w| glob(pattern, w)))
+        }
         Test::Int(lo, hi) => match value {
             FieldValue::Int(n) => in_bounds(*n, *lo, *hi),
             FieldValue::Float(f) => in_bounds(
@@ -257,12 +310,18 @@ fn test_value(test: &Test, value: &FieldValue<'_>) -> bool {
                 lo.map(|(b, i)| (b as f64, i)),
                 hi.map(|(b, i)| (b as f64, i)),
             ),
-            FieldValue::Str(s) => s.trim().parse::<i64>().is_ok_and(|n| in_bounds(n, *lo, *hi)),
+            FieldValue::Str(s) => s
+                .trim()
+                .parse::<i64>()
+                .is_ok_and(|n| in_bounds(n, *lo, *hi)),
             _ => false,
         },
         Test::Bool(want) => match value {
             FieldValue::Bool(b) => b == want,
-            FieldValue::Str(s) => s.trim().eq_ignore_ascii_case(if *want { "true" } else { "false" }),
+            FieldValue::Str(s) => {
+                s.trim()
+                    .eq_ignore_ascii_case(if *want { "true" } else { "false" })
+            }
             _ => false,
         },
         Test::Time(lo, hi) => {
@@ -278,13 +337,18 @@ fn test_value(test: &Test, value: &FieldValue<'_>) -> bool {
     }
 }
 
-/// Whole-value glob match of a lower-cased pattern against lower-cased text:
-/// linear-time two-pointer algorithm with backtracking to the last `*`.
+/// Whole-value glob match of a lower-cased pattern against lower-cased text.
 fn glob(pattern: &[Pat], text: &str) -> bool {
     let text: Vec<char> = text.chars().collect();
+    glob_by(pattern, text.len(), |i| text[i])
+}
+
+/// Glob match against `len` characters given by `at`: linear two-pointer
+/// algorithm, backtracking to the last `*`.
+fn glob_by(pattern: &[Pat], len: usize, at: impl Fn(usize) -> char) -> bool {
     let (mut p, mut t) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
+    while t < len {
         match pattern.get(p) {
             Some(Pat::Any) => {
                 star = Some((p, t));
@@ -294,7 +358,7 @@ fn glob(pattern: &[Pat], text: &str) -> bool {
                 p += 1;
                 t += 1;
             }
-            Some(Pat::Lit(c)) if *c == text[t] => {
+            Some(Pat::Lit(c)) if *c == at(t) => {
                 p += 1;
                 t += 1;
             }
@@ -308,5 +372,7 @@ fn glob(pattern: &[Pat], text: &str) -> bool {
             },
         }
     }
-    pattern[p.min(pattern.len())..].iter().all(|x| *x == Pat::Any)
+    pattern[p.min(pattern.len())..]
+        .iter()
+        .all(|x| *x == Pat::Any)
 }

@@ -377,6 +377,10 @@ impl<'a> Iterator for FieldValues<'a> {
 }
 
 /// Something whose fields can be looked up by dotted path.
+///
+/// Canonical paths only: [`SESSION_FIELDS`] for [`Session`] (and, as far as
+/// the body holds them, for [`SparseBody`] and [`SessionRow`], which also
+/// answer `key`), [`EVENT_FIELDS`] for [`Event`], [`ALERT_FIELDS`] for [`Alert`].
 pub trait FieldSource {
     /// The values of the field at `path` (`user.gateway_username`, `client.ip`,
     /// `analytics.tags`): empty when absent or unknown, a `Null` when `null`,

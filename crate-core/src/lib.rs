@@ -24,6 +24,11 @@ mod catalogue;
 mod validate;
 mod eval;
 mod search;
+mod export;
+mod paging;
+mod client;
+#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+mod fetch;
 
 pub use error::{Error, ErrorKind, Result};
 pub use alert::Alert;
@@ -64,7 +69,27 @@ pub use eval::{matches, CompiledQuery};
 pub use parse::parse_query;
 pub use query::{Bound, Field, FieldGroup, Query, Range, Span, Term, Value, WildPart};
 pub use search::{
-    decode_component, encode_component, parse_fields, parse_query_string, parse_sort,
-    ContentSearch, EventSearch, Format, SessionSearch, SortKey, MAX_LIMIT, MAX_OFFSET,
+    compare_by_sort, decode_component, encode_component, parse_fields, parse_query_string,
+    parse_sort, ContentSearch, EventSearch, Format, SessionSearch, SortKey, MAX_LIMIT,
+    MAX_OFFSET,
 };
 pub use validate::{validate, validate_all};
+pub use export::{
+    detail_file_name, export_file_name, needs_formula_guard, neutralise_formula,
+    session_columns, sessions_to_csv, trail_download_link, write_details_csv,
+    write_details_json, ChunkSink, CsvColumn, CsvExporter, CsvOptions, DetailItem, DetailKind,
+    ExportKind, JsonExporter, JsonFormat, LineEnd, MultiValue, NdjsonExporter, SessionBody,
+    SessionContext, SessionObject, SessionRecord, TimeFormat, DEFAULT_PUBLIC_BASE,
+    JOIN_SEPARATOR,
+};
+pub use paging::{
+    PagingMode, PagingPlan, PlanAction, PlanOptions, PlanRequest, RequestId, SnapshotPolicy,
+    SESSIONS_PATH,
+};
+pub use client::{
+    api_error, basic_authorization, CancelToken, Cancelled, Client, FetchAllError, FetchObserver,
+    FetchOptions, FetchStats, Fetched, HttpReply, HttpRequest, LoginMethod, NoObserver, Progress,
+    Transport, TransportError, TransportErrorKind,
+};
+#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+pub use fetch::FetchTransport;

@@ -19,7 +19,9 @@
 //! Error positions are 1-based columns counted in characters.
 
 use crate::error::{ErrorKind, Result};
-use crate::query::{ends_word, Bound, Field, FieldGroup, Query, Range, Span, Term, Value, WildPart};
+use crate::query::{
+    ends_word, Bound, Field, FieldGroup, Query, Range, Span, Term, Value, WildPart,
+};
 
 /// Parses `q` text into a [`Query`].
 ///
@@ -87,7 +89,10 @@ impl Parser {
         for kw in ["AND", "OR", "NOT"] {
             let n = kw.len();
             if self.pos + n <= self.chars.len()
-                && self.chars[self.pos..self.pos + n].iter().copied().eq(kw.chars())
+                && self.chars[self.pos..self.pos + n]
+                    .iter()
+                    .copied()
+                    .eq(kw.chars())
                 && self
                     .chars
                     .get(self.pos + n)
@@ -239,6 +244,10 @@ impl Parser {
             Some(c) if matches!(c, ')' | ']' | '}' | ':') => {
                 Err(self.error_at(self.pos, &format!("unexpected `{c}`")))
             }
+            Some(_) if matches!(self.peek_keyword(), Some("AND") | Some("OR")) => {
+                let found = self.describe_here();
+                Err(self.error_at(self.pos, &format!("unexpected {found}")))
+            }
             Some(_) => {
                 if let Some(text) = self.docs_phrase() {
                     return Ok(Query::Term(Term {
@@ -247,7 +256,7 @@ impl Parser {
                         span: Span::new(start, self.pos),
                     }));
                 }
-                let word = self.word()?;
+                let word = self.word(false)?;
                 if self.peek() == Some(':') {
                     self.field_value(word)
                 } else {
@@ -269,10 +278,7 @@ impl Parser {
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'));
         if !valid_name {
-            return Err(self.error_at(
-                word.start,
-                &format!("invalid field name `{}`", word.text),
-            ));
+            return Err(self.error_at(word.start, &format!("invalid field name `{}`", word.text)));
         }
         let field = Field {
             name: word.text,
@@ -280,11 +286,10 @@ impl Parser {
         };
         self.pos += 1;
         self.skip_ws();
-        let missing = |p: &Parser| {
-            p.error_at(p.pos, &format!("missing value after `{}:`", field.name))
-        };
+        let missing =
+            |p: &Parser| p.error_at(p.pos, &format!("missing value after `{}:`", field.name));
         match self.peek() {
-            None | Some(')') | Some(']') | Some('}') | Some(':') => Err(missing(self)),
+            None | Some(')') | Some(']') | Some('}') => Err(missing(self)),
             Some(_) if self.peek_keyword().is_some() => Err(missing(self)),
             Some('(') => {
                 let query = self.group()?;
@@ -311,10 +316,7 @@ impl Parser {
                         span: Span::new(word.start, self.pos),
                     }));
                 }
-                let value = self.word()?;
-                if self.peek() == Some(':') {
-                    return Err(self.error_at(self.pos, "unexpected `:` (escape it as `\\:`)"));
-                }
+                let value = self.word(true)?;
                 Ok(Query::Term(Term {
                     field: Some(field),
                     value: Value::from_parts(value.parts),
@@ -364,15 +366,16 @@ impl Parser {
         None
     }
 
-    /// An unquoted word (outside ranges).
-    fn word(&mut self) -> Result<Word> {
+    /// An unquoted word (outside ranges). After `field:` a value may hold
+    /// `:` (times such as `2017-01-20T11:00`, IPv6 addresses): `colon_ok`.
+    fn word(&mut self, colon_ok: bool) -> Result<Word> {
         let start = self.pos;
         let mut parts = Vec::new();
         let mut text = String::new();
         let mut plain = true;
         let mut literal = String::new();
         while let Some(c) = self.peek() {
-            if ends_word(c) {
+            if ends_word(c) && !(colon_ok && c == ':') {
                 break;
             }
             self.pos += 1;

@@ -22,6 +22,12 @@
 //!   `\"`) as the phrase, and print phrases the standard way:
 //!   `server_username:"Windows User"`. A single escaped word `\"abc\"` stays
 //!   a word with literal quotes.
+//! - **Not supported** (SPS's pages don't use them): `&&`, `||`, `!`, `+`/`-`
+//!   prefixes, boosts `^`, fuzzy `~`, regular expressions `/…/`. Those
+//!   characters are ordinary text when read, and printed escaped so that SPS's
+//!   own Lucene parser reads them as text too.
+//! - After `field:`, a value may hold unescaped `:` (`start_time:2017-01-20T11:00`,
+//!   IPv6 addresses); printed as `\:`.
 //! - **Spans** record where a node came from (for error messages) and never
 //!   take part in equality: [`Span`]'s `PartialEq` is always true.
 
@@ -106,7 +112,8 @@ pub enum Value {
 impl Value {
     /// Builds a wildcard value from pattern text: `*` and `?` are wildcards,
     /// a backslash makes the next character literal. Adjacent literals are merged.
-    /// Gives [`Value::Word`] when the text holds no wildcard.
+    /// Gives [`Value::Word`] when the text holds no wildcard (an empty
+    /// [`Value::Phrase`] for empty text).
     pub fn wildcard(pattern: &str) -> Value {
         let mut parts: Vec<WildPart> = Vec::new();
         let mut chars = pattern.chars();
@@ -121,7 +128,9 @@ impl Value {
         Value::from_parts(parts)
     }
 
-    /// A value from wildcard parts: a word when there is no wildcard part.
+    /// A value from wildcard parts, normalised (adjacent literals merged,
+    /// empty ones dropped): a word when there is no wildcard part, an empty
+    /// phrase when there is nothing.
     pub fn from_parts(parts: Vec<WildPart>) -> Value {
         let mut merged: Vec<WildPart> = Vec::with_capacity(parts.len());
         for part in parts {
@@ -384,21 +393,31 @@ impl fmt::Display for Term {
 }
 
 impl Query {
-    fn write_child(
-        &self,
-        f: &mut fmt::Formatter<'_>,
-        child: &Query,
-        index: usize,
-    ) -> fmt::Result {
+    /// Whether `child`, the `index`-th operand of `self`, prints in parentheses.
+    fn child_needs_parens(&self, child: &Query, index: usize) -> bool {
         let parent = self.precedence();
         let child_prec = child.precedence();
-        let parens = match self {
+        match self {
             Query::Not(_) => child_prec <= 3,
-            // `a NOT b` would read as `a AND NOT b`.
-            Query::Implicit(_) if matches!(child, Query::Not(_)) => index > 0,
+            // `a NOT b` (and `a NOT b AND c`) would read as `a AND NOT b …`.
+            Query::Implicit(_) if index > 0 && child.leads_with_not() => true,
             _ => child_prec <= parent,
-        };
-        if parens {
+        }
+    }
+
+    /// Whether the printed text starts with `NOT`.
+    fn leads_with_not(&self) -> bool {
+        match self {
+            Query::Not(_) => true,
+            Query::And(items) | Query::Or(items) => items
+                .first()
+                .is_some_and(|first| !self.child_needs_parens(first, 0) && first.leads_with_not()),
+            _ => false,
+        }
+    }
+
+    fn write_child(&self, f: &mut fmt::Formatter<'_>, child: &Query, index: usize) -> fmt::Result {
+        if self.child_needs_parens(child, index) {
             write!(f, "({child})")
         } else {
             write!(f, "{child}")

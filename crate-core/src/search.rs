@@ -13,10 +13,13 @@
 
 use crate::catalogue::Catalogue;
 use crate::error::{Error, ErrorKind, Result};
+use crate::eval::CompiledQuery;
+use crate::field_source::{FieldSource, FieldValue};
 use crate::parse::parse_query;
 use crate::query::Query;
 use crate::timestamp::Timestamp;
 use crate::validate::validate;
+use std::cmp::Ordering;
 
 /// SPS's largest page (`limit`).
 pub const MAX_LIMIT: u32 = 500;
@@ -113,7 +116,10 @@ impl Format {
         match text.to_ascii_lowercase().as_str() {
             "json" => Ok(Format::Json),
             "csv" => Ok(Format::Csv),
-            _ => Err(param_error("format", format!("`{text}` is not `json` or `csv`"))),
+            _ => Err(param_error(
+                "format",
+                format!("`{text}` is not `json` or `csv`"),
+            )),
         }
     }
 }
@@ -136,6 +142,65 @@ impl std::fmt::Display for SortKey {
     }
 }
 
+fn value_rank(v: &FieldValue<'_>) -> u8 {
+    match v {
+        FieldValue::Bool(_) => 0,
+        FieldValue::Int(_) | FieldValue::Float(_) => 1,
+        FieldValue::Time(_) => 2,
+        FieldValue::Str(_) => 3,
+        FieldValue::Null => 4,
+    }
+}
+
+fn compare_values(a: &FieldValue<'_>, b: &FieldValue<'_>) -> Ordering {
+    match (a, b) {
+        (FieldValue::Bool(x), FieldValue::Bool(y)) => x.cmp(y),
+        (FieldValue::Int(x), FieldValue::Int(y)) => x.cmp(y),
+        (FieldValue::Str(x), FieldValue::Str(y)) => x.cmp(y),
+        (FieldValue::Time(x), FieldValue::Time(y)) => x.instant().cmp(&y.instant()),
+        _ => match (a.as_f64(), b.as_f64()) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            _ => value_rank(a).cmp(&value_rank(b)),
+        },
+    }
+}
+
+/// Orders two items by `sort=` keys, the way the simulator and offline mode
+/// sort: each key's first value (names resolved through `catalogue`);
+/// numbers numerically, times by instant, text by code point; items without
+/// a value (absent or `null`) last in either direction, as Elasticsearch does.
+pub fn compare_by_sort<S: FieldSource + ?Sized>(
+    keys: &[SortKey],
+    catalogue: &Catalogue,
+    a: &S,
+    b: &S,
+) -> Ordering {
+    for key in keys {
+        let name = catalogue
+            .resolve(&key.field)
+            .map_or(key.field.as_str(), |f| f.name);
+        let x = a.first_value(name).filter(|v| !v.is_null());
+        let y = b.first_value(name).filter(|v| !v.is_null());
+        let order = match (x, y) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(_), None) => Ordering::Less,
+            (Some(x), Some(y)) => {
+                let o = compare_values(&x, &y);
+                if key.descending {
+                    o.reverse()
+                } else {
+                    o
+                }
+            }
+        };
+        if order != Ordering::Equal {
+            return order;
+        }
+    }
+    Ordering::Equal
+}
+
 fn unknown_field(parameter: &str, catalogue: &Catalogue, name: &str) -> Error {
     let hint = catalogue
         .suggest(name)
@@ -156,7 +221,10 @@ pub fn parse_sort(text: &str, catalogue: &Catalogue) -> Result<Vec<SortKey>> {
             .resolve(name)
             .ok_or_else(|| unknown_field("sort", catalogue, name))?;
         if !spec.sortable {
-            return Err(param_error("sort", format!("field `{name}` cannot be sorted")));
+            return Err(param_error(
+                "sort",
+                format!("field `{name}` cannot be sorted"),
+            ));
         }
         keys.push(SortKey {
             field: name.to_string(),
@@ -175,7 +243,10 @@ pub fn parse_fields(text: &str, catalogue: &Catalogue) -> Result<Vec<String>> {
                 .resolve(name)
                 .ok_or_else(|| unknown_field("fields", catalogue, name))?;
             if !spec.showable {
-                return Err(param_error("fields", format!("field `{name}` cannot be shown")));
+                return Err(param_error(
+                    "fields",
+                    format!("field `{name}` cannot be shown"),
+                ));
             }
         }
         fields.push(name.to_string());
@@ -193,9 +264,9 @@ fn parse_q(text: &str, catalogue: &Catalogue) -> Result<Option<Query>> {
 }
 
 fn parse_number(parameter: &str, text: &str) -> Result<u32> {
-    text.trim().parse().map_err(|_| {
-        param_error(parameter, format!("`{text}` is not a whole number"))
-    })
+    text.trim()
+        .parse()
+        .map_err(|_| param_error(parameter, format!("`{text}` is not a whole number")))
 }
 
 fn check_content(parameter: &str, text: &str) -> Result<()> {
@@ -283,8 +354,7 @@ impl SessionSearch {
 
     /// Sets `start` (ISO 8601, date only or with a time).
     pub fn with_start(mut self, text: &str) -> Result<Self> {
-        self.start =
-            Some(Timestamp::parse(text).map_err(|e| param_error("start", e.to_string()))?);
+        self.start = Some(Timestamp::parse(text).map_err(|e| param_error("start", e.to_string()))?);
         Ok(self)
     }
 
@@ -335,6 +405,17 @@ impl SessionSearch {
         self
     }
 
+    /// `q`, `start` and `end` prepared for matching sessions locally (the
+    /// simulator, offline mode). `content` is not included: it searches
+    /// recorded text, see [`SessionSearch::content_query`].
+    pub fn compile(&self) -> Result<CompiledQuery> {
+        let base = match &self.q {
+            Some(q) => CompiledQuery::new(q, Catalogue::sessions())?,
+            None => CompiledQuery::match_all(),
+        };
+        Ok(base.with_time_range(self.start.as_ref(), self.end.as_ref()))
+    }
+
     /// The `content` expression parsed as a query over [`Catalogue::content`]
     /// (for evaluating it locally); `None` without `content`.
     pub fn content_query(&self) -> Result<Option<Query>> {
@@ -358,7 +439,13 @@ impl SessionSearch {
         if let Some(fields) = &self.fields {
             let encoded: Vec<String> = fields
                 .iter()
-                .map(|f| if f == "*" { f.clone() } else { encode_component(f) })
+                .map(|f| {
+                    if f == "*" {
+                        f.clone()
+                    } else {
+                        encode_component(f)
+                    }
+                })
                 .collect();
             params.push(("fields", encoded.join(",")));
         }
@@ -369,7 +456,11 @@ impl SessionSearch {
             params.push(("content", encode_component(content)));
         }
         if !self.sort.is_empty() {
-            let keys: Vec<String> = self.sort.iter().map(|k| encode_component(&k.to_string())).collect();
+            let keys: Vec<String> = self
+                .sort
+                .iter()
+                .map(|k| encode_component(&k.to_string()))
+                .collect();
             params.push(("sort", keys.join(",")));
         }
         if let Some(start) = &self.start {
@@ -411,7 +502,9 @@ impl SessionSearch {
                 "format" => search.with_format(Format::parse(&value)?),
                 "snapshot" => search.with_snapshot(value),
                 _ => {
-                    search.warnings.push(format!("ignored unknown parameter `{key}`"));
+                    search
+                        .warnings
+                        .push(format!("ignored unknown parameter `{key}`"));
                     search
                 }
             };
@@ -467,6 +560,14 @@ impl EventSearch {
         self
     }
 
+    /// `q` prepared for matching events locally.
+    pub fn compile(&self) -> Result<CompiledQuery> {
+        match &self.q {
+            Some(q) => CompiledQuery::new(q, Catalogue::events()),
+            None => Ok(CompiledQuery::match_all()),
+        }
+    }
+
     /// Renders `limit, offset, q` (those set), without `?`.
     pub fn to_query_string(&self) -> String {
         let mut params: Vec<(&str, String)> = Vec::new();
@@ -491,7 +592,9 @@ impl EventSearch {
                 "limit" => search.with_limit(parse_number("limit", &value)?)?,
                 "offset" => search.with_offset(parse_number("offset", &value)?),
                 _ => {
-                    search.warnings.push(format!("ignored unknown parameter `{key}`"));
+                    search
+                        .warnings
+                        .push(format!("ignored unknown parameter `{key}`"));
                     search
                 }
             };
@@ -532,6 +635,12 @@ impl ContentSearch {
         let query = parse_query(&self.q)?;
         validate(&query, Catalogue::content())?;
         Ok(query)
+    }
+
+    /// The expression prepared for matching recorded text locally
+    /// (values of the field `content`).
+    pub fn compile(&self) -> Result<CompiledQuery> {
+        CompiledQuery::new(&self.query()?, Catalogue::content())
     }
 
     /// Renders `q=…`, without `?`.

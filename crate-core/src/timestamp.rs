@@ -345,7 +345,7 @@ enum NumberUnit {
 struct TimestampVisitor(NumberUnit);
 
 impl TimestampVisitor {
-    fn from_int<E: de::Error>(&self, n: i64) -> std::result::Result<Timestamp, E> {
+    fn make<E: de::Error>(&self, n: i64) -> std::result::Result<Timestamp, E> {
         let ts = match self.0 {
             NumberUnit::Seconds => Timestamp::from_unix_seconds(n),
             NumberUnit::Millis => Timestamp::from_unix_millis(n),
@@ -365,13 +365,13 @@ impl Visitor<'_> for TimestampVisitor {
     }
 
     fn visit_i64<E: de::Error>(self, n: i64) -> std::result::Result<Timestamp, E> {
-        self.from_int(n)
+        self.make(n)
     }
 
     fn visit_u64<E: de::Error>(self, n: u64) -> std::result::Result<Timestamp, E> {
         let n = i64::try_from(n)
             .map_err(|_| E::custom(format_args!("timestamp {n} is out of range")))?;
-        self.from_int(n)
+        self.make(n)
     }
 
     fn visit_f64<E: de::Error>(self, x: f64) -> std::result::Result<Timestamp, E> {

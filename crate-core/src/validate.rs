@@ -43,8 +43,9 @@ fn walk(
     }
     match query {
         Query::Term(t) => {
-            if let Err(e) = resolve_field(t.field.as_ref().or(inherited), catalogue, t.span, &t.value)
-                .and_then(|spec| check_value(spec, &t.value, t.span))
+            if let Err(e) =
+                resolve_field(t.field.as_ref().or(inherited), catalogue, t.span, &t.value)
+                    .and_then(|spec| check_value(spec, &t.value, t.span))
             {
                 errors.push(e);
             }
@@ -58,7 +59,12 @@ fn walk(
             }
         }
         Query::FieldGroup(g) => {
-            match resolve_field(Some(&g.field), catalogue, g.span, &Value::Word(String::new())) {
+            match resolve_field(
+                Some(&g.field),
+                catalogue,
+                g.span,
+                &Value::Word(String::new()),
+            ) {
                 Ok(_) => walk(&g.query, catalogue, Some(&g.field), errors, first_only),
                 Err(e) => errors.push(e),
             }

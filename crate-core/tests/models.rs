@@ -1279,3 +1279,51 @@ fn decode_encode_decode_is_stable() {
         assert_eq!(sessions, again);
     }
 }
+
+// Property tests run natively only (proptest does not build for wasm32).
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any ISO time SPS could write, with any offset and fraction, decodes to
+        /// the right instant and re-encodes to the same text.
+        #[test]
+        fn iso_text_round_trips(
+            secs in -2_000_000_000i64..4_000_000_000,
+            nanos in 0u32..1_000_000_000,
+            offset_min in -840i32..=840,
+            digits in 0usize..=9,
+        ) {
+            let zone = FixedOffset::east_opt(offset_min * 60).unwrap();
+            let when = DateTime::from_timestamp(secs, nanos).unwrap().with_timezone(&zone);
+            let frac = if digits == 0 {
+                String::new()
+            } else {
+                format!(".{:09}", nanos)[..=digits].to_owned()
+            };
+            let text = format!("{}{}{}", when.format("%Y-%m-%dT%H:%M:%S"), frac, when.format("%:z"));
+            let t: Timestamp = serde_json::from_value(Value::String(text.clone())).unwrap();
+            let truncated = 10u32.pow(9 - digits as u32);
+            let want = DateTime::from_timestamp(secs, nanos / truncated * truncated).unwrap();
+            prop_assert_eq!(t.instant(), want);
+            prop_assert_eq!(t.offset(), Some(zone));
+            prop_assert_eq!(serde_json::to_value(&t).unwrap(), Value::String(text));
+        }
+
+        /// UNIX seconds and milliseconds keep their number.
+        #[test]
+        fn unix_numbers_round_trip(secs in -2_000_000_000i64..4_000_000_000) {
+            let t: Timestamp = serde_json::from_str(&secs.to_string()).unwrap();
+            prop_assert_eq!(t.instant().timestamp(), secs);
+            prop_assert_eq!(serde_json::to_string(&t).unwrap(), secs.to_string());
+            let ms = secs * 1000 + 7;
+            let stats: IndexingStatistics =
+                serde_json::from_str(&format!(r#"{{"start_time": {ms}}}"#)).unwrap();
+            let t = stats.start_time.unwrap();
+            prop_assert_eq!(t.instant().timestamp_millis(), ms);
+            prop_assert_eq!(t.to_string(), ms.to_string());
+        }
+    }
+}

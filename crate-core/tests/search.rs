@@ -45,13 +45,15 @@ fn renders_the_reference_urls() {
     assert_eq!(read.to_query_string(), "q=protocol%3Assh&content=sudo");
     round_trip(&read);
 
-    let read = SessionSearch::from_query_string(
-        "fields=psm.target.address,psm.target.port&q=active:true",
-    )
-    .expect("reads");
+    let read =
+        SessionSearch::from_query_string("fields=psm.target.address,psm.target.port&q=active:true")
+            .expect("reads");
     assert_eq!(
         read.fields,
-        Some(vec!["psm.target.address".to_string(), "psm.target.port".to_string()])
+        Some(vec![
+            "psm.target.address".to_string(),
+            "psm.target.port".to_string()
+        ])
     );
     assert_eq!(
         read.to_query_string(),
@@ -129,8 +131,8 @@ fn every_reference_query_renders_and_reads_back() {
         assert_eq!(back, search);
         assert_eq!(back.q.map(|q| q.to_string()).as_deref(), Some(q));
     }
-    let read = EventSearch::from_query_string(r#"q=content:\"Copying Files\"&limit=1000"#)
-        .expect("reads");
+    let read =
+        EventSearch::from_query_string(r#"q=content:\"Copying Files\"&limit=1000"#).expect("reads");
     assert_eq!(read.limit, Some(1000));
     assert_eq!(
         read.to_query_string(),
@@ -152,13 +154,22 @@ fn content_search() {
         assert_eq!(back, search);
         search.query().expect("parses as a content query");
     }
-    assert_eq!(ContentSearch::new("exam*").expect("valid").to_query_string(), "q=exam%2A");
     assert_eq!(
-        ContentSearch::new("example?").expect("valid").to_query_string(),
+        ContentSearch::new("exam*")
+            .expect("valid")
+            .to_query_string(),
+        "q=exam%2A"
+    );
+    assert_eq!(
+        ContentSearch::new("example?")
+            .expect("valid")
+            .to_query_string(),
         "q=example%3F"
     );
     assert_eq!(
-        ContentSearch::new("man iptables").expect("valid").to_query_string(),
+        ContentSearch::new("man iptables")
+            .expect("valid")
+            .to_query_string(),
         "q=man%20iptables"
     );
     assert_eq!(
@@ -197,7 +208,10 @@ fn parameters_are_checked() {
         message(s().with_sort("analytics.tags")),
         "invalid `sort`: field `analytics.tags` cannot be sorted"
     );
-    assert_eq!(message(s().with_limit(0)), "invalid `limit`: must be at least 1");
+    assert_eq!(
+        message(s().with_limit(0)),
+        "invalid `limit`: must be at least 1"
+    );
     assert_eq!(
         message(SessionSearch::from_query_string("limit=ten")),
         "invalid `limit`: `ten` is not a whole number"
@@ -218,7 +232,9 @@ fn parameters_are_checked() {
     let Err(e) = s().with_offset(20_000) else {
         panic!()
     };
-    assert!(matches!(e.kind(), ErrorKind::SearchParameter { parameter, .. } if parameter == "offset"));
+    assert!(
+        matches!(e.kind(), ErrorKind::SearchParameter { parameter, .. } if parameter == "offset")
+    );
 
     // Limit over 500 is clamped with a warning.
     let read = SessionSearch::from_query_string("limit=1000&bogus=1").expect("reads");
@@ -266,22 +282,37 @@ fn full_round_trip() {
         ]
     );
     let text = search.to_query_string();
-    assert!(text.contains("&start=2017-01-20&end=2017-01-25T11%3A41%3A52.000%2B01%3A00"), "{text}");
+    assert!(
+        text.contains("&start=2017-01-20&end=2017-01-25T11%3A41%3A52.000%2B01%3A00"),
+        "{text}"
+    );
     assert!(text.contains("&sort=-duration,start_time&"), "{text}");
-    assert!(text.ends_with("&format=json&snapshot=snap%2F1%202"), "{text}");
+    assert!(
+        text.ends_with("&format=json&snapshot=snap%2F1%202"),
+        "{text}"
+    );
     round_trip(&search);
     let with_question = format!("?{text}");
-    assert_eq!(SessionSearch::from_query_string(&with_question).expect("reads"), search);
+    assert_eq!(
+        SessionSearch::from_query_string(&with_question).expect("reads"),
+        search
+    );
     assert_eq!(
         SessionSearch::from_query_string("").expect("empty"),
         SessionSearch::new()
     );
-    assert_eq!(SessionSearch::from_query_string("q=").expect("empty q").q, None);
+    assert_eq!(
+        SessionSearch::from_query_string("q=").expect("empty q").q,
+        None
+    );
     // `+` reads as a space (form encoding).
     let read = SessionSearch::from_query_string("content=man+iptables").expect("reads");
     assert_eq!(read.content.as_deref(), Some("man iptables"));
     assert_eq!(
-        read.content_query().expect("parses").map(|q| q.to_string()).as_deref(),
+        read.content_query()
+            .expect("parses")
+            .map(|q| q.to_string())
+            .as_deref(),
         Some("man iptables")
     );
     assert!(Catalogue::content().default_field().is_some());
@@ -326,4 +357,87 @@ mod properties {
             prop_assert_eq!(back.ok(), Some(search));
         }
     }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn compiled_searches_apply_q_start_and_end() {
+    let session = |start: &str, end: Option<&str>, protocol: &str| -> sps_core::SparseBody {
+        serde_json::from_value(serde_json::json!({
+            "start_time": start, "end_time": end, "protocol": protocol
+        }))
+        .expect("body")
+    };
+    let items = [
+        session("2017-01-19T23:00:00Z", Some("2017-01-20T01:00:00Z"), "ssh"),
+        session("2017-01-20T11:00:00Z", Some("2017-01-20T12:00:00Z"), "ssh"),
+        session("2017-01-20T12:00:00Z", Some("2017-01-21T09:30:00Z"), "rdp"),
+        session("2017-01-21T08:00:00Z", None, "ssh"),
+    ];
+    let hits = |query: &str| -> Vec<usize> {
+        let search = SessionSearch::from_query_string(query).expect("reads");
+        let compiled = search.compile().expect("compiles");
+        (0..items.len())
+            .filter(|i| compiled.matches(&items[*i]))
+            .collect()
+    };
+    assert_eq!(hits(""), vec![0, 1, 2, 3]);
+    assert_eq!(hits("start=2017-01-20"), vec![1, 2, 3]);
+    assert_eq!(hits("start=2017-01-20T11:00"), vec![1, 2, 3]);
+    assert_eq!(hits("start=2017-01-20T11:01"), vec![2, 3]);
+    assert_eq!(hits("end=2017-01-20"), vec![0, 1]);
+    assert_eq!(hits("start=2017-01-20&end=2017-01-20"), vec![1]);
+    assert_eq!(hits("start=2017-01-20T11:00&end=2017-01-21T09:00"), vec![1]);
+    assert_eq!(hits("end=2017-01-21T09:30:00Z"), vec![0, 1, 2]);
+    assert_eq!(hits("q=protocol:ssh&start=2017-01-20"), vec![1, 3]);
+    let events = EventSearch::from_query_string("q=content:sudo").expect("reads");
+    let event: sps_core::SparseBody =
+        serde_json::from_value(serde_json::json!({"content": "$ sudo ls"})).expect("body");
+    assert!(events.compile().expect("compiles").matches(&event));
+    let content = ContentSearch::new("sud*")
+        .expect("valid")
+        .compile()
+        .expect("compiles");
+    assert!(content.matches(&event));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn first_link_without_fields_and_sorting() {
+    let search = SessionSearch::new()
+        .with_limit(500)
+        .and_then(|s| s.with_offset(0))
+        .map(|s| SessionSearch {
+            fields: Some(vec![]),
+            ..s
+        })
+        .expect("valid");
+    assert_eq!(search.to_query_string(), "limit=500&offset=0&fields=");
+
+    let row = |duration: Option<i64>, start: &str, name: &str| -> sps_core::SparseBody {
+        serde_json::from_value(serde_json::json!({
+            "duration": duration, "start_time": start, "user": {"gateway_username": name}
+        }))
+        .expect("body")
+    };
+    let rows = [
+        row(Some(34), "2017-01-25T11:11:11.000+01:00", "b"),
+        row(Some(0), "2017-01-25T11:11:52.000+01:00", "a"),
+        row(None, "2017-01-25T10:00:00.000+01:00", "c"),
+        row(Some(34), "2017-01-25T09:11:11.000+00:00", "a"),
+    ];
+    let order = |sort: &str| -> Vec<usize> {
+        let keys = sps_core::parse_sort(sort, Catalogue::sessions()).expect("sort");
+        let mut idx: Vec<usize> = (0..rows.len()).collect();
+        idx.sort_by(|a, b| {
+            sps_core::compare_by_sort(&keys, Catalogue::sessions(), &rows[*a], &rows[*b])
+        });
+        idx
+    };
+    assert_eq!(order("duration"), vec![1, 0, 3, 2]);
+    assert_eq!(order("-duration"), vec![0, 3, 1, 2]);
+    // Row 3 started at 09:11Z, row 0 at 10:11Z.
+    assert_eq!(order("duration,start_time"), vec![1, 3, 0, 2]);
+    assert_eq!(order("duration,-start_time"), vec![1, 0, 3, 2]);
+    assert_eq!(order("name,-duration"), vec![3, 1, 0, 2]);
 }

@@ -22,6 +22,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use futures_util::StreamExt;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -183,7 +184,12 @@ async fn truncate_response(resp: Response) -> Response {
     };
     let half = bytes.slice(..bytes.len() / 2);
     parts.headers.insert(axum::http::header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
-    let chunks: Vec<Result<Bytes, std::io::Error>> =
-        vec![Ok(half), Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "simulated truncation"))];
-    Response::from_parts(parts, Body::from_stream(futures_util::stream::iter(chunks)))
+    // The pause lets the headers and the first half reach the client before
+    // the failure aborts the connection.
+    let first = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(half) });
+    let fail = futures_util::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "simulated truncation"))
+    });
+    Response::from_parts(parts, Body::from_stream(first.chain(fail)))
 }

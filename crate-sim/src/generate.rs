@@ -467,7 +467,7 @@ fn policy_for(protocol: u8, rng: &mut ChaCha8Rng) -> u8 {
 
 fn offset() -> FixedOffset {
     // 3600 is a valid offset; east_opt only fails past ±24h.
-    FixedOffset::east_opt(APPLIANCE_OFFSET_SECS).unwrap_or_else(|| Utc.fix())
+    FixedOffset::east_opt(APPLIANCE_OFFSET_SECS).unwrap_or_else(|| chrono::Offset::fix(&Utc))
 }
 
 /// ISO 8601 with milliseconds and the appliance's offset, as SPS writes session times.

@@ -224,6 +224,17 @@ pub fn json_at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
     json_at(map.get(head)?, rest)
 }
 
+/// A field of a body by requested name: the canonical path first, then the
+/// name as written and the catalogue's aliases (older data writes `user.name`
+/// where newer writes `user.gateway_username`).
+pub fn lookup_json<'v>(body: &'v Value, requested: &str) -> Option<&'v Value> {
+    let spec = sps_core::Catalogue::sessions().resolve(requested);
+    let canonical = spec.map(|f| f.name).unwrap_or(requested);
+    json_at(body, canonical)
+        .or_else(|| json_at(body, requested))
+        .or_else(|| spec.and_then(|f| f.aliases.iter().find_map(|a| json_at(body, a))))
+}
+
 fn s(v: &str) -> FieldValue<'_> {
     FieldValue::Str(v)
 }
@@ -310,13 +321,13 @@ impl<'a> SessionRef<'a> {
         })
     }
 
-    /// The JSON value of a canonical field for sparse bodies: arrays as
-    /// arrays, absent as `null`.
+    /// The JSON value of a field for sparse bodies (`name` as requested:
+    /// canonical or alias): arrays as arrays, absent as `null`.
     pub fn json_field(&self, body: &Value, name: &str) -> Value {
-        if name == "trail_download_link" {
+        if sps_core::Catalogue::sessions().resolve(name).map(|f| f.name) == Some("trail_download_link") {
             return self.trail_download_link().map(Value::String).unwrap_or(Value::Null);
         }
-        json_at(body, name).cloned().unwrap_or(Value::Null)
+        lookup_json(body, name).cloned().unwrap_or(Value::Null)
     }
 
     /// This session as a [`FieldSource`].

@@ -262,3 +262,37 @@ mod interim {
         Ok(methods)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials_are_utf8() {
+        assert_eq!(basic_authorization("admin", "a"), "Basic YWRtaW46YQ==");
+        // "jürgen:pässword" as UTF-8 bytes, not Latin-1.
+        assert_eq!(
+            basic_authorization("jürgen", "pässword"),
+            "Basic asO8cmdlbjpww6Rzc3dvcmQ="
+        );
+    }
+
+    #[test]
+    fn login_methods_from_the_simulator_shape() {
+        let text = r#"{"items":[{"key":"local","body":{"name":"local","type":"local","display_name":"Local users"}},{"key":"ldap","body":{"name":"ldap"}}],"meta":{}}"#;
+        let methods = interim::login_methods(text).unwrap_or_default();
+        assert_eq!(methods.len(), 2);
+        assert_eq!(methods[0].label, "Local users");
+        assert_eq!(methods[1].label, "ldap");
+    }
+
+    #[test]
+    fn errors_read_well() {
+        let e = ApiError::Unauthenticated {
+            kind: "AuthenticationFailure".into(),
+            message: "bad password".into(),
+        };
+        assert_eq!(e.to_string(), "AuthenticationFailure: bad password");
+        assert!(e.is_unauthenticated());
+    }
+}

@@ -23,19 +23,6 @@ pub fn duration(seconds: i64) -> String {
     }
 }
 
-/// Groups digits in threes with thin spaces, for counts like `12 345`.
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('\u{2009}');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The CSS modifier for a verdict badge. Only fixed class names come out, never
 /// the (untrusted) verdict text itself.
 pub fn verdict_class(verdict: &str) -> &'static str {
@@ -58,12 +45,5 @@ mod tests {
         assert_eq!(duration(185), "3m 05s");
         assert_eq!(duration(3_720), "1h 02m");
         assert_eq!(duration(183_600), "2d 03h");
-    }
-
-    #[test]
-    fn counts() {
-        assert_eq!(count(7), "7");
-        assert_eq!(count(2000), "2\u{2009}000");
-        assert_eq!(count(123_456_789), "123\u{2009}456\u{2009}789");
     }
 }

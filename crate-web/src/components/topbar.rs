@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 /// The bar across the top of every page: product name and the main navigation.
 #[component]
@@ -10,7 +11,7 @@ pub fn TopBar() -> impl IntoView {
                 <span>"spsview"</span>
             </a>
             <nav class="topnav">
-                <a href="/sessions">"Sessions"</a>
+                <A href="/sessions">"Sessions"</A>
             </nav>
         </header>
     }

@@ -144,3 +144,17 @@ pub fn LoginPage() -> impl IntoView {
         </main>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_inside_the_app() {
+        assert_eq!(safe_next(Some("/sessions?sort=-duration".into())), "/sessions?sort=-duration");
+        assert_eq!(safe_next(Some("//evil.example/".into())), "/sessions");
+        assert_eq!(safe_next(Some("/\\evil.example/".into())), "/sessions");
+        assert_eq!(safe_next(Some("https://evil.example/".into())), "/sessions");
+        assert_eq!(safe_next(None), "/sessions");
+    }
+}

@@ -1,23 +1,28 @@
 //! `/sessions`: the session list.
 //!
-//! The page's URL is the state: `sort` and `offset` live in the query string,
-//! so a reload, the back button or a pasted link shows the same list. The API
-//! request is derived from the URL, never the other way around.
+//! The page's URL is the state: `q`, `range`, `sort` and `offset` live in the
+//! query string, so a reload, the back button or a pasted link shows the same
+//! list. The API request is derived from the URL (through `sps_core`'s
+//! `SessionSearch`, which checks every parameter), never the other way around.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
+use sps_core::{
+    encode_component, parse_query, validate, Catalogue, Collection, ErrorKind, FieldSource,
+    SessionRow, SessionSearch, SparseBody, MAX_OFFSET,
+};
 
-use crate::api::{self, encode_component, SessionListRow, SessionPage, LIST_FIELDS};
+use crate::api::{self, ApiError, LIST_FIELDS};
 use crate::components::{ErrorPanel, Loading, TopBar, VerdictBadge};
 use crate::format;
 
 /// Rows per page. Small enough to render instantly, well under SPS's cap of 500.
-pub const PAGE_SIZE: u64 = 50;
+pub const PAGE_SIZE: u32 = 50;
 
-/// A table column: header text, the API field it sorts by (if sortable), and a
-/// CSS class.
+/// A table column: header text, the API field it shows and sorts by, whether
+/// the header sorts, and a CSS class.
 struct Column {
     title: &'static str,
     sort_field: Option<&'static str>,
@@ -57,10 +62,11 @@ impl RangePreset {
         RangePreset::All,
     ];
 
-    /// The URL value (`range=24h`); empty for [`RangePreset::All`].
+    /// The URL value (`range=24h`); `all` for [`RangePreset::All`], which the
+    /// page URL leaves out.
     pub fn token(self) -> &'static str {
         match self {
-            RangePreset::All => "",
+            RangePreset::All => "all",
             RangePreset::Day => "24h",
             RangePreset::Week => "7d",
             RangePreset::Month => "30d",
@@ -100,8 +106,9 @@ impl RangePreset {
     fn start_param(self) -> Option<String> {
         let seconds = self.seconds()?;
         let then = js_sys::Date::now() - seconds * 1000.0;
-        let iso = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(then)).to_iso_string();
-        iso.as_string()
+        js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(then))
+            .to_iso_string()
+            .as_string()
     }
 }
 
@@ -110,31 +117,48 @@ impl RangePreset {
 pub struct ListState {
     /// The `q` search expression as typed; empty: everything.
     pub q: String,
-    /// The time range preset.
+    /// The time range preset (ignored when `start` or `end` is set).
     pub range: RangePreset,
+    /// Custom `start=` (a date or ISO time, as in the URL): sessions that started then or later.
+    pub start: String,
+    /// Custom `end=`: sessions that ended then or earlier (that day, for a date).
+    pub end: String,
     /// Server-side sort expression (`start_time`, `-duration`); empty: the server's default.
     pub sort: String,
     /// Index of the first row shown.
-    pub offset: u64,
+    pub offset: u32,
 }
 
 impl ListState {
-    /// Reads the state from the page's query parameters, ignoring junk.
+    /// Reads the state from the page's query parameters. A `sort` that is not
+    /// one of the table's columns is dropped (default order) rather than sent.
     pub fn from_query(map: &ParamsMap) -> Self {
-        let sort = map
-            .get_str("sort")
+        Self::from_lookup(|name| map.get_str(name))
+    }
+
+    /// Reads the state through `get`, which gives a parameter's decoded value.
+    pub fn from_lookup<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Self {
+        let sort = get("sort")
             .filter(|s| is_known_sort(s))
             .unwrap_or_default()
             .to_owned();
-        let offset = map
-            .get_str("offset")
-            .and_then(|o| o.parse::<u64>().ok())
+        let offset = get("offset")
+            .and_then(|o| o.parse::<u32>().ok())
             .unwrap_or(0);
-        let q = map.get_str("q").unwrap_or_default().trim().to_owned();
-        let range = RangePreset::from_token(map.get_str("range").unwrap_or_default());
+        let text = |name: &str| get(name).unwrap_or_default().trim().to_owned();
+        let q = text("q");
+        let (start, end) = (text("start"), text("end"));
+        // A custom range replaces the preset, so the URL has one meaning.
+        let range = if start.is_empty() && end.is_empty() {
+            RangePreset::from_token(get("range").unwrap_or_default())
+        } else {
+            RangePreset::All
+        };
         ListState {
             q,
             range,
+            start,
+            end,
             sort,
             offset,
         }
@@ -149,6 +173,12 @@ impl ListState {
         if self.range != RangePreset::All {
             parts.push(format!("range={}", self.range.token()));
         }
+        if !self.start.is_empty() {
+            parts.push(format!("start={}", encode_component(&self.start)));
+        }
+        if !self.end.is_empty() {
+            parts.push(format!("end={}", encode_component(&self.end)));
+        }
         if !self.sort.is_empty() {
             parts.push(format!("sort={}", encode_component(&self.sort)));
         }
@@ -162,22 +192,29 @@ impl ListState {
         }
     }
 
-    /// The API query string (after `?`) for this state.
-    pub fn api_query(&self) -> String {
-        let mut query = format!("fields={}&limit={PAGE_SIZE}", LIST_FIELDS.join(","));
+    /// The API query string (after `?`), built and checked by `SessionSearch`.
+    pub fn api_query(&self) -> Result<String, sps_core::Error> {
+        let mut search = SessionSearch::new()
+            .with_fields(LIST_FIELDS.iter().copied())?
+            .with_limit(PAGE_SIZE)?;
         if self.offset > 0 {
-            query.push_str(&format!("&offset={}", self.offset));
+            search = search.with_offset(self.offset)?;
         }
         if !self.sort.is_empty() {
-            query.push_str(&format!("&sort={}", encode_component(&self.sort)));
+            search = search.with_sort(&self.sort)?;
         }
         if !self.q.is_empty() {
-            query.push_str(&format!("&q={}", encode_component(&self.q)));
+            search = search.with_q_text(&self.q)?;
         }
-        if let Some(start) = self.range.start_param() {
-            query.push_str(&format!("&start={}", encode_component(&start)));
+        if !self.start.is_empty() {
+            search = search.with_start(&self.start)?;
+        } else if let Some(start) = self.range.start_param() {
+            search = search.with_start(&start)?;
         }
-        query
+        if !self.end.is_empty() {
+            search = search.with_end(&self.end)?;
+        }
+        Ok(search.to_query_string())
     }
 
     /// The state after clicking the header of `field`: ascending first, then
@@ -196,53 +233,73 @@ impl ListState {
     }
 }
 
-/// Only the table's own columns are offered as sort keys; a hand-edited URL
-/// with anything else falls back to the default order instead of an API error.
+/// Only the table's own columns are offered as sort keys.
 fn is_known_sort(sort: &str) -> bool {
     let field = sort.strip_prefix('-').unwrap_or(sort);
     COLUMNS.iter().any(|c| c.sort_field == Some(field))
 }
 
-/// Start time for the table. INTERIM: shows SPS's text with the `T` replaced,
-/// which keeps the offset SPS wrote; switches to `sps_core::Timestamp` once
-/// crate-core exports it.
-fn start_text(row: &SessionListRow) -> String {
-    row.start_time
-        .as_deref()
-        .map(|t| t.replacen('T', " ", 1))
-        .unwrap_or_default()
+/// A problem in typed `q` text: 1-based column (in characters) and the message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryProblem {
+    /// 1-based column in characters.
+    pub column: usize,
+    /// What is wrong, from `sps_core`.
+    pub message: String,
+}
+
+/// Parses and validates `q` text with crate-core (the same parser and
+/// catalogue the simulator uses), before anything is sent.
+pub fn check_query(text: &str) -> Option<QueryProblem> {
+    let error = match parse_query(text) {
+        Ok(query) => validate(&query, Catalogue::sessions()).err()?,
+        Err(e) => e,
+    };
+    let column = match error.kind() {
+        ErrorKind::QuerySyntax { position, .. }
+        | ErrorKind::QueryField { position, .. }
+        | ErrorKind::QueryInvalid { position, .. } => *position,
+        _ => 1,
+    };
+    Some(QueryProblem {
+        column: column.max(1),
+        message: error.to_string(),
+    })
 }
 
 /// The session list page.
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     let query = use_query_map();
-    let location = use_location();
     let navigate = use_navigate();
 
     let state = Memo::new(move |_| query.with(ListState::from_query));
+    // Each result carries the state it was fetched for: the previous page stays
+    // on screen (dimmed, "Updating…") while the next one loads, instead of
+    // flashing an empty table.
     let sessions = LocalResource::new(move || {
-        let api_query = state.with(ListState::api_query);
-        async move { api::list_sessions(&api_query).await }
+        let for_state = state.get();
+        let api_query = for_state.api_query();
+        async move {
+            let result = match api_query {
+                Ok(q) => api::list_sessions(&q).await,
+                Err(e) => Err(ApiError::NotSent(e.to_string())),
+            };
+            (for_state, result)
+        }
     });
+    let updating = move || sessions.with(|r| r.as_ref().is_some_and(|(s, _)| *s != state.get()));
 
     // A 401 here means the cookie is missing or expired: back to the login page,
     // which brings the user back to this very list afterwards.
     {
         let navigate = navigate.clone();
         Effect::new(move |_| {
-            let expired = sessions
-                .with(|r| matches!(r, Some(Err(e)) if e.is_unauthenticated()));
+            let expired =
+                sessions.with(|r| matches!(r, Some((_, Err(e))) if e.is_unauthenticated()));
             if expired {
-                let here = format!(
-                    "{}{}",
-                    location.pathname.get_untracked(),
-                    location.search.get_untracked()
-                );
-                let url = format!(
-                    "/login?reason=expired&next={}",
-                    encode_component(&here)
-                );
+                let here = state.with_untracked(ListState::page_url);
+                let url = format!("/login?reason=expired&next={}", encode_component(&here));
                 navigate(
                     &url,
                     NavigateOptions {
@@ -254,18 +311,20 @@ pub fn SessionsPage() -> impl IntoView {
         });
     }
 
-    let go = {
-        let navigate = navigate.clone();
-        move |next: ListState| navigate(&next.page_url(), NavigateOptions::default())
-    };
-
+    let go = move |next: ListState| navigate(&next.page_url(), NavigateOptions::default());
     let go_search = go.clone();
+
     let body = move || match sessions.get() {
         None => view! { <Loading what="sessions"/> }.into_any(),
-        Some(Err(e)) if e.is_unauthenticated() => {
+        Some((_, Err(e))) if e.is_unauthenticated() => {
             view! { <Loading what="the login page"/> }.into_any()
         }
-        Some(Err(e)) => view! {
+        // Parameters that failed the local check: retrying cannot help.
+        Some((_, Err(e @ ApiError::NotSent(_)))) => view! {
+            <ErrorPanel title="This search cannot be sent" message=e.to_string()/>
+        }
+        .into_any(),
+        Some((_, Err(e))) => view! {
             <ErrorPanel
                 title="Could not load sessions"
                 message=e.to_string()
@@ -273,7 +332,7 @@ pub fn SessionsPage() -> impl IntoView {
             />
         }
         .into_any(),
-        Some(Ok(page)) => results(page, state.get_untracked(), go.clone()),
+        Some((for_state, Ok(page))) => results(page, for_state, go.clone()),
     };
 
     view! {
@@ -281,18 +340,16 @@ pub fn SessionsPage() -> impl IntoView {
         <main class="page page-sessions">
             <div class="page-head">
                 <h1>"Sessions"</h1>
+                {move || updating().then(|| view! {
+                    <span class="updating" data-testid="updating" role="status">
+                        <span class="spinner" aria-hidden="true"></span>"Updating…"
+                    </span>
+                })}
             </div>
             <SearchBar state=state go=go_search/>
-            {body}
+            <div class="results" class:stale=updating>{body}</div>
         </main>
     }
-}
-
-/// Checks `q` text before it is sent. Returns the 1-based column and message
-/// of the first problem.
-fn check_query(text: &str) -> Option<(usize, String)> {
-    let _ = text;
-    None
 }
 
 /// The query input and the time range presets. Both change the page URL; the
@@ -308,12 +365,13 @@ where
     G: Fn(ListState) + Clone + Send + Sync + 'static,
 {
     let draft = RwSignal::new(state.with_untracked(|s| s.q.clone()));
-    let problem = RwSignal::new(None::<(usize, String)>);
-    // Back/forward and preset clicks change the URL: show what is in effect.
+    let problem = RwSignal::new(None::<QueryProblem>);
+    // The URL changed (back/forward, a preset, a pasted link): show the query in
+    // effect, and its problem if someone typed a broken one into the address bar.
     Effect::new(move |_| {
         let q = state.with(|s| s.q.clone());
+        problem.set(if q.is_empty() { None } else { check_query(&q) });
         draft.set(q);
-        problem.set(None);
     });
 
     let submit = {
@@ -328,14 +386,37 @@ where
                 }
             }
             problem.set(None);
-            let next = ListState {
+            go(ListState {
                 q: text,
                 offset: 0,
                 ..state.get_untracked()
+            });
+        }
+    };
+
+    // Custom dates are whole UTC days (`start=2026-11-20`), as SPS reads a date
+    // without a time; an emptied field removes its bound.
+    let set_bound = {
+        let go = go.clone();
+        move |which: &'static str, value: String| {
+            let mut next = ListState {
+                range: RangePreset::All,
+                offset: 0,
+                ..state.get_untracked()
             };
+            if which == "start" {
+                next.start = value;
+            } else {
+                next.end = value;
+            }
             go(next);
         }
     };
+    let set_start = {
+        let set_bound = set_bound.clone();
+        move |ev: leptos::ev::Event| set_bound("start", event_target_value(&ev))
+    };
+    let set_end = move |ev: leptos::ev::Event| set_bound("end", event_target_value(&ev));
 
     let presets = move || {
         let current = state.get();
@@ -343,20 +424,22 @@ where
             .into_iter()
             .map(|preset| {
                 let go = go.clone();
-                let pressed = current.range == preset;
+                let custom = !current.start.is_empty() || !current.end.is_empty();
+                let pressed = !custom && current.range == preset;
                 let next = ListState {
                     range: preset,
+                    start: String::new(),
+                    end: String::new(),
                     offset: 0,
                     ..current.clone()
                 };
-                let token = if preset == RangePreset::All { "all" } else { preset.token() };
                 view! {
                     <button
                         type="button"
                         class="seg"
                         class:active=pressed
                         aria-pressed=if pressed { "true" } else { "false" }
-                        data-range=token
+                        data-range=preset.token()
                         on:click=move |_| go(next.clone())
                     >
                         {preset.label()}
@@ -378,32 +461,73 @@ where
                 spellcheck="false"
                 aria-label="Search query"
                 aria-invalid=move || if problem.with(Option::is_some) { "true" } else { "false" }
+                aria-describedby="query-error"
                 bind:value=draft
+                on:input=move |_| problem.set(None)
             />
             <button id="query-apply" class="btn btn-primary" type="submit">"Search"</button>
             <div id="range-presets" class="segmented" role="group" aria-label="Time range">
                 {presets}
             </div>
+            <div class="custom-range" role="group" aria-label="Custom time range (UTC days)">
+                <label for="range-start">"From"</label>
+                <input id="range-start" type="date" class="date-input"
+                    prop:value=move || date_part(&state.with(|s| s.start.clone()))
+                    on:change=set_start/>
+                <label for="range-end">"ended by"</label>
+                <input id="range-end" type="date" class="date-input"
+                    prop:value=move || date_part(&state.with(|s| s.end.clone()))
+                    on:change=set_end/>
+            </div>
         </form>
-        {move || problem.get().map(|(column, message)| view! {
-            <p id="query-error" class="query-error" role="alert" data-column=column.to_string()>
-                {format!("Column {column}: {message}")}
-            </p>
+        {move || problem.get().map(|p| {
+            // A caret under the offending character: the query and the caret are
+            // two text lines in a monospace block, so columns line up.
+            let text = draft.get_untracked();
+            let caret = format!("{}^", " ".repeat(p.column.saturating_sub(1)));
+            view! {
+                <div id="query-error" class="query-error" role="alert" data-column=p.column.to_string()>
+                    <span class="caret-line">{text}</span>
+                    <span class="caret-line">{caret}</span>
+                    <span class="query-error-message">{format!("Column {}: {}", p.column, p.message)}</span>
+                </div>
+            }
         })}
     }
 }
 
+/// The `YYYY-MM-DD` a date input can show, from a URL bound (a date, or the
+/// date part of an ISO time); empty otherwise.
+fn date_part(bound: &str) -> String {
+    let date: String = bound.chars().take(10).collect();
+    let bytes = date.as_bytes();
+    let looks_like_date = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && date.chars().filter(char::is_ascii_digit).count() == 8;
+    if looks_like_date {
+        date
+    } else {
+        String::new()
+    }
+}
+
 /// The table plus its summary line and pager, for a loaded page.
-fn results<G>(page: SessionPage, state: ListState, go: G) -> AnyView
+fn results<G>(page: Collection<SessionRow>, state: ListState, go: G) -> AnyView
 where
     G: Fn(ListState) + Clone + Send + Sync + 'static,
 {
-    let header = header_cells(&state, go.clone());
-    let total = page.match_count;
-    let shown = page.rows.len() as u64;
-    let first = page.offset + 1;
-    let last = page.offset + shown;
-    let limit = page.limit.unwrap_or(PAGE_SIZE).max(1);
+    let meta = page.meta.as_ref();
+    let total = meta.and_then(|m| m.match_count);
+    let offset = meta
+        .and_then(|m| m.offset.get().copied())
+        .unwrap_or(u64::from(state.offset));
+    let limit = meta
+        .and_then(|m| m.limit)
+        .unwrap_or(u64::from(PAGE_SIZE))
+        .max(1);
+    let shown = page.items.len() as u64;
+    let (first, last) = (offset + 1, offset + shown);
 
     let summary = match total {
         Some(n) => view! {
@@ -417,22 +541,30 @@ where
         None => view! { <p class="summary">{format!("Showing {shown} sessions")}</p> }.into_any(),
     };
 
-    let has_prev = page.offset > 0;
-    let has_next = match total {
+    let has_prev = offset > 0;
+    let more = match total {
         Some(n) => last < n,
         None => shown == limit,
     };
+    // SPS refuses offsets past 10 000: beyond that only a snapshot reaches.
+    let next_offset = offset + limit;
+    let has_next = more && next_offset <= u64::from(MAX_OFFSET);
+    let capped = more && !has_next;
+    let to_u32 = |n: u64| u32::try_from(n).unwrap_or(MAX_OFFSET);
     let prev_state = ListState {
-        offset: page.offset.saturating_sub(limit),
+        offset: to_u32(offset.saturating_sub(limit)),
         ..state.clone()
     };
     let next_state = ListState {
-        offset: page.offset + limit,
-        ..state
+        offset: to_u32(next_offset),
+        ..state.clone()
     };
-    let (go_prev, go_next) = (go.clone(), go);
+    let (go_prev, go_next) = (go.clone(), go.clone());
     let pager = view! {
         <div class="pager">
+            {capped.then(|| view! {
+                <span class="muted cap-note">"SPS pages only to 10 000: narrow the search to see more"</span>
+            })}
             <button id="page-prev" type="button" class="btn" disabled=!has_prev
                 on:click=move |_| go_prev(prev_state.clone())>"← Previous"</button>
             <button id="page-next" type="button" class="btn" disabled=!has_next
@@ -440,19 +572,19 @@ where
         </div>
     };
 
-    if page.rows.is_empty() {
+    if page.items.is_empty() {
         return view! {
-            {summary}
+            <div class="toolbar">{summary}{has_prev.then(|| pager)}</div>
             <div class="state state-empty" data-testid="empty">
                 <strong>"No sessions match"</strong>
-                <p>"Nothing was recorded for this selection. Widen the time range or clear the query."</p>
+                <p>"Nothing was recorded for this selection. Widen the time range or change the query."</p>
             </div>
-            {(has_prev).then(|| pager)}
         }
         .into_any();
     }
 
-    let rows = page.rows.into_iter().map(row_view).collect_view();
+    let header = header_cells(&state, go);
+    let rows = page.items.into_iter().map(row_view).collect_view();
     view! {
         <div class="toolbar">{summary}{pager}</div>
         <div class="table-wrap">
@@ -484,8 +616,7 @@ where
                     let next = state.toggled_sort(field);
                     view! {
                         <th class=col.class aria-sort=aria data-sort-field=field>
-                            <button type="button" class="sort"
-                                on:click=move |_| go(next.clone())>
+                            <button type="button" class="sort" on:click=move |_| go(next.clone())>
                                 {col.title}{direction}
                             </button>
                         </th>
@@ -498,31 +629,133 @@ where
         .collect_view()
 }
 
-/// One table row. Every value is a text node (or an attribute value), never markup.
-fn row_view(row: SessionListRow) -> impl IntoView {
-    let start = start_text(&row);
-    let start_title = row.start_time.clone().unwrap_or_default();
-    let duration = row.duration.map(format::duration).unwrap_or_default();
-    let key_attr = row.key.clone();
-    let class = if row.active {
+/// All values of a field as cell text (multi-valued fields joined with ", ").
+fn cell(body: Option<&SparseBody>, path: &str) -> String {
+    body.map(|b| {
+        b.field_values(path)
+            .map(|v| v.to_text().into_owned())
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+    .unwrap_or_default()
+}
+
+/// One table row. Every value is a text node or an attribute value, never markup.
+fn row_view(row: SessionRow) -> impl IntoView {
+    let body = row.body.as_ref();
+    let protocol = cell(body, "protocol");
+    let user = cell(body, "user.gateway_username");
+    let server = cell(body, "server.ip");
+    // Shown in the offset SPS wrote (the appliance's zone), offset always written.
+    let start = body
+        .and_then(|b| b.get_timestamp("start_time"))
+        .map(|t| t.format_original_zone())
+        .unwrap_or_else(|| cell(body, "start_time"));
+    let start_title = cell(body, "start_time");
+    let duration = body
+        .and_then(|b| b.get_i64("duration"))
+        .map(format::duration)
+        .unwrap_or_default();
+    let verdict = cell(body, "verdict");
+    let active = body.and_then(|b| b.get_bool("active")).unwrap_or(false);
+    let class = if active {
         "session-row is-live"
     } else {
         "session-row"
     };
+    let key_attr = row.key.clone();
     view! {
         <tr class=class data-key=key_attr>
             <td class="col-key"><code>{row.key}</code></td>
-            <td class="col-protocol">{row.protocol}</td>
-            <td class="col-user">{row.user}</td>
-            <td class="col-server">{row.server}</td>
+            <td class="col-protocol">{protocol}</td>
+            <td class="col-user">{user}</td>
+            <td class="col-server">{server}</td>
             <td class="col-start" title=start_title>{start}</td>
             <td class="col-duration">
                 {duration}
-                {row.active.then(|| view! { <span class="live" data-testid="live">"live"</span> })}
+                {active.then(|| view! { <span class="live" data-testid="live">"live"</span> })}
             </td>
             <td class="col-verdict">
-                {row.verdict.map(|v| view! { <VerdictBadge verdict=v/> })}
+                {(!verdict.is_empty()).then(|| view! { <VerdictBadge verdict=verdict/> })}
             </td>
         </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // ParamsMap decodes through js_sys, which has no native implementation, so
+    // the tests read the state through `from_lookup`.
+    fn state_of(pairs: &[(&str, &str)]) -> ListState {
+        ListState::from_lookup(|name| pairs.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| *v))
+    }
+
+    #[test]
+    fn url_state_round_trips() {
+        let state = state_of(&[
+            ("q", "protocol:SSH AND user.gateway_username:adm*"),
+            ("range", "7d"),
+            ("sort", "-duration"),
+            ("offset", "50"),
+        ]);
+        assert_eq!(state.range, RangePreset::Week);
+        assert_eq!(state.offset, 50);
+        let url = state.page_url();
+        let query = url.strip_prefix("/sessions?").unwrap_or_default();
+        let pairs = sps_core::parse_query_string(query);
+        let back = ListState::from_lookup(|name| {
+            pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        });
+        assert_eq!(back, state);
+    }
+
+    #[test]
+    fn junk_in_the_url_is_ignored() {
+        let state = state_of(&[("sort", "password"), ("offset", "-3"), ("range", "1y")]);
+        assert_eq!(state, ListState::default());
+        assert_eq!(state.page_url(), "/sessions");
+    }
+
+    #[test]
+    fn header_click_toggles_and_resets_paging() {
+        let state = state_of(&[("sort", "duration"), ("offset", "100")]);
+        let next = state.toggled_sort("duration");
+        assert_eq!((next.sort.as_str(), next.offset), ("-duration", 0));
+        assert_eq!(next.toggled_sort("duration").sort, "duration");
+        assert_eq!(state.toggled_sort("verdict").sort, "verdict");
+    }
+
+    #[test]
+    fn api_query_asks_for_the_list_fields() {
+        let state = state_of(&[("sort", "-start_time"), ("offset", "50")]);
+        let query = state.api_query().unwrap_or_default();
+        assert!(query.contains("limit=50"), "{query}");
+        assert!(query.contains("offset=50"), "{query}");
+        assert!(query.contains("sort=-start_time"), "{query}");
+        assert!(query.contains("user.gateway_username"), "{query}");
+    }
+
+    #[test]
+    fn a_custom_range_replaces_the_preset() {
+        let state = state_of(&[("range", "24h"), ("start", "2026-11-01"), ("end", "2026-11-20")]);
+        assert_eq!(state.range, RangePreset::All);
+        assert_eq!(state.page_url(), "/sessions?start=2026-11-01&end=2026-11-20");
+        let query = state.api_query().unwrap_or_default();
+        assert!(query.contains("start=2026-11-01") && query.contains("end=2026-11-20"), "{query}");
+        assert!(state_of(&[("start", "yesterday")]).api_query().is_err());
+        assert_eq!(date_part("2026-11-01T10:00:00Z"), "2026-11-01");
+        assert_eq!(date_part("junk"), "");
+    }
+
+    #[test]
+    fn query_problems_have_a_column() {
+        assert_eq!(check_query("protocol:SSH"), None);
+        let problem = check_query("protocol:(ssh");
+        assert_eq!(problem.map(|p| p.column), Some(10));
+        let unknown = check_query("protocl:SSH");
+        assert!(unknown.is_some_and(|p| p.column == 1 && p.message.contains("protocol")));
     }
 }
