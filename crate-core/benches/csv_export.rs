@@ -56,9 +56,25 @@ impl Rng {
 
 fn sessions() -> Vec<(String, Session)> {
     let template: Value = serde_json::from_str(TEMPLATE).expect("template");
-    let users = ["alice", "bob", "carol", "dávid", "ütő", "root-ops", "=cmd|' /C calc'!A0"];
+    let users = [
+        "alice",
+        "bob",
+        "carol",
+        "dávid",
+        "ütő",
+        "root-ops",
+        "=cmd|' /C calc'!A0",
+    ];
     let tags = ["sudo", "prod", "night", "privileged", "scripted", "vendor"];
-    let events = ["sudo", "systemctl", "rm -rf /tmp/x", "cat /etc/shadow", "vim", "ssh", "scp"];
+    let events = [
+        "sudo",
+        "systemctl",
+        "rm -rf /tmp/x",
+        "cat /etc/shadow",
+        "vim",
+        "ssh",
+        "scp",
+    ];
     let mut rng = Rng(0x5eed_cafe_f00d_d00d);
     let base = 1_763_891_700_i64; // 2025-11-23T10:15:00Z
     (0..SESSIONS)
@@ -123,7 +139,11 @@ fn sparse(sessions: &[(String, Session)]) -> Vec<SessionRow> {
         .collect()
 }
 
-fn export<R: sps_core::SessionRecord>(rows: &[R], options: &CsvOptions, capacity: usize) -> Vec<u8> {
+fn export<R: sps_core::SessionRecord>(
+    rows: &[R],
+    options: &CsvOptions,
+    capacity: usize,
+) -> Vec<u8> {
     let mut exporter =
         CsvExporter::new(Vec::with_capacity(capacity), options.clone()).expect("exporter");
     // Pages of 500, as they arrive from SPS.
@@ -146,7 +166,10 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("csv_export_100k");
     group.sample_size(10);
-    for (name, options) in [("viewer_full_sessions", &viewer), ("sps_full_sessions", &sps)] {
+    for (name, options) in [
+        ("viewer_full_sessions", &viewer),
+        ("sps_full_sessions", &sps),
+    ] {
         let size = export(&sessions, options, 0).len();
         eprintln!("{name}: {size} bytes for {SESSIONS} sessions");
         group.throughput(Throughput::Bytes(size as u64));

@@ -367,10 +367,75 @@ fn push_value(out: &mut String, value: &FieldValue<'_>, time: TimeFormat) {
                     let _ = write!(out, "{t}");
                 }
             },
-            TimeFormat::Zone(zone) => out.push_str(&t.format_in(zone)),
+            TimeFormat::Zone(zone) => push_time_in(out, t, zone),
         },
         other => out.push_str(&other.to_text()),
     }
+}
+
+/// Appends `n` in decimal, zero-padded to `width` digits.
+fn push_padded(out: &mut String, n: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut i = digits.len();
+    let mut rest = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let start = i.min(digits.len().saturating_sub(width));
+    for &d in &digits[start..] {
+        out.push(char::from(d));
+    }
+}
+
+/// Appends what [`Timestamp::format_in`] gives (`2018-09-15 15:53:00 +05:00`,
+/// fractions only when not zero), without going through a format string:
+/// exports write two or three timestamps per row.
+fn push_time_in(out: &mut String, t: &Timestamp, zone: Zone) {
+    use chrono::{Datelike, Timelike};
+    let instant = t.instant();
+    let offset = zone.offset_at(instant);
+    let local = instant.with_timezone(&offset);
+    let seconds = offset.local_minus_utc();
+    let nanos = local.nanosecond();
+    let year = local.year();
+    // Rare shapes (years beyond four digits, leap seconds, offsets with
+    // seconds) take the general path.
+    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 || seconds % 60 != 0 {
+        out.push_str(&t.format_in(zone));
+        return;
+    }
+    push_padded(out, year.unsigned_abs(), 4);
+    out.push('-');
+    push_padded(out, local.month(), 2);
+    out.push('-');
+    push_padded(out, local.day(), 2);
+    out.push(' ');
+    push_padded(out, local.hour(), 2);
+    out.push(':');
+    push_padded(out, local.minute(), 2);
+    out.push(':');
+    push_padded(out, local.second(), 2);
+    if nanos != 0 {
+        out.push('.');
+        if nanos % 1_000_000 == 0 {
+            push_padded(out, nanos / 1_000_000, 3);
+        } else if nanos % 1_000 == 0 {
+            push_padded(out, nanos / 1_000, 6);
+        } else {
+            push_padded(out, nanos, 9);
+        }
+    }
+    out.push(' ');
+    out.push(if seconds < 0 { '-' } else { '+' });
+    let minutes = seconds.unsigned_abs() / 60;
+    push_padded(out, minutes / 60, 2);
+    out.push(':');
+    push_padded(out, minutes % 60, 2);
 }
 
 /// True if the source says the session has an audit trail: a non-null
@@ -385,13 +450,26 @@ fn has_audit_trail<S: FieldSource + ?Sized>(source: &S) -> bool {
     .any(|path| source.field_values(path).any(|v| !v.is_null()))
 }
 
-/// `<base>/api/audit/sessions/<key>/audit_trail`.
+/// `<base>/api/audit/sessions/<key>/audit_trail`, the key percent-encoded
+/// (as [`encode_component`] does); a trailing `/` of the base is dropped.
 pub fn trail_download_link(public_base: &str, key: &str) -> String {
-    format!(
-        "{}/api/audit/sessions/{}/audit_trail",
-        public_base.trim_end_matches('/'),
-        encode_component(key)
-    )
+    let mut link = String::with_capacity(public_base.len() + key.len() + 32);
+    push_trail_link(&mut link, public_base, key);
+    link
+}
+
+fn push_trail_link(out: &mut String, public_base: &str, key: &str) {
+    out.push_str(public_base.trim_end_matches('/'));
+    out.push_str("/api/audit/sessions/");
+    if key
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b','))
+    {
+        out.push_str(key);
+    } else {
+        out.push_str(&encode_component(key));
+    }
+    out.push_str("/audit_trail");
 }
 
 /// The per-column cell texts of one record, reused between records so that
@@ -455,9 +533,7 @@ impl RowCells {
                     .write_field(&self.cells[c][self.pick[c]])
                     .map_err(csv_error)?;
             }
-            writer
-                .write_record(None::<&[u8]>)
-                .map_err(csv_error)?;
+            writer.write_record(None::<&[u8]>).map_err(csv_error)?;
             rows += 1;
             // Odometer over the columns' values, last column fastest.
             let mut c = n;
@@ -539,8 +615,7 @@ fn fill_trail_link<S: FieldSource + ?Sized>(
             1
         }
         None if has_audit_trail(source) => {
-            let cell = cell_at(cells, 0);
-            cell.push_str(&trail_download_link(&options.public_base, key));
+            push_trail_link(cell_at(cells, 0), &options.public_base, key);
             1
         }
         None => 0,
@@ -767,9 +842,7 @@ impl<W: Write> CsvExporter<W> {
                 .write_field(cell(column.title()))
                 .map_err(csv_error)?;
         }
-        self.writer
-            .write_record(None::<&[u8]>)
-            .map_err(csv_error)
+        self.writer.write_record(None::<&[u8]>).map_err(csv_error)
     }
 
     /// Writes the rows of one session: its `key` and the values of `source`

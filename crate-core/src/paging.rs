@@ -324,7 +324,7 @@ impl Output {
 enum WindowState {
     /// `Some(id)` once the count was sent.
     Counting(Option<RequestId>),
-    Paging(Pages),
+    Paging(Box<Pages>),
 }
 
 /// `start_time` in `[lo, hi)`, UNIX seconds.
@@ -347,7 +347,7 @@ enum Edge {
 enum Stage {
     Start,
     Probe(RequestId),
-    Offset(Pages),
+    Offset(Box<Pages>),
     Edges {
         first: Edge,
         last: Edge,
@@ -693,7 +693,7 @@ impl PagingPlan {
             // The probe is page 0: same search, offset 0, same limit.
             pages.slots[0].state = SlotState::InFlight(0);
             pages.complete(0, items);
-            self.stage = Stage::Offset(pages);
+            self.stage = Stage::Offset(Box::new(pages));
             self.drain();
             return Ok(());
         }
@@ -772,7 +772,8 @@ impl PagingPlan {
         let (lo, hi) = (window.lo, window.hi);
         if count <= cap {
             let search = window_search(&base_pages, lo, hi);
-            windows[index].state = WindowState::Paging(Pages::new(search, count, page_size, cap));
+            windows[index].state =
+                WindowState::Paging(Box::new(Pages::new(search, count, page_size, cap)));
         } else {
             let parts = split(lo, hi, count, cap)?;
             let mut new: Vec<Window> = parts
@@ -876,9 +877,7 @@ impl PagingPlan {
                         WindowState::Paging(pages) => {
                             pages.drain(&mut self.out);
                             if pages.finished() {
-                                // Emitted windows are no longer needed.
-                                w.state =
-                                    WindowState::Paging(Pages::new(SessionSearch::new(), 0, 1, 1));
+                                // Emitted slots hold no rows any more.
                                 *emit += 1;
                             } else {
                                 break;

@@ -25,7 +25,8 @@ const SEED_1_CSV: &str = "\"Key\",\"Protocol\",\"End time\",\"Gateway username\"
 \"2\",\"ssh\",\"7\",\"user2\",\"2.2.2.2\",\"3.3.3.3\",\"48680\"\r\n\
 \"1\",\"ssh\",\"5\",\"user1\",\"2.2.2.2\",\"2.2.2.2\",\"48679\"\r\n";
 
-const SEED_2_CSV: &str = "\"Key\",\"Recording Session ID\",\"Analytics Interesting events\",\"Similar Sessions\"\r\n\
+const SEED_2_CSV: &str =
+    "\"Key\",\"Recording Session ID\",\"Analytics Interesting events\",\"Similar Sessions\"\r\n\
 \"1\",\"1\",\"ssh\",\"\"\r\n\
 \"1\",\"1\",\"sudo\",\"\"\r\n\
 \"2\",\"2\",\"sudo\",\"\"\r\n\
@@ -138,7 +139,8 @@ fn trail_link_uses_the_public_base_and_encodes_the_key() {
         "a/b c".to_owned(),
         serde_json::from_value::<Session>(json!({"recording": {"audit_trail": "/x.zat"}})).unwrap(),
     )];
-    let mut options = CsvOptions::sps_compatible(session_columns(&["trail_download_link"]).unwrap());
+    let mut options =
+        CsvOptions::sps_compatible(session_columns(&["trail_download_link"]).unwrap());
     options.public_base = "https://sps.example.com/".to_owned();
     let csv = String::from_utf8(sessions_to_csv(&sessions, options).unwrap()).unwrap();
     assert!(csv.ends_with(
@@ -272,14 +274,22 @@ fn the_key_is_guarded_too_but_not_in_sps_mode() {
         CsvOptions::new(session_columns(&["user.gateway_username"]).unwrap()),
     )
     .unwrap();
-    assert!(String::from_utf8(guarded).unwrap().contains("\"'=1+1\",\"u\""));
+    assert!(String::from_utf8(guarded)
+        .unwrap()
+        .contains("\"'=1+1\",\"u\""));
     assert!(sps_csv(&["user.gateway_username"], &sessions).contains("\"=1+1\",\"u\""));
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn commas_quotes_and_newlines_are_quoted() {
-    let texts = ["a,b", "say \"hi\"", "line1\nline2", "crlf\r\ninside", "plain"];
+    let texts = [
+        "a,b",
+        "say \"hi\"",
+        "line1\nline2",
+        "crlf\r\ninside",
+        "plain",
+    ];
     let sessions: Vec<_> = texts
         .iter()
         .enumerate()
@@ -296,10 +306,7 @@ fn commas_quotes_and_newlines_are_quoted() {
          \"4\",\"plain\"\r\n"
     );
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
-    let back: Vec<String> = reader
-        .records()
-        .map(|r| r.unwrap()[1].to_owned())
-        .collect();
+    let back: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_owned()).collect();
     assert_eq!(back, texts);
 
     // Quoting only where needed, `\n` line ends.
@@ -402,7 +409,11 @@ fn multi_values_expand_to_the_cartesian_product() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn multi_values_join_into_one_cell() {
-    let fields = ["analytics.tags", "user.server_username", "analytics.interesting_events"];
+    let fields = [
+        "analytics.tags",
+        "user.server_username",
+        "analytics.interesting_events",
+    ];
     let options = CsvOptions {
         multi_value: MultiValue::Join,
         ..CsvOptions::new(session_columns(&fields).unwrap())
@@ -415,14 +426,15 @@ fn multi_values_join_into_one_cell() {
          \"b\",\"\",\"only\",\"\"\r\n"
     );
     // The guard looks at the joined cell: a formula at its start is caught.
-    let s: Session =
-        serde_json::from_value(json!({"analytics": {"tags": ["=1+1", "x"]}})).unwrap();
+    let s: Session = serde_json::from_value(json!({"analytics": {"tags": ["=1+1", "x"]}})).unwrap();
     let options = CsvOptions {
         multi_value: MultiValue::Join,
         ..CsvOptions::new(session_columns(&["analytics.tags"]).unwrap())
     };
     let csv = sessions_to_csv(&[("k".to_owned(), s)], options).unwrap();
-    assert!(String::from_utf8(csv).unwrap().ends_with("\"k\",\"'=1+1;x\"\r\n"));
+    assert!(String::from_utf8(csv)
+        .unwrap()
+        .ends_with("\"k\",\"'=1+1;x\"\r\n"));
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -434,9 +446,10 @@ fn times_in_a_zone_carry_the_offset() {
         "creation_time": "2026-11-23T09:15:00.250Z"
     }))
     .unwrap();
-    let active: Session =
-        serde_json::from_value(json!({"start_time": "2026-11-23T10:15:00+01:00", "end_time": null}))
-            .unwrap();
+    let active: Session = serde_json::from_value(
+        json!({"start_time": "2026-11-23T10:15:00+01:00", "end_time": null}),
+    )
+    .unwrap();
     let sessions = vec![("k".to_owned(), s), ("act".to_owned(), active)];
     let fields = ["start_time", "end_time", "creation_time"];
     let run = |time: TimeFormat| {
@@ -490,11 +503,15 @@ fn times_in_a_zone_carry_the_offset() {
     }];
     let options = CsvOptions::new(session_columns(&["start_time", "end_time"]).unwrap());
     let csv = String::from_utf8(sessions_to_csv(&rows, options).unwrap()).unwrap();
-    assert!(csv.ends_with("\"k\",\"2026-11-23 09:15:00 +00:00\",\"1970-01-01 00:00:07 +00:00\"\r\n"));
+    assert!(
+        csv.ends_with("\"k\",\"2026-11-23 09:15:00 +00:00\",\"1970-01-01 00:00:07 +00:00\"\r\n")
+    );
 }
 
 fn search_rows() -> Vec<SessionRow> {
-    decode_session_list(SESSIONS_SEARCH.as_bytes()).unwrap().items
+    decode_session_list(SESSIONS_SEARCH.as_bytes())
+        .unwrap()
+        .items
 }
 
 fn many_sessions(n: usize) -> Vec<(String, Session)> {
@@ -551,7 +568,10 @@ fn json_array_parses_back_to_the_same_sessions() {
     assert_eq!(back, rows);
     // An empty export is an empty array.
     let empty = JsonExporter::new(Vec::new()).unwrap().finish().unwrap();
-    assert_eq!(serde_json::from_slice::<Vec<Value>>(&empty).unwrap(), Vec::<Value>::new());
+    assert_eq!(
+        serde_json::from_slice::<Vec<Value>>(&empty).unwrap(),
+        Vec::<Value>::new()
+    );
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -573,7 +593,10 @@ fn ndjson_parses_back_line_by_line() {
     let mut e = NdjsonExporter::new(Vec::new()).unwrap();
     e.write_page(&rows).unwrap();
     let text = String::from_utf8(e.finish().unwrap()).unwrap();
-    let back: Vec<SessionRow> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let back: Vec<SessionRow> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(back, rows);
 }
 
@@ -581,7 +604,13 @@ fn ndjson_parses_back_line_by_line() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn streaming_in_pages_equals_one_shot() {
     let sessions = many_sessions(250);
-    let fields = ["user.gateway_username", "duration", "analytics.tags", "start_time", "trail_download_link"];
+    let fields = [
+        "user.gateway_username",
+        "duration",
+        "analytics.tags",
+        "start_time",
+        "trail_download_link",
+    ];
     let options = CsvOptions::new(session_columns(&fields).unwrap());
     let one_shot = sessions_to_csv(&sessions, options.clone()).unwrap();
 
@@ -714,7 +743,8 @@ fn events_export_with_the_session_on_every_row() {
         time: TimeFormat::AsSent,
         ..CsvOptions::new(vec![CsvColumn::new("action", "Command")])
     };
-    let text = String::from_utf8(write_details_csv(Vec::new(), &ctx, &events, &options).unwrap()).unwrap();
+    let text =
+        String::from_utf8(write_details_csv(Vec::new(), &ctx, &events, &options).unwrap()).unwrap();
     assert!(text.starts_with(
         "\"Key\",\"Protocol\",\"Gateway username\",\"Server IP\",\"Session start time\",\"Command\"\r\n\
          \"s1\",\"SSH\",\"alice\",\"10.0.0.1\",\"2017-04-11T09:21:00+02:00\",\"ls\"\r\n"
@@ -726,15 +756,19 @@ fn events_export_with_the_session_on_every_row() {
     assert_eq!(back.len(), events.len());
     assert_eq!(back[0]["session"]["key"], "s1");
     assert_eq!(back[0]["session"]["user.gateway_username"], "alice");
-    assert_eq!(back[0]["session"]["start_time"], "2017-04-11T09:21:00+02:00");
+    assert_eq!(
+        back[0]["session"]["start_time"],
+        "2017-04-11T09:21:00+02:00"
+    );
     let first: Event = serde_json::from_value(back[0]["event"].clone()).unwrap();
     assert_eq!(first, events[0]);
     let bytes = write_details_json(Vec::new(), &ctx, &events, JsonFormat::Lines).unwrap();
     let text = String::from_utf8(bytes).unwrap();
     assert_eq!(text.lines().count(), events.len());
-    let ctx_back: SessionContext =
-        serde_json::from_value(serde_json::from_str::<Value>(text.lines().next().unwrap()).unwrap()["session"].clone())
-            .unwrap();
+    let ctx_back: SessionContext = serde_json::from_value(
+        serde_json::from_str::<Value>(text.lines().next().unwrap()).unwrap()["session"].clone(),
+    )
+    .unwrap();
     assert_eq!(ctx_back, ctx);
 }
 
@@ -753,7 +787,9 @@ fn alerts_and_channels_export() {
     assert_eq!(&header[6], "Alert type");
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), alerts.len());
-    assert!(rows.iter().all(|r| &r[0] == "rUhhQZ3jYsY1NDWYp9DEpq" && &r[1] == "SSH"));
+    assert!(rows
+        .iter()
+        .all(|r| &r[0] == "rUhhQZ3jYsY1NDWYp9DEpq" && &r[1] == "SSH"));
     assert_eq!(&rows[0][6], "adp.event.command");
 
     let channels = decode_channels(CHANNELS_SSH.as_bytes()).unwrap().items;
@@ -762,7 +798,8 @@ fn alerts_and_channels_export() {
         time: TimeFormat::AsSent,
         ..CsvOptions::default()
     };
-    let text = String::from_utf8(write_details_csv(Vec::new(), &ctx, bodies, &options).unwrap()).unwrap();
+    let text =
+        String::from_utf8(write_details_csv(Vec::new(), &ctx, bodies, &options).unwrap()).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header = reader.headers().unwrap().clone();
     assert_eq!(&header[6], "Channel type");
@@ -772,9 +809,15 @@ fn alerts_and_channels_export() {
     assert_eq!(&rows[0][9], "1451901988");
     assert_eq!(&rows[1][12], "ls");
 
-    let bytes = write_details_json(Vec::new(), &ctx, channels.iter().map(|c| &c.body), JsonFormat::Lines)
-        .unwrap();
-    let first: Value = serde_json::from_str(std::str::from_utf8(&bytes).unwrap().lines().next().unwrap()).unwrap();
+    let bytes = write_details_json(
+        Vec::new(),
+        &ctx,
+        channels.iter().map(|c| &c.body),
+        JsonFormat::Lines,
+    )
+    .unwrap();
+    let first: Value =
+        serde_json::from_str(std::str::from_utf8(&bytes).unwrap().lines().next().unwrap()).unwrap();
     assert_eq!(first["channel"]["type"], "session shell");
     assert_eq!(first["session"]["key"], "rUhhQZ3jYsY1NDWYp9DEpq");
 }
@@ -783,8 +826,14 @@ fn alerts_and_channels_export() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn file_names_carry_the_query_time() {
     let t = Utc.with_ymd_and_hms(2026, 11, 23, 10, 15, 0).unwrap();
-    assert_eq!(export_file_name(ExportKind::Csv, &t), "sps-sessions-20261123T101500Z.csv");
-    assert_eq!(export_file_name(ExportKind::Json, &t), "sps-sessions-20261123T101500Z.json");
+    assert_eq!(
+        export_file_name(ExportKind::Csv, &t),
+        "sps-sessions-20261123T101500Z.csv"
+    );
+    assert_eq!(
+        export_file_name(ExportKind::Json, &t),
+        "sps-sessions-20261123T101500Z.json"
+    );
     assert_eq!(
         export_file_name(ExportKind::Ndjson, &t),
         "sps-sessions-20261123T101500Z.ndjson"
@@ -801,4 +850,52 @@ fn file_names_carry_the_query_time() {
     );
     assert_eq!(ExportKind::Csv.mime_type(), "text/csv;charset=utf-8");
     assert_eq!(ExportKind::Ndjson.extension(), "ndjson");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn zone_cells_equal_timestamp_format_in() {
+    let texts = [
+        "2026-11-23T10:15:00+01:00",
+        "2026-11-23T10:15:00.5+01:00",
+        "2026-11-23T10:15:00.123456-03:30",
+        "2026-11-23T10:15:00.123456789Z",
+        "2017-04-25T13:26:39.144356",
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.999+00:00",
+        "1969-12-31T23:59:59.001-12:00",
+        "2026-03-29T01:30:00+00:00",
+    ];
+    let mut stamps: Vec<Timestamp> = texts.iter().map(|t| Timestamp::parse(t).unwrap()).collect();
+    stamps.extend(
+        [0, 7, -86_400, 1_451_901_988, 253_402_300_800]
+            .map(|s| Timestamp::from_unix_seconds(s).unwrap()),
+    );
+    stamps.push(Timestamp::from_unix_seconds_f64(1.25).unwrap());
+    let zones = [
+        Zone::Utc,
+        Zone::Local,
+        Zone::Fixed(FixedOffset::east_opt(5 * 3600 + 45 * 60).unwrap()),
+        Zone::Fixed(FixedOffset::west_opt(9 * 3600 + 30 * 60).unwrap()),
+        Zone::Fixed(FixedOffset::east_opt(3600 + 7).unwrap()),
+    ];
+    for zone in zones {
+        let mut body = SparseBody::new();
+        body.insert("start_time", serde_json::to_value(&stamps).unwrap());
+        let rows = vec![SessionRow {
+            key: "k".to_owned(),
+            meta: None,
+            body: Some(body),
+        }];
+        let options = CsvOptions {
+            time: TimeFormat::Zone(zone),
+            formula_guard: false,
+            ..CsvOptions::new(vec![CsvColumn::new("start_time", "Start time")])
+        };
+        let bytes = sessions_to_csv(&rows, options).unwrap();
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        let cells: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_owned()).collect();
+        let expected: Vec<String> = stamps.iter().map(|t| t.format_in(zone)).collect();
+        assert_eq!(cells, expected, "{zone:?}");
+    }
 }

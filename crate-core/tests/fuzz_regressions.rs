@@ -5,7 +5,10 @@
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use sps_core::decode_content_hits;
+use sps_core::{
+    decode_content_hits, parse_query, validate, Catalogue, CompiledQuery, ErrorKind,
+    SessionSearch, SparseBody,
+};
 
 /// decode_models: a float with 17 significant digits changed by one unit in
 /// the last place in an encode/decode round trip (serde_json's default float
@@ -17,4 +20,66 @@ fn float_rank_round_trips_exactly() {
     assert_eq!(hits.items[0].rank, Some(2.4756217002682685));
     let json = serde_json::to_vec(&hits).unwrap();
     assert_eq!(decode_content_hits(&json).unwrap(), hits);
+}
+
+/// query_parser: the recursive-descent parser (and every walk over the AST)
+/// recursed once per `(` or `NOT` without a bound, so about 2 KB of `((((…`
+/// overflowed a 1 MiB stack (wasm, and the simulator's request threads with
+/// a few more): the process died. Nesting is now limited to 64 levels.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    // 64 levels (63 parentheses and the term) still parse, print and evaluate.
+    let text = format!("{}protocol:ssh{}", "(".repeat(63), ")".repeat(63));
+    let query = parse_query(&text).unwrap();
+    assert_eq!(parse_query(&query.to_string()).unwrap(), query);
+    validate(&query, Catalogue::sessions()).unwrap();
+    let compiled = CompiledQuery::new(&query, Catalogue::sessions()).unwrap();
+    assert!(!compiled.matches(&SparseBody::new()));
+    let nots = format!("{}protocol:ssh", "NOT ".repeat(63));
+    assert_eq!(parse_query(&nots).unwrap().to_string(), nots);
+
+    for hostile in [
+        format!("{}a{}", "(".repeat(64), ")".repeat(64)),
+        "(".repeat(100_000),
+        format!("{}a", "NOT ".repeat(100_000)),
+        format!("{}ssh{}", "protocol:(".repeat(50_000), ")".repeat(50_000)),
+    ] {
+        let err = parse_query(&hostile).unwrap_err();
+        match err.kind() {
+            ErrorKind::QuerySyntax { message, .. } => {
+                assert!(message.contains("nests too deeply"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    let url = format!("q={}a{}", "%28".repeat(10_000), "%29".repeat(10_000));
+    assert!(SessionSearch::from_query_string(&url).is_err());
+}
+
+/// query_parser: `\"a b\"` followed directly by a delimiter (here `""`) was
+/// read as the words `"a` and `b"`, but printed with a space after `b\"`,
+/// which reads as the phrase `a b`: printing changed the query. The closing
+/// `\"` of the reference's phrase form now only has to end the word.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn docs_phrase_before_a_delimiter_prints_back_equal() {
+    for text in [
+        "\\\"len\u{c}g Files\\\"\"\"E2",
+        r#"\"a b\""""#,
+        r#"\"a b\"(c)"#,
+        r#"\"a b\""c d""#,
+        r#"\"a b\"c"#,
+        r#"\"a b\"\""#,
+    ] {
+        let query = parse_query(text).unwrap();
+        let printed = query.to_string();
+        assert_eq!(parse_query(&printed).unwrap(), query, "{text} printed as {printed}");
+    }
+    assert_eq!(
+        parse_query(r#"server_username:\"Windows User\"(x)"#)
+            .unwrap()
+            .to_string(),
+        r#"server_username:"Windows User" x"#
+    );
 }

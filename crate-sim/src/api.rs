@@ -116,7 +116,8 @@ fn item(r: SessionRef<'_>, fields: &[String]) -> Value {
 
 fn csv_response(state: &AppState, req: &ListRequest, positions: &[usize]) -> Result<Response, ApiError> {
     let rows = positions.iter().map(|i| state.store.get(*i));
-    let bytes = crate::csv_out::render(req.field_names(), rows).map_err(|e| internal(e, SESSIONS))?;
+    let bytes = crate::csv_out::render(state.store.public_base(), req.field_names(), rows)
+        .map_err(|e| internal(e, SESSIONS))?;
     let mut resp = bytes.into_response();
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
     Ok(resp)

@@ -119,7 +119,7 @@ impl FaultState {
     /// (`--snapshot-429-every N`: every Nth).
     pub fn snapshot_429(&self, every: Option<u64>) -> bool {
         let n = self.snapshot_requests.fetch_add(1, Ordering::Relaxed) + 1;
-        every.is_some_and(|e| n % e == 0)
+        every.is_some_and(|e| n.is_multiple_of(e))
     }
 }
 

@@ -780,11 +780,19 @@ fn detail_rng(s: &GenSession, salt: u64) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(mix(s.seed ^ salt))
 }
 
+/// A few 10,000-character lines, built once: building one per event made
+/// content search over 100k sessions spend its time writing lorem ipsum.
+fn long_line(n: u64) -> String {
+    static LINES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let lines = LINES.get_or_init(|| (0..4).map(hostile::long_line).collect());
+    lines.get((n % 4) as usize).cloned().unwrap_or_default()
+}
+
 fn pick_hostile(rng: &mut ChaCha8Rng) -> String {
-    match rng.gen_range(0..20) {
-        0 => hostile::long_line(rng.gen()),
-        1..=3 => hostile::CSV_FORMULAS[rng.gen_range(0..hostile::CSV_FORMULAS.len())].to_owned(),
-        4..=6 => hostile::UNICODE[rng.gen_range(0..hostile::UNICODE.len())].to_owned(),
+    match rng.gen_range(0..60) {
+        0 => long_line(rng.gen()),
+        1..=9 => hostile::CSV_FORMULAS[rng.gen_range(0..hostile::CSV_FORMULAS.len())].to_owned(),
+        10..=18 => hostile::UNICODE[rng.gen_range(0..hostile::UNICODE.len())].to_owned(),
         _ => hostile::XSS[rng.gen_range(0..hostile::XSS.len())].to_owned(),
     }
 }

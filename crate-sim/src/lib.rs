@@ -119,6 +119,9 @@ pub async fn serve(config: Config) -> Result<(), SimError> {
         }
     }
     if let Some(dir) = &cfg.static_dir {
+        if !dir.join("index.html").is_file() {
+            eprintln!("sps-sim: warning: {} has no index.html (build the viewer first)", dir.display());
+        }
         println!("sps-sim: serving {} at /", dir.display());
     }
     println!("sps-sim: listening on http://{}", running.addr);

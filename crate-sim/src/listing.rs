@@ -178,7 +178,7 @@ impl Filter {
     /// Whether session `r` matches.
     pub fn matches(&self, r: SessionRef<'_>) -> bool {
         if let Some(start) = self.start_ms {
-            if !r.start_ms().is_some_and(|s| s >= start) {
+            if r.start_ms().is_none_or(|s| s < start) {
                 return false;
             }
         }

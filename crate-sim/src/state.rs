@@ -36,7 +36,7 @@ pub fn build(config: Config) -> Result<AppState, SimError> {
         Some(path) => Store::load_file(path, &config.public_base)?,
         None => Store::generated(config.seed, config.sessions, config.now, &config.public_base),
     };
-    Ok(with_store(config, store)?)
+    with_store(config, store)
 }
 
 /// Builds the state around a ready store (tests use this with loaded sessions).

@@ -53,6 +53,7 @@ pub struct Store {
 }
 
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // one per process: size does not matter
 enum Kind {
     Generated(Generated),
     Loaded(Vec<LoadedSession>),
@@ -328,6 +329,18 @@ impl<'a> SessionRef<'a> {
             return self.trail_download_link().map(Value::String).unwrap_or(Value::Null);
         }
         lookup_json(body, name).cloned().unwrap_or(Value::Null)
+    }
+
+    /// The session as sps-core's model: borrowed for loaded sessions, decoded
+    /// from the generated body otherwise (timestamps then keep their ISO text).
+    pub fn model(&self) -> Cow<'a, Session> {
+        match &self.store.kind {
+            Kind::Loaded(l) => match l.get(self.index) {
+                Some(s) => Cow::Borrowed(&s.model),
+                None => Cow::Owned(Session::default()),
+            },
+            Kind::Generated(_) => Cow::Owned(serde_json::from_value(self.body()).unwrap_or_default()),
+        }
     }
 
     /// This session as a [`FieldSource`].

@@ -85,3 +85,19 @@ async fn csv_of_generated_data_quotes_hostile_cells() {
     }
     assert!(n >= 500, "one row per session at least, got {n}");
 }
+
+#[tokio::test]
+async fn csv_of_generated_data_keeps_json_timestamps() {
+    let sim = start_n(500).await;
+    let c = login(&sim).await;
+    let (_, v) = get_json(&c, &sim.url("/api/audit/sessions?fields=start_time,end_time&limit=300")).await;
+    let body = c.get(sim.url("/api/audit/sessions?fields=start_time,end_time&limit=300&format=csv")).send().await.unwrap().text().await.unwrap();
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(body.as_bytes());
+    assert_eq!(rdr.headers().unwrap(), vec!["Key", "Start time", "End time"]);
+    for (rec, item) in rdr.records().zip(v["items"].as_array().unwrap()) {
+        let rec = rec.unwrap();
+        assert_eq!(&rec[0], item["key"].as_str().unwrap());
+        assert_eq!(&rec[1], item["body"]["start_time"].as_str().unwrap());
+        assert_eq!(&rec[2], item["body"]["end_time"].as_str().unwrap_or(""));
+    }
+}

@@ -35,7 +35,7 @@ async fn pages_through_everything_and_ends_with_an_empty_page() {
         assert_eq!(m["previous"], Value::Null);
         assert!(m.get("offset").is_none() && m.get("match_count").is_none(), "{m}");
         for i in v["items"].as_array().unwrap() {
-            assert_eq!(i["body"]["protocol"].is_string(), true);
+            assert!(i["body"]["protocol"].is_string());
             assert!(seen.insert(i["key"].as_str().unwrap().to_owned()));
         }
         url = m["next"].as_str().map(str::to_owned);

@@ -23,14 +23,18 @@ pub fn duration(seconds: i64) -> String {
     }
 }
 
-/// The CSS modifier for a verdict badge. Only fixed class names come out, never
-/// the (untrusted) verdict text itself.
+/// The CSS classes for a verdict badge. crate-core's `VerdictKind` decides what
+/// the text means (it knows SPS's other spellings); only fixed class names come
+/// out, never the (untrusted) verdict text itself.
 pub fn verdict_class(verdict: &str) -> &'static str {
-    match verdict.to_ascii_uppercase().as_str() {
-        "ACCEPT" | "ACCEPTED" => "badge badge-accept",
-        "DENY" | "DENIED" | "REJECT" | "REJECTED" => "badge badge-deny",
-        "FAIL" | "FAILED" | "ERROR" | "ABORT" => "badge badge-fail",
-        _ => "badge badge-other",
+    use sps_core::VerdictKind as K;
+    match K::from_text(verdict) {
+        K::Accept => "badge badge-accept",
+        K::Deny | K::AcceptTerminated => "badge badge-deny",
+        K::AuthFail | K::Fail | K::GwAuthFail | K::KeyError | K::UserMappingFail => {
+            "badge badge-fail"
+        }
+        K::Other => "badge badge-other",
     }
 }
 
@@ -45,5 +49,14 @@ mod tests {
         assert_eq!(duration(185), "3m 05s");
         assert_eq!(duration(3_720), "1h 02m");
         assert_eq!(duration(183_600), "2d 03h");
+    }
+
+    #[test]
+    fn verdict_colours() {
+        assert_eq!(verdict_class("ACCEPT"), "badge badge-accept");
+        assert_eq!(verdict_class("Accepted"), "badge badge-accept");
+        assert_eq!(verdict_class("DENY"), "badge badge-deny");
+        assert_eq!(verdict_class("AUTH-FAIL"), "badge badge-fail");
+        assert_eq!(verdict_class("<b>new</b>"), "badge badge-other");
     }
 }

@@ -10,7 +10,9 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
-use crate::api::{self, LoginMethod};
+use sps_core::LoginMethod;
+
+use crate::api;
 
 /// Where to go after logging in: the `next` query parameter when it is a path
 /// inside this app, else the session list. Anything else (`//host`, `https:`)

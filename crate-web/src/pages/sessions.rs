@@ -11,7 +11,7 @@ use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use sps_core::{
     encode_component, parse_query, validate, Catalogue, Collection, ErrorKind, FieldSource,
-    SessionRow, SessionSearch, SparseBody, MAX_OFFSET,
+    SessionRow, SessionSearch, SparseBody, Zone, MAX_OFFSET,
 };
 
 use crate::api::{self, ApiError, LIST_FIELDS};
@@ -112,6 +112,58 @@ impl RangePreset {
     }
 }
 
+/// The zone the table shows times in. Every choice writes the offset, so no
+/// time is ever shown without saying which zone it is in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimeDisplay {
+    /// In the offset SPS wrote (the appliance's zone, as its own UI shows).
+    #[default]
+    AsSent,
+    /// In UTC.
+    Utc,
+    /// In the browser's zone.
+    Local,
+}
+
+impl TimeDisplay {
+    /// Every choice, in button order.
+    pub const ALL: [TimeDisplay; 3] = [TimeDisplay::AsSent, TimeDisplay::Utc, TimeDisplay::Local];
+
+    /// The URL value (`tz=utc`); the default is left out of the URL.
+    pub fn token(self) -> &'static str {
+        match self {
+            TimeDisplay::AsSent => "sent",
+            TimeDisplay::Utc => "utc",
+            TimeDisplay::Local => "local",
+        }
+    }
+
+    /// The button label.
+    pub fn label(self) -> &'static str {
+        match self {
+            TimeDisplay::AsSent => "Appliance",
+            TimeDisplay::Utc => "UTC",
+            TimeDisplay::Local => "Local",
+        }
+    }
+
+    fn from_token(token: &str) -> Self {
+        TimeDisplay::ALL
+            .into_iter()
+            .find(|t| t.token() == token)
+            .unwrap_or_default()
+    }
+
+    /// `time` as text in this zone, offset always written.
+    pub fn format(self, time: &sps_core::Timestamp) -> String {
+        match self {
+            TimeDisplay::AsSent => time.format_original_zone(),
+            TimeDisplay::Utc => time.format_in(Zone::Utc),
+            TimeDisplay::Local => time.format_in(Zone::Local),
+        }
+    }
+}
+
 /// The list's state as read from the page URL.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListState {
@@ -127,6 +179,8 @@ pub struct ListState {
     pub sort: String,
     /// Index of the first row shown.
     pub offset: u32,
+    /// How times are shown (display only: never part of the request).
+    pub tz: TimeDisplay,
 }
 
 impl ListState {
@@ -154,6 +208,7 @@ impl ListState {
         } else {
             RangePreset::All
         };
+        let tz = TimeDisplay::from_token(get("tz").unwrap_or_default());
         ListState {
             q,
             range,
@@ -161,6 +216,7 @@ impl ListState {
             end,
             sort,
             offset,
+            tz,
         }
     }
 
@@ -185,6 +241,9 @@ impl ListState {
         if self.offset > 0 {
             parts.push(format!("offset={}", self.offset));
         }
+        if self.tz != TimeDisplay::AsSent {
+            parts.push(format!("tz={}", self.tz.token()));
+        }
         if parts.is_empty() {
             "/sessions".to_owned()
         } else {
@@ -192,8 +251,8 @@ impl ListState {
         }
     }
 
-    /// The API query string (after `?`), built and checked by `SessionSearch`.
-    pub fn api_query(&self) -> Result<String, sps_core::Error> {
+    /// The API request for this state, each parameter checked by `SessionSearch`.
+    pub fn search(&self) -> Result<SessionSearch, sps_core::Error> {
         let mut search = SessionSearch::new()
             .with_fields(LIST_FIELDS.iter().copied())?
             .with_limit(PAGE_SIZE)?;
@@ -214,7 +273,7 @@ impl ListState {
         if !self.end.is_empty() {
             search = search.with_end(&self.end)?;
         }
-        Ok(search.to_query_string())
+        Ok(search)
     }
 
     /// The state after clicking the header of `field`: ascending first, then
@@ -274,21 +333,28 @@ pub fn SessionsPage() -> impl IntoView {
     let navigate = use_navigate();
 
     let state = Memo::new(move |_| query.with(ListState::from_query));
+    // What the request depends on: the state without display-only settings, so
+    // switching the time zone re-renders but does not fetch again.
+    let request_state = Memo::new(move |_| ListState {
+        tz: TimeDisplay::default(),
+        ..state.get()
+    });
     // Each result carries the state it was fetched for: the previous page stays
     // on screen (dimmed, "Updating…") while the next one loads, instead of
     // flashing an empty table.
     let sessions = LocalResource::new(move || {
-        let for_state = state.get();
-        let api_query = for_state.api_query();
+        let for_state = request_state.get();
+        let search = for_state.search();
         async move {
-            let result = match api_query {
-                Ok(q) => api::list_sessions(&q).await,
+            let result = match search {
+                Ok(search) => api::list_sessions(&search).await,
                 Err(e) => Err(ApiError::NotSent(e.to_string())),
             };
             (for_state, result)
         }
     });
-    let updating = move || sessions.with(|r| r.as_ref().is_some_and(|(s, _)| *s != state.get()));
+    let updating =
+        move || sessions.with(|r| r.as_ref().is_some_and(|(s, _)| *s != request_state.get()));
 
     // A 401 here means the cookie is missing or expired: back to the login page,
     // which brings the user back to this very list afterwards.
@@ -332,7 +398,11 @@ pub fn SessionsPage() -> impl IntoView {
             />
         }
         .into_any(),
-        Some((for_state, Ok(page))) => results(page, for_state, go.clone()),
+        // The URL's current display settings with the rows fetched for `for_state`.
+        Some((for_state, Ok(page))) => {
+            let tz = state.with(|s| s.tz);
+            results(page, ListState { tz, ..for_state }, go.clone())
+        }
     };
 
     view! {
@@ -365,6 +435,22 @@ where
     G: Fn(ListState) + Clone + Send + Sync + 'static,
 {
     let draft = RwSignal::new(state.with_untracked(|s| s.q.clone()));
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    // "/" focuses the search box, as in most log and code search tools; typing
+    // "/" inside a text field still types it.
+    let slash = window_event_listener(leptos::ev::keydown, move |ev| {
+        let in_field = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if ev.key() == "/" && !in_field && !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key() {
+            if let Some(input) = input_ref.get_untracked() {
+                ev.prevent_default();
+                let _ = input.focus();
+            }
+        }
+    });
+    on_cleanup(move || slash.remove());
     let problem = RwSignal::new(None::<QueryProblem>);
     // The URL changed (back/forward, a preset, a pasted link): show the query in
     // effect, and its problem if someone typed a broken one into the address bar.
@@ -462,6 +548,8 @@ where
                 aria-label="Search query"
                 aria-invalid=move || if problem.with(Option::is_some) { "true" } else { "false" }
                 aria-describedby="query-error"
+                title="Search (press / to focus)"
+                node_ref=input_ref
                 bind:value=draft
                 on:input=move |_| problem.set(None)
             />
@@ -480,6 +568,7 @@ where
                     on:change=set_end/>
             </div>
         </form>
+        <QueryHelp draft=draft input_ref=input_ref/>
         {move || problem.get().map(|p| {
             // A caret under the offending character: the query and the caret are
             // two text lines in a monospace block, so columns line up.
@@ -493,6 +582,53 @@ where
                 </div>
             }
         })}
+    }
+}
+
+/// A folded list of the fields `q` can filter on (from crate-core's catalogue,
+/// so it always matches what the validator accepts), with the syntax in one
+/// line. Clicking a field appends `field:` to the query.
+#[component]
+fn QueryHelp(
+    /// The query text being edited.
+    draft: RwSignal<String>,
+    /// The query input, focused after inserting a field.
+    input_ref: NodeRef<leptos::html::Input>,
+) -> impl IntoView {
+    let fields = Catalogue::sessions()
+        .fields()
+        .iter()
+        .filter(|f| f.filterable)
+        .map(|f| {
+            let name = f.name;
+            let insert = move |_| {
+                draft.update(|text| {
+                    if !text.is_empty() && !text.ends_with(' ') {
+                        text.push(' ');
+                    }
+                    text.push_str(name);
+                    text.push(':');
+                });
+                if let Some(input) = input_ref.get_untracked() {
+                    let _ = input.focus();
+                }
+            };
+            view! {
+                <li>
+                    <button type="button" class="field-chip" data-field=name on:click=insert>{name}</button>
+                    <span class="muted">{f.kind.name()}{f.multi.then_some(", list")}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <details id="query-help" class="query-help">
+            <summary>"Query syntax and fields"</summary>
+            <p class="muted">
+                "field:value · AND, OR, NOT · \"a phrase\" · wildcards adm* · ranges duration:[60 TO 3600] · parentheses. Press / to focus the search."
+            </p>
+            <ul class="field-list">{fields}</ul>
+        </details>
     }
 }
 
@@ -583,10 +719,43 @@ where
         .into_any();
     }
 
+    let tz = state.tz;
+    let tz_buttons = TimeDisplay::ALL
+        .into_iter()
+        .map(|choice| {
+            let go = go.clone();
+            let next = ListState {
+                tz: choice,
+                ..state.clone()
+            };
+            let pressed = choice == tz;
+            view! {
+                <button type="button" class="seg" class:active=pressed
+                    aria-pressed=if pressed { "true" } else { "false" }
+                    data-tz=choice.token()
+                    on:click=move |_| go(next.clone())>
+                    {choice.label()}
+                </button>
+            }
+        })
+        .collect_view();
     let header = header_cells(&state, go);
-    let rows = page.items.into_iter().map(row_view).collect_view();
+    let rows = page
+        .items
+        .into_iter()
+        .map(|row| row_view(row, tz))
+        .collect_view();
     view! {
-        <div class="toolbar">{summary}{pager}</div>
+        <div class="toolbar">
+            {summary}
+            <div class="toolbar-right">
+                <div id="tz-choice" class="segmented segmented-small" role="group" aria-label="Show times in">
+                    <span class="seg-label">"Times"</span>
+                    {tz_buttons}
+                </div>
+                {pager}
+            </div>
+        </div>
         <div class="table-wrap">
             <table id="sessions-table" class="data">
                 <thead><tr>{header}</tr></thead>
@@ -642,15 +811,14 @@ fn cell(body: Option<&SparseBody>, path: &str) -> String {
 }
 
 /// One table row. Every value is a text node or an attribute value, never markup.
-fn row_view(row: SessionRow) -> impl IntoView {
+fn row_view(row: SessionRow, tz: TimeDisplay) -> impl IntoView {
     let body = row.body.as_ref();
     let protocol = cell(body, "protocol");
     let user = cell(body, "user.gateway_username");
     let server = cell(body, "server.ip");
-    // Shown in the offset SPS wrote (the appliance's zone), offset always written.
     let start = body
         .and_then(|b| b.get_timestamp("start_time"))
-        .map(|t| t.format_original_zone())
+        .map(|t| tz.format(&t))
         .unwrap_or_else(|| cell(body, "start_time"));
     let start_title = cell(body, "start_time");
     let duration = body
@@ -700,9 +868,11 @@ mod tests {
             ("range", "7d"),
             ("sort", "-duration"),
             ("offset", "50"),
+            ("tz", "utc"),
         ]);
         assert_eq!(state.range, RangePreset::Week);
         assert_eq!(state.offset, 50);
+        assert_eq!(state.tz, TimeDisplay::Utc);
         let url = state.page_url();
         let query = url.strip_prefix("/sessions?").unwrap_or_default();
         let pairs = sps_core::parse_query_string(query);
@@ -731,7 +901,7 @@ mod tests {
     #[test]
     fn api_query_asks_for_the_list_fields() {
         let state = state_of(&[("sort", "-start_time"), ("offset", "50")]);
-        let query = state.api_query().unwrap_or_default();
+        let query = state.search().map(|s| s.to_query_string()).unwrap_or_default();
         assert!(query.contains("limit=50"), "{query}");
         assert!(query.contains("offset=50"), "{query}");
         assert!(query.contains("sort=-start_time"), "{query}");
@@ -743,9 +913,9 @@ mod tests {
         let state = state_of(&[("range", "24h"), ("start", "2026-11-01"), ("end", "2026-11-20")]);
         assert_eq!(state.range, RangePreset::All);
         assert_eq!(state.page_url(), "/sessions?start=2026-11-01&end=2026-11-20");
-        let query = state.api_query().unwrap_or_default();
+        let query = state.search().map(|s| s.to_query_string()).unwrap_or_default();
         assert!(query.contains("start=2026-11-01") && query.contains("end=2026-11-20"), "{query}");
-        assert!(state_of(&[("start", "yesterday")]).api_query().is_err());
+        assert!(state_of(&[("start", "yesterday")]).search().is_err());
         assert_eq!(date_part("2026-11-01T10:00:00Z"), "2026-11-01");
         assert_eq!(date_part("junk"), "");
     }
