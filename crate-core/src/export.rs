@@ -422,12 +422,15 @@ fn push_time_in(out: &mut String, t: &Timestamp, zone: Zone) {
     push_padded(out, local.second(), 2);
     if nanos != 0 {
         out.push('.');
-        if nanos % 1_000_000 == 0 {
-            push_padded(out, nanos / 1_000_000, 3);
-        } else if nanos % 1_000 == 0 {
-            push_padded(out, nanos / 1_000, 6);
-        } else {
+        // As chrono's `%.f`: 3, 6 or 9 digits, as few as show every digit.
+        // (No `is_multiple_of`: the workspace supports Rust 1.85.)
+        let (micros, millis) = (nanos / 1_000, nanos / 1_000_000);
+        if micros * 1_000 != nanos {
             push_padded(out, nanos, 9);
+        } else if millis * 1_000 != micros {
+            push_padded(out, micros, 6);
+        } else {
+            push_padded(out, millis, 3);
         }
     }
     out.push(' ');

@@ -124,7 +124,7 @@ fn csv_response(state: &AppState, req: &ListRequest, positions: &[usize]) -> Res
 }
 
 fn offset_page(state: &AppState, req: ListRequest, rem: Option<i64>) -> Result<Response, ApiError> {
-    let filter = Filter::new(&req.search, SESSIONS)?;
+    let filter = Filter::new(&req.search, SESSIONS, &state.store, &state.content_cache)?;
     let ord = order(&state.store, &filter, &req.search.sort);
     let count = ord.len();
     let window = reachable(count);
@@ -176,7 +176,7 @@ fn snapshot_page(
     let list = match cached {
         Some(c) => c.order,
         None => {
-            let filter = Filter::new(&req.search, SESSIONS)?;
+            let filter = Filter::new(&req.search, SESSIONS, &state.store, &state.content_cache)?;
             let list = Arc::new(order(&state.store, &filter, &req.search.sort).into_vec());
             state.snapshots.store(id, Cached { signature, order: list.clone() });
             list
@@ -235,7 +235,7 @@ pub async fn count(State(state): State<AppState>, parts: Parts) -> Response {
     let q = query(&parts).to_owned();
     blocking(move || {
         let req = ListRequest::parse(&q, href)?;
-        let filter = Filter::new(&req.search, href)?;
+        let filter = Filter::new(&req.search, href, &state.store, &state.content_cache)?;
         let n = order(&state.store, &filter, &[]).len();
         Ok(Json(json!({ "count": n, "meta": { "href": href, "parent": SESSIONS, "remaining_seconds": rem } }))
             .into_response())
@@ -277,7 +277,7 @@ pub async fn stats(State(state): State<AppState>, parts: Parts) -> Response {
             .resolve(&field)
             .ok_or_else(|| ApiError::invalid_query(format!("Unknown field `{field}`"), href))?;
         let req = ListRequest::parse(&rest.join("&"), href)?;
-        let filter = Filter::new(&req.search, href)?;
+        let filter = Filter::new(&req.search, href, &state.store, &state.content_cache)?;
         let ord = order(&state.store, &filter, &[]);
         let mut counts: HashMap<String, (Value, u64)> = HashMap::new();
         for i in 0..ord.len() {
@@ -546,4 +546,16 @@ fn audit_trail(r: &SessionRef<'_>, q: &str, href: &str) -> Result<Response, ApiE
 /// Fallback for unknown `/api` paths.
 pub async fn api_not_found(parts: Parts) -> Response {
     ApiError::not_found(parts.uri.path()).into_response()
+}
+
+/// Other methods than GET on a known path: 405 in the error envelope (the audit
+/// API is read-only).
+pub async fn method_not_allowed(parts: Parts) -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+        format!("{} is not supported here", parts.method),
+        parts.uri.path(),
+    )
+    .into_response()
 }

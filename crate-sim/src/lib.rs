@@ -58,7 +58,9 @@ pub fn router(state: AppState) -> Router {
             .merge(audit)
             .route("/api/{*rest}", axum::routing::any(api::api_not_found))
     };
-    let api = api.layer(from_fn_with_state(state.clone(), faults::inject));
+    let api = api
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(from_fn_with_state(state.clone(), faults::inject));
     let app = match &state.config.static_dir {
         Some(dir) => {
             // Unknown paths get index.html: the viewer routes on the client side.

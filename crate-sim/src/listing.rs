@@ -2,6 +2,7 @@
 //! filtering (sps-core's `CompiledQuery`), ordering and paging.
 
 use std::cmp::Ordering;
+use std::sync::{Arc, Mutex};
 
 use sps_core::{parse_query_string, Catalogue, CompiledQuery, FieldValue, SessionSearch, SortKey, MAX_OFFSET};
 
@@ -136,10 +137,62 @@ impl ListRequest {
     }
 }
 
+/// Results of recent content searches, by expression. A content search
+/// generates every session's events (seconds over 100,000 sessions), so paging
+/// through its results must not redo it for each page.
+#[derive(Debug, Default)]
+pub struct ContentCache {
+    entries: Mutex<Vec<(String, Arc<Vec<u64>>)>>,
+}
+
+/// How many content searches are remembered.
+const CONTENT_CACHE_SIZE: usize = 8;
+
+impl ContentCache {
+    /// The set of store positions whose content matches `query` (a bit set).
+    pub fn matches(&self, text: &str, store: &Store, query: &CompiledQuery) -> Arc<Vec<u64>> {
+        let lock = || self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, bits)) = lock().iter().find(|(t, _)| t == text) {
+            return bits.clone();
+        }
+        let bits = Arc::new(content_bits(store, query));
+        let mut entries = lock();
+        entries.insert(0, (text.to_owned(), bits.clone()));
+        entries.truncate(CONTENT_CACHE_SIZE);
+        bits
+    }
+}
+
+/// Evaluates a content query over every session, on all cores.
+fn content_bits(store: &Store, query: &CompiledQuery) -> Vec<u64> {
+    let n = store.len();
+    let words = n.div_ceil(64);
+    let threads = std::thread::available_parallelism().map(|t| t.get()).unwrap_or(1).clamp(1, 8);
+    // Chunks of whole 64-session words, one per thread.
+    let per = words.div_ceil(threads).max(1);
+    let mut bits = vec![0u64; words];
+    std::thread::scope(|scope| {
+        for (c, chunk) in bits.chunks_mut(per).enumerate() {
+            scope.spawn(move || {
+                for (w, word) in chunk.iter_mut().enumerate() {
+                    let base = (c * per + w) * 64;
+                    for b in 0..64 {
+                        let i = base + b;
+                        if i < n && store.get(i).events().iter().any(|e| query.matches(&ContentText(&e.content))) {
+                            *word |= 1 << b;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    bits
+}
+
 /// Which sessions match: `q`, `content`, `start`, `end`.
 pub struct Filter {
     q: Option<CompiledQuery>,
-    content: Option<CompiledQuery>,
+    content: Option<Arc<Vec<u64>>>,
     start_ms: Option<i64>,
     /// End bound in ms and whether it is exclusive (a whole day).
     end: Option<(i64, bool)>,
@@ -147,14 +200,17 @@ pub struct Filter {
 
 impl Filter {
     /// Compiles the filter of a search.
-    pub fn new(search: &SessionSearch, href: &str) -> Result<Filter, ApiError> {
+    pub fn new(search: &SessionSearch, href: &str, store: &Store, cache: &ContentCache) -> Result<Filter, ApiError> {
         let bad = |e: sps_core::Error| ApiError::invalid_query(e.to_string(), href);
         let q = match &search.q {
             Some(q) => Some(CompiledQuery::new(q, Catalogue::sessions()).map_err(bad)?),
             None => None,
         };
         let content = match search.content_query().map_err(bad)? {
-            Some(c) => Some(CompiledQuery::new(&c, Catalogue::content()).map_err(bad)?),
+            Some(c) => {
+                let compiled = CompiledQuery::new(&c, Catalogue::content()).map_err(bad)?;
+                Some(cache.matches(search.content.as_deref().unwrap_or(""), store, &compiled))
+            }
             None => None,
         };
         // `start` selects sessions that started at or after it; `end` those that
@@ -197,9 +253,9 @@ impl Filter {
                 return false;
             }
         }
-        if let Some(c) = &self.content {
+        if let Some(bits) = &self.content {
             // Content search covers what indexing extracted: event lines and titles.
-            if !r.events().iter().any(|e| c.matches(&ContentText(&e.content))) {
+            if bits.get(r.index / 64).is_none_or(|w| w & (1 << (r.index % 64)) == 0) {
                 return false;
             }
         }

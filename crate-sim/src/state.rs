@@ -25,6 +25,8 @@ pub struct Inner {
     pub snapshots: Snapshots,
     /// Fault injection state.
     pub faults: FaultState,
+    /// Results of recent content searches.
+    pub content_cache: crate::listing::ContentCache,
     /// HTTP client of proxy mode.
     pub proxy: Option<reqwest::Client>,
 }
@@ -50,6 +52,7 @@ pub fn with_store(config: Config, store: Store) -> Result<AppState, SimError> {
         snapshots: Snapshots::new(config.snapshot_ttl, config.max_snapshots),
         faults: FaultState::new(config.seed),
         store,
+        content_cache: Default::default(),
         proxy,
         config,
     }))

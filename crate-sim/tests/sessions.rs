@@ -396,3 +396,13 @@ async fn audit_root_and_unknown_api_path() {
     assert_eq!(status, 404);
     assert_eq!(v["meta"]["href"], "/api/configuration");
 }
+
+#[tokio::test]
+async fn other_methods_are_405_in_the_envelope() {
+    let sim = start_n(10).await;
+    let c = login(&sim).await;
+    let r = c.post(sim.url("/api/audit/sessions")).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["type"], "MethodNotAllowed");
+}

@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod api_detail;
 pub mod components;
 pub mod format;
 pub mod pages;

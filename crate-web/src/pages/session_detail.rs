@@ -1,24 +1,671 @@
-//! `/sessions/:key`: placeholder. The detail view is not built yet, and the
-//! session list does not link here, so nothing presents it as finished.
+//! `/sessions/:key`: one session in full.
+//!
+//! Every documented field in groups, a channel timeline with the session's
+//! events, alerts and content hits on it, the events (with their own `q`
+//! filter), the alerts (the matched part highlighted with the browser's
+//! `RegExp`), content search, indexing, trail downloads, the audit trail
+//! download and per-session exports.
+//!
+//! Deep links: `#t=<seconds since the start>` marks that moment on the
+//! timeline, `#event=<record_id>` opens the page at that event. Keys: `n` / `p`
+//! jump to the next / previous alert. Previous / next session follow the
+//! order of the list the user came from (kept in `sessionStorage` by the list
+//! page under [`crate::pages::sessions::LIST_KEYS_KEY`]).
+//!
+//! Everything from the API is shown as text (text nodes, attribute values,
+//! SVG `<title>` text): session content is typed by the audited people.
+
+mod fields;
+mod tables;
+mod timeline;
+mod util;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+use sps_core::{encode_component, ContentSearch, Session, SessionContext, Single};
+use wasm_bindgen::JsCast;
 
-use crate::components::TopBar;
+use crate::api::ApiError;
+use crate::api_detail;
+use crate::components::{ErrorPanel, Loading, TopBar, VerdictBadge};
+use crate::pages::sessions::TimeDisplay;
 
-/// Placeholder for one session's detail page.
+use fields::SessionFields;
+use tables::{
+    alert_row_id, event_row_id, export_buttons, hit_row_id, AlertsPanel, ContentPanel,
+    DownloadsPanel, EventFilter, EventsPanel, IndexingPanel,
+};
+use timeline::{lanes_of, relative, secs_since, Lane, Mark, Target, Timeline};
+use util::{ZoneChoice, DASH};
+
+/// State shared by the timeline and the lists of one session: the time
+/// origin, the zone, the visible range, the picked moment and the selections.
+#[derive(Clone, Copy)]
+pub struct DetailState {
+    /// The zone times are shown in.
+    pub zone: ReadSignal<ZoneChoice>,
+    /// The session's start, UNIX milliseconds: time 0 of the timeline.
+    pub origin_ms: f64,
+    /// The whole axis, seconds (end of the session, or now while live).
+    pub full: RwSignal<f64>,
+    /// The visible part of the axis; `None`: all of it.
+    pub view: RwSignal<Option<(f64, f64)>>,
+    /// The picked moment, seconds since the start.
+    pub cursor: RwSignal<Option<f64>>,
+    /// The highlighted event row (its DOM id).
+    pub selected_event: RwSignal<Option<String>>,
+    /// The highlighted alert (index).
+    pub selected_alert: RwSignal<Option<usize>>,
+    /// The highlighted content hit (index).
+    pub selected_hit: RwSignal<Option<usize>>,
+}
+
+/// Seconds for a URL fragment: at most millisecond precision, no trailing zeros.
+fn secs_text(t: f64) -> String {
+    let text = format!("{t:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+impl DetailState {
+    /// Moves the visible range so that `t` is in it (centred), keeping the zoom.
+    pub fn show_time(&self, t: f64) {
+        if let Some((v0, v1)) = self.view.get_untracked() {
+            if t < v0 || t > v1 {
+                let span = v1 - v0;
+                let total = self.full.get_untracked();
+                let n0 = (t - span / 2.0).clamp(0.0, (total - span).max(0.0));
+                self.view.set(Some((n0, n0 + span)));
+            }
+        }
+    }
+
+    /// Picks a moment: the cursor goes there and the address becomes `#t=…`.
+    pub fn set_moment(&self, t: f64) {
+        self.cursor.set(Some(t));
+        self.show_time(t);
+        util::replace_hash(&format!("t={}", secs_text(t)));
+    }
+
+    /// Highlights an event row; with `scroll`, brings the row into view.
+    pub fn select_event(&self, row_id: String, t: Option<f64>, scroll: bool) {
+        self.selected_alert.set(None);
+        self.selected_hit.set(None);
+        if let Some(t) = t {
+            self.cursor.set(Some(t));
+            self.show_time(t);
+        }
+        if let Some(record) = row_id.strip_prefix("event-").filter(|r| !r.starts_with('n')) {
+            util::replace_hash(&format!("event={record}"));
+        }
+        if scroll {
+            util::scroll_to_id_soon(row_id.clone());
+        }
+        self.selected_event.set(Some(row_id));
+    }
+
+    /// Highlights alert `index` and scrolls its row into view.
+    pub fn select_alert(&self, index: usize, t: Option<f64>) {
+        self.selected_event.set(None);
+        self.selected_hit.set(None);
+        self.selected_alert.set(Some(index));
+        if let Some(t) = t {
+            self.cursor.set(Some(t));
+            self.show_time(t);
+        }
+        util::scroll_to_id_soon(alert_row_id(index));
+    }
+
+    /// Highlights content hit `index` and puts the cursor at its start.
+    pub fn select_hit(&self, index: usize, t: Option<f64>) {
+        self.selected_event.set(None);
+        self.selected_alert.set(None);
+        self.selected_hit.set(Some(index));
+        if let Some(t) = t {
+            self.cursor.set(Some(t));
+            self.show_time(t);
+        }
+    }
+}
+
+/// One session's detail page.
 #[component]
 pub fn SessionDetailPage() -> impl IntoView {
     let params = use_params_map();
-    let key = move || params.with(|p| p.get("key")).unwrap_or_default();
+    let navigate = use_navigate();
+    let key = Memo::new(move |_| params.with(|p| p.get("key")).unwrap_or_default());
+
+    let session = LocalResource::new(move || {
+        let key = key.get();
+        async move {
+            let result = api_detail::session(&key).await;
+            (key, result)
+        }
+    });
+
+    // 401: the login expired; the login page brings the user back here.
+    {
+        let navigate = navigate.clone();
+        Effect::new(move |_| {
+            let expired = session.with(|r| matches!(r, Some((_, Err(e))) if e.is_unauthenticated()));
+            if expired {
+                go_to_login(&navigate, &key.get_untracked());
+            }
+        });
+    }
+
+    let body = move || match session.get() {
+        None => view! { <Loading what="the session"/> }.into_any(),
+        Some((_, Err(e))) if e.is_unauthenticated() => {
+            view! { <Loading what="the login page"/> }.into_any()
+        }
+        Some((k, Err(ApiError::Api { status: 404, .. }))) => view! {
+            <div class="state state-empty" data-testid="session-not-found">
+                <strong>"Session not found"</strong>
+                <p>"No session has the key "<code>{k}</code>". It may have been deleted, or the link is wrong."</p>
+                <p><a href=util::list_url()>"Back to the session list"</a></p>
+            </div>
+        }
+        .into_any(),
+        Some((_, Err(e))) => view! {
+            <ErrorPanel title="Could not load the session" message=e.to_string()
+                retry=Callback::new(move |()| session.refetch())/>
+        }
+        .into_any(),
+        Some((k, Ok(single))) => view! { <DetailBody key=k single=single/> }.into_any(),
+    };
+
+    let nav = move || {
+        let key = key.get();
+        let keys = util::list_keys();
+        let (prev, next) = util::neighbours(&keys, &key);
+        let link = |target: Option<String>, label: &'static str, id: &'static str, rel: &'static str| match target {
+            Some(k) => {
+                let href = format!("/sessions/{}", encode_component(&k));
+                view! { <a id=id class="btn btn-sm" href=href rel=rel title=k>{label}</a> }.into_any()
+            }
+            None => view! { <span id=id class="btn btn-sm disabled" aria-disabled="true">{label}</span> }.into_any(),
+        };
+        let position = keys
+            .iter()
+            .position(|k| *k == key)
+            .map(|i| format!("{} of {} in the list", i + 1, keys.len()));
+        view! {
+            <nav class="crumbs" aria-label="Session navigation">
+                <a id="back-to-list" href=util::list_url()>"← Sessions"</a>
+                <span class="sep">"/"</span>
+                <code class="crumb-key">{key.clone()}</code>
+                <span class="grow"></span>
+                {position.map(|p| view! { <span class="muted small">{p}</span> })}
+                {link(prev, "← Previous session", "prev-session", "prev")}
+                {link(next, "Next session →", "next-session", "next")}
+            </nav>
+        }
+    };
+
     view! {
         <TopBar/>
-        <main class="page">
-            <div class="state state-empty" data-testid="detail-placeholder">
-                <strong>"Session detail is not available yet"</strong>
-                <p>"Session key: "<code>{key}</code></p>
-                <p><a href="/sessions">"Back to the session list"</a></p>
-            </div>
+        <main class="page page-detail">
+            {nav}
+            {body}
         </main>
+    }
+}
+
+fn go_to_login(navigate: &impl Fn(&str, NavigateOptions), key: &str) {
+    let here = format!("/sessions/{}", encode_component(key));
+    let url = format!("/login?reason=expired&next={}", encode_component(&here));
+    navigate(
+        &url,
+        NavigateOptions {
+            replace: true,
+            ..NavigateOptions::default()
+        },
+    );
+}
+
+/// Keeps `text` to `max` characters for a hover text.
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let mut s: String = text.chars().take(max).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// Everything below the navigation, for a loaded session.
+#[component]
+fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
+    let navigate = use_navigate();
+    let s = single.body;
+    let appliance = s
+        .start_time
+        .as_ref()
+        .and_then(|t| t.offset())
+        .map(sps_core::Zone::Fixed)
+        .unwrap_or_default();
+    let (zone, set_zone) = signal(ZoneChoice {
+        display: util::initial_display(),
+        appliance,
+    });
+    let origin_ms = s
+        .start_time
+        .as_ref()
+        .map(|t| t.instant().timestamp_millis() as f64)
+        .unwrap_or_else(js_sys::Date::now);
+    let now_s = ((js_sys::Date::now() - origin_ms) / 1000.0).max(0.0);
+    let active = s.is_active();
+    let end_s = match s.end_time() {
+        Some(t) => secs_since(origin_ms, t),
+        None if active => now_s,
+        None => s.duration.map(|d| d as f64).unwrap_or(now_s),
+    }
+    .max(1.0);
+
+    let state = DetailState {
+        zone,
+        origin_ms,
+        full: RwSignal::new(end_s),
+        view: RwSignal::new(None),
+        cursor: RwSignal::new(None),
+        selected_event: RwSignal::new(None),
+        selected_alert: RwSignal::new(None),
+        selected_hit: RwSignal::new(None),
+    };
+    let context = SessionContext::from_fields(key.clone(), &s);
+
+    document().set_title(&format!("Session {key} · spsview"));
+
+    // ---- data -------------------------------------------------------------
+    let k = key.clone();
+    let channels = LocalResource::new(move || {
+        let k = k.clone();
+        async move { api_detail::channels(&k).await }
+    });
+    let k = key.clone();
+    let alerts = LocalResource::new(move || {
+        let k = k.clone();
+        async move { api_detail::alerts(&k).await }
+    });
+    let k = key.clone();
+    let indexing = LocalResource::new(move || {
+        let k = k.clone();
+        async move { api_detail::indexing(&k).await }
+    });
+    let k = key.clone();
+    let downloads = LocalResource::new(move || {
+        let k = k.clone();
+        async move { api_detail::trail_downloads(&k).await }
+    });
+    let event_filter = RwSignal::new(EventFilter::default());
+    let k = key.clone();
+    let events = LocalResource::new(move || {
+        let k = k.clone();
+        let filter = event_filter.get();
+        async move {
+            match filter.search() {
+                Ok(search) => api_detail::events(&k, &search).await,
+                Err(e) => Err(ApiError::NotSent(e.to_string())),
+            }
+        }
+    });
+    let content_search = RwSignal::new(None::<ContentSearch>);
+    let k = key.clone();
+    let hits = LocalResource::new(move || {
+        let k = k.clone();
+        let search = content_search.get();
+        async move {
+            match search {
+                Some(search) => Some(api_detail::content(&k, &search).await),
+                None => None,
+            }
+        }
+    });
+
+    // Any list answering 401: the login expired.
+    {
+        let key = key.clone();
+        Effect::new(move |_| {
+            let expired = channels.with(|r| matches!(r, Some(Err(e)) if e.is_unauthenticated()))
+                || alerts.with(|r| matches!(r, Some(Err(e)) if e.is_unauthenticated()))
+                || events.with(|r| matches!(r, Some(Err(e)) if e.is_unauthenticated()));
+            if expired {
+                go_to_login(&navigate, &key);
+            }
+        });
+    }
+
+    // ---- timeline data ----------------------------------------------------
+    let lanes: Memo<Option<Vec<Lane>>> = Memo::new(move |_| {
+        let zone = zone.get();
+        channels.with(|r| match r {
+            Some(Ok(items)) => Some(lanes_of(items, origin_ms, now_s, end_s, zone)),
+            Some(Err(_)) => Some(Vec::new()),
+            None => None,
+        })
+    });
+    let channel_names = Signal::derive(move || {
+        lanes
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| (l.key.clone(), l.kind.clone()))
+            .collect::<Vec<_>>()
+    });
+    let marks: Memo<Vec<Mark>> = Memo::new(move |_| {
+        let zone = zone.get();
+        let lanes = lanes.get().unwrap_or_default();
+        let lane_of = |id: Option<&sps_core::StrOrInt>| id.and_then(|id| lanes.iter().position(|l| l.is(id)));
+        let mut marks = Vec::new();
+        events.with(|r| {
+            if let Some(Ok(list)) = r {
+                for (i, ev) in list.iter().enumerate() {
+                    let Some(time) = &ev.time else { continue };
+                    let t = secs_since(origin_ms, time);
+                    let text = ev.content.as_deref().or(ev.action.as_deref()).unwrap_or(DASH);
+                    marks.push(Mark {
+                        target: Target::Event(event_row_id(ev, i)),
+                        lane: lane_of(ev.channels_id.as_ref()),
+                        t0: t,
+                        t1: t,
+                        title: format!(
+                            "Event {} · {}\n{} ({})\n{}",
+                            ev.record_id.map(|r| r.to_string()).unwrap_or_default(),
+                            ev.event_type.as_ref().map(|k| k.as_str()).unwrap_or("event"),
+                            time.format_in(zone.zone()),
+                            relative(t),
+                            clip(text, 300)
+                        ),
+                    });
+                }
+            }
+        });
+        alerts.with(|r| {
+            if let Some(Ok(list)) = r {
+                for (i, al) in list.iter().enumerate() {
+                    let Some(time) = &al.time else { continue };
+                    let t = secs_since(origin_ms, time);
+                    marks.push(Mark {
+                        target: Target::Alert(i),
+                        lane: lane_of(al.channel_id.as_ref()),
+                        t0: t,
+                        t1: t,
+                        title: format!(
+                            "Alert: {} ({})\n{} ({})\n{}\nExpression: {}",
+                            al.rule_name.as_deref().unwrap_or(DASH),
+                            al.alert_type.as_deref().unwrap_or(DASH),
+                            time.format_in(zone.zone()),
+                            relative(t),
+                            clip(al.matched_content.as_deref().unwrap_or(DASH), 300),
+                            clip(al.matched_regexp.as_deref().unwrap_or(DASH), 100),
+                        ),
+                    });
+                }
+            }
+        });
+        hits.with(|r| {
+            if let Some(Some(Ok(list))) = r {
+                for (i, hit) in list.iter().enumerate() {
+                    let Some(start) = &hit.start_time else { continue };
+                    let t0 = secs_since(origin_ms, start);
+                    let t1 = hit.end_time.as_ref().map(|e| secs_since(origin_ms, e)).unwrap_or(t0).max(t0);
+                    marks.push(Mark {
+                        target: Target::Hit(i),
+                        lane: lane_of(hit.channel_id.as_ref()),
+                        t0,
+                        t1,
+                        title: format!(
+                            "Content hit #{} · rank {}\n{} – {}",
+                            i + 1,
+                            hit.rank.map(|r| format!("{r:.2}")).unwrap_or_else(|| DASH.to_owned()),
+                            start.format_in(zone.zone()),
+                            hit.end_time.as_ref().map(|e| e.format_in(zone.zone())).unwrap_or_else(|| DASH.to_owned()),
+                        ),
+                    });
+                }
+            }
+        });
+        marks
+    });
+    // The axis covers the session and anything that happened in it, even
+    // when a channel or an event runs past `end_time`.
+    Effect::new(move |_| {
+        let lanes_end = lanes.with(|l| l.as_ref().map(|l| l.iter().map(|x| x.t1).fold(0.0, f64::max)).unwrap_or(0.0));
+        let marks_end = marks.with(|m| m.iter().map(|x| x.t1).fold(0.0, f64::max));
+        state.full.set(end_s.max(lanes_end).max(marks_end));
+    });
+
+    let alert_times = Memo::new(move |_| {
+        alerts.with(|r| match r {
+            Some(Ok(list)) => list
+                .iter()
+                .map(|a| a.time.as_ref().map(|t| secs_since(origin_ms, t)))
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+    });
+    let select_alert = Callback::new(move |i: usize| {
+        let t = alert_times.with_untracked(|times| times.get(i).copied().flatten());
+        state.select_alert(i, t);
+    });
+    let on_mark = Callback::new(move |(target, t): (Target, f64)| match target {
+        Target::Event(id) => state.select_event(id, Some(t), true),
+        Target::Alert(i) => {
+            state.select_alert(i, Some(t));
+        }
+        Target::Hit(i) => {
+            state.select_hit(i, Some(t));
+            util::scroll_to_id_soon(hit_row_id(i));
+        }
+    });
+
+    // ---- keyboard: n / p between alerts --------------------------------------
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+            .unwrap_or(false);
+        if typing {
+            return;
+        }
+        let count = alert_times.with_untracked(Vec::len);
+        if count == 0 {
+            return;
+        }
+        let current = state.selected_alert.get_untracked();
+        let next = match ev.key().as_str() {
+            "n" => current.map(|i| (i + 1).min(count - 1)).unwrap_or(0),
+            "p" => current.map(|i| i.saturating_sub(1)).unwrap_or(count - 1),
+            _ => return,
+        };
+        ev.prevent_default();
+        select_alert.run(next);
+    });
+    on_cleanup(move || keys.remove());
+
+    // ---- deep links ---------------------------------------------------------
+    let pending_event = RwSignal::new(None::<String>);
+    let apply_hash = move || {
+        let hash = util::current_hash();
+        if let Some(t) = hash.strip_prefix("t=").and_then(|v| v.parse::<f64>().ok()) {
+            if t.is_finite() {
+                state.cursor.set(Some(t.max(0.0)));
+                state.show_time(t);
+                util::scroll_to_id_soon("timeline-card".to_owned());
+            }
+        } else if let Some(record) = hash.strip_prefix("event=") {
+            pending_event.set(Some(format!("event-{record}")));
+        }
+    };
+    apply_hash();
+    let hash_listener = window_event_listener(leptos::ev::hashchange, move |_| apply_hash());
+    on_cleanup(move || hash_listener.remove());
+    Effect::new(move |_| {
+        let Some(row_id) = pending_event.get() else { return };
+        let found = events.with(|r| match r {
+            Some(Ok(list)) => Some(
+                list.iter()
+                    .enumerate()
+                    .find(|(i, ev)| event_row_id(ev, *i) == row_id)
+                    .map(|(_, ev)| ev.time.as_ref().map(|t| secs_since(origin_ms, t))),
+            ),
+            Some(Err(_)) => Some(None),
+            None => None,
+        });
+        if let Some(found) = found {
+            pending_event.set(None);
+            if let Some(t) = found {
+                state.select_event(row_id, t, true);
+            }
+        }
+    });
+
+    // ---- "copy link to this moment" ------------------------------------------
+    let copied = RwSignal::new(None::<Result<String, String>>);
+    let copy_link = move |_| {
+        let Some(t) = state.cursor.get_untracked() else { return };
+        let url = format!("{}#t={}", util::page_url_without_hash(), secs_text(t));
+        leptos::task::spawn_local(async move {
+            if util::copy_to_clipboard(&url).await {
+                copied.set(Some(Ok(url)));
+            } else {
+                copied.set(Some(Err(url)));
+            }
+        });
+    };
+
+    // ---- header ---------------------------------------------------------------
+    let protocol = s.protocol.as_ref().map(|p| p.as_str().to_owned());
+    let verdict = s.verdict.as_ref().map(|v| v.as_str().to_owned());
+    let who = s.gateway_username().map(str::to_owned);
+    let server = s
+        .server
+        .as_ref()
+        .and_then(|e| e.name.clone().or_else(|| e.ip.clone()));
+    let score = s.analytics.as_ref().and_then(|a| a.score.as_ref()).and_then(|sc| sc.aggregated);
+    let trail = s.recording.as_ref().and_then(|r| r.audit_trail.clone());
+    let downloads_view = trail.map(|trail| {
+        let href = trail
+            .download_href()
+            .filter(|h| h.starts_with("/api/"))
+            .map(str::to_owned)
+            .unwrap_or_else(|| api_detail::session_path(&key, Some("audit_trail")));
+        let safe: String = key
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+            .collect();
+        let srs = active.then(|| {
+            let href = format!("{href}?format=srs");
+            let name = format!("{safe}.srs");
+            view! {
+                <a id="download-srs" class="btn" href=href download=name title="For replay in follow mode (Safeguard Desktop Player)">"Live trail (.srs)"</a>
+            }
+        });
+        let name = format!("{safe}.zat");
+        view! {
+            <a id="download-trail" class="btn btn-primary" href=href download=name>"Download audit trail (.zat)"</a>
+            {srs}
+        }
+    });
+    // The same three choices as the list (`?tz=` in both URLs).
+    let tz_buttons = TimeDisplay::ALL
+        .into_iter()
+        .map(|choice| {
+            let pressed = move || zone.get().display == choice;
+            let title = match choice {
+                TimeDisplay::AsSent => "The appliance's zone: the offset of the session's start time",
+                TimeDisplay::Utc => "Coordinated universal time",
+                TimeDisplay::Local => "This browser's zone",
+            };
+            view! {
+                <button type="button" class="seg" class:active=pressed title=title
+                    aria-pressed=move || if pressed() { "true" } else { "false" }
+                    data-tz=choice.token()
+                    on:click=move |_| {
+                        util::replace_tz(choice);
+                        set_zone.update(|z| z.display = choice);
+                    }>
+                    {choice.label()}
+                </button>
+            }
+        })
+        .collect_view();
+
+    let channel_export = move || channels.get().and_then(|r| r.ok()).map(|items| {
+        items.into_iter().map(|i| i.body).collect::<Vec<sps_core::Channel>>()
+    });
+    let has_cursor = move || state.cursor.get().is_some();
+
+    view! {
+        <header class="detail-head card">
+            <div class="detail-title">
+                <h1>
+                    {protocol.clone().map(|p| view! { <span class="proto">{p}</span> })}
+                    <span class="who">{who.clone().unwrap_or_else(|| DASH.to_owned())}</span>
+                    <span class="arrow muted">" → "</span>
+                    <span class="where">{server.clone().unwrap_or_else(|| DASH.to_owned())}</span>
+                </h1>
+                <div class="badges">
+                    {verdict.map(|v| view! { <VerdictBadge verdict=v/> })}
+                    {active.then(|| view! { <span class="live" data-testid="live-badge">"live"</span> })}
+                    {score.map(|v| {
+                        let class = if v >= 70 { "risk risk-high" } else if v >= 40 { "risk risk-medium" } else { "risk risk-low" };
+                        view! { <span class=class title="Risk score (0–100)">{format!("risk {v}")}</span> }
+                    })}
+                </div>
+            </div>
+            <div class="detail-actions">
+                <div id="tz-choice" class="segmented segmented-small" role="group" aria-label="Show times in">
+                    <span class="seg-label">"Times"</span>
+                    {tz_buttons}
+                </div>
+                {match downloads_view {
+                    Some(v) => v.into_any(),
+                    None => view! {
+                        <span class="muted small" data-testid="no-trail">"No audit trail recorded"</span>
+                    }.into_any(),
+                }}
+            </div>
+        </header>
+
+        <SessionFields session=s.clone() zone=zone/>
+
+        <section class="card panel" id="timeline-card">
+            <header class="panel-head">
+                <h2>"Channels"</h2>
+                <span class="muted small">{move || lanes.get().map(|l| format!("{} channel{}", l.len(), if l.len() == 1 { "" } else { "s" }))}</span>
+                <span class="grow"></span>
+                <button id="copy-moment" type="button" class="btn btn-sm" disabled=move || !has_cursor() on:click=copy_link
+                    title="Copy a link that opens this page at the picked moment">"Copy link to this moment"</button>
+                {export_buttons(context.clone(), channel_export, "channels")}
+            </header>
+            {move || copied.get().map(|r| match r {
+                Ok(url) => view! { <p class="copy-note small" data-testid="copied">"Copied: "<code>{url}</code></p> }.into_any(),
+                Err(url) => view! {
+                    <p class="copy-note small">
+                        <label for="moment-link">"The clipboard is not available; copy the link by hand: "</label>
+                        <input id="moment-link" class="link-field" readonly prop:value=url
+                            on:focus=|ev| { if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { el.select(); } }/>
+                    </p>
+                }.into_any(),
+            })}
+            <Timeline lanes=lanes.into() marks=marks.into() state=state on_select=on_mark/>
+        </section>
+
+        <ContentPanel search=content_search hits=hits state=state channel_names=channel_names/>
+
+        <AlertsPanel alerts=alerts state=state context=context.clone() channel_names=channel_names on_select=select_alert/>
+        <EventsPanel events=events filter=event_filter state=state context=context channel_names=channel_names/>
+
+        <div class="two-col">
+            <IndexingPanel indexing=indexing zone=zone/>
+            <DownloadsPanel downloads=downloads zone=zone/>
+        </div>
     }
 }

@@ -377,6 +377,22 @@ pub fn SessionsPage() -> impl IntoView {
         });
     }
 
+    // The detail page offers previous/next in this list's order and a way back
+    // to it: it reads what the list showed last from `sessionStorage`.
+    Effect::new(move |_| {
+        sessions.with(|r| {
+            if let Some((for_state, Ok(page))) = r {
+                let keys: Vec<&str> = page.items.iter().map(|row| row.key.as_str()).collect();
+                let url = ListState {
+                    tz: state.with_untracked(|s| s.tz),
+                    ..for_state.clone()
+                }
+                .page_url();
+                remember_list(&keys, &url);
+            }
+        });
+    });
+
     let go = move |next: ListState| navigate(&next.page_url(), NavigateOptions::default());
     let go_search = go.clone();
 
@@ -632,6 +648,25 @@ fn QueryHelp(
     }
 }
 
+/// `sessionStorage` key of the keys the list shows, a JSON array in table
+/// order (read by the detail page for previous/next).
+pub const LIST_KEYS_KEY: &str = "spsview.list.keys";
+
+/// `sessionStorage` key of the list's URL, for the detail page's way back.
+pub const LIST_URL_KEY: &str = "spsview.list.url";
+
+/// Stores the shown keys and the list URL. Best effort: storage can be
+/// disabled or full, and previous/next is a convenience, so failures are ignored.
+fn remember_list(keys: &[&str], url: &str) {
+    let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) else {
+        return;
+    };
+    if let Ok(json) = serde_json::to_string(keys) {
+        let _ = storage.set_item(LIST_KEYS_KEY, &json);
+    }
+    let _ = storage.set_item(LIST_URL_KEY, url);
+}
+
 /// The `YYYY-MM-DD` a date input can show, from a URL bound (a date, or the
 /// date part of an ISO time); empty otherwise.
 fn date_part(bound: &str) -> String {
@@ -710,7 +745,7 @@ where
 
     if page.items.is_empty() {
         return view! {
-            <div class="toolbar">{summary}{has_prev.then(|| pager)}</div>
+            <div class="toolbar">{summary}{has_prev.then_some(pager)}</div>
             <div class="state state-empty" data-testid="empty">
                 <strong>"No sessions match"</strong>
                 <p>"Nothing was recorded for this selection. Widen the time range or change the query."</p>
@@ -833,9 +868,14 @@ fn row_view(row: SessionRow, tz: TimeDisplay) -> impl IntoView {
         "session-row"
     };
     let key_attr = row.key.clone();
+    // The detail page (pages/session_detail.rs) keeps the list's time zone.
+    let detail_href = match tz {
+        TimeDisplay::AsSent => format!("/sessions/{}", encode_component(&row.key)),
+        other => format!("/sessions/{}?tz={}", encode_component(&row.key), other.token()),
+    };
     view! {
         <tr class=class data-key=key_attr>
-            <td class="col-key"><code>{row.key}</code></td>
+            <td class="col-key"><a class="key-link" href=detail_href><code>{row.key}</code></a></td>
             <td class="col-protocol">{protocol}</td>
             <td class="col-user">{user}</td>
             <td class="col-server">{server}</td>

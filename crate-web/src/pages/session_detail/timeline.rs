@@ -1,0 +1,665 @@
+//! The channel timeline: an SVG with one lane per channel on a shared time
+//! axis (session start to end, or to now while live), events, alerts and
+//! content hits as marks on their channel's lane, a cursor for "this moment",
+//! zoom (wheel, `+`/`-`) and pan (drag, arrow keys).
+//!
+//! Labels and hover texts come from audited sessions: they are SVG `<text>` /
+//! `<title>` text nodes, never markup.
+
+use leptos::prelude::*;
+use sps_core::{Channel, ChannelItem, ChannelVerdictKind, StrOrInt, Timestamp};
+use wasm_bindgen::JsCast;
+
+use super::util::{ZoneChoice, DASH};
+use super::DetailState;
+use crate::format;
+
+/// Width of the drawing in SVG units (it scales to the page's width).
+const W: f64 = 1200.0;
+/// Left column with the lane labels.
+const LABEL_W: f64 = 290.0;
+/// Right padding.
+const PAD_R: f64 = 14.0;
+/// The plotting width.
+const PLOT_W: f64 = W - LABEL_W - PAD_R;
+/// Height of the time axis.
+const AXIS_H: f64 = 30.0;
+/// Height of one lane.
+const LANE_H: f64 = 34.0;
+/// The smallest visible span when zooming in, seconds.
+const MIN_SPAN: f64 = 0.5;
+/// Longest lane label (characters) before it is cut with "…" (the full text is in its title).
+const LABEL_CHARS: usize = 44;
+
+/// One lane: a channel of the session.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lane {
+    /// The channel list item's key.
+    pub key: String,
+    /// The channel's `channel_id`, when SPS sent it.
+    pub channel_id: Option<String>,
+    /// The channel type as sent ("session exec").
+    pub kind: String,
+    /// Type-specific details: command, scp path, forwarded peers, device, ...
+    pub extras: String,
+    /// The verdict as sent.
+    pub verdict: String,
+    /// A fixed CSS class for the verdict's colour.
+    pub verdict_class: &'static str,
+    /// Start and end, seconds since the session start.
+    pub t0: f64,
+    /// End; "now" for an open channel.
+    pub t1: f64,
+    /// True while the channel is open.
+    pub live: bool,
+    /// The hover text.
+    pub title: String,
+}
+
+impl Lane {
+    /// True if `id` (an event's `channels_id`, an alert's `channel_id`, a hit's
+    /// `channel.id`) names this channel: its item key or its `channel_id`.
+    pub fn is(&self, id: &StrOrInt) -> bool {
+        let id = id.to_string();
+        self.key == id || self.channel_id.as_deref() == Some(id.as_str())
+    }
+}
+
+/// Seconds from `origin_ms` (UNIX milliseconds) to `t`.
+pub fn secs_since(origin_ms: f64, t: &Timestamp) -> f64 {
+    (t.instant().timestamp_millis() as f64 - origin_ms) / 1000.0
+}
+
+/// A forwarded peer: `name (ip):port`, `ip:port`.
+fn peer(name: Option<&str>, ip: Option<&str>, port: Option<u16>) -> Option<String> {
+    let host = match (name, ip) {
+        (Some(n), Some(i)) if n != i => format!("{n} ({i})"),
+        (_, Some(i)) => i.to_owned(),
+        (Some(n), None) => n.to_owned(),
+        (None, None) => return port.map(|p| format!("port {p}")),
+    };
+    Some(match port {
+        Some(p) => format!("{host}:{p}"),
+        None => host,
+    })
+}
+
+/// The details a channel type carries, in one line: the command of an exec
+/// channel, the scp path, the subsystem, forwarded originator → connected,
+/// RDP device or dynamic channel names, the ICA application, four-eyes.
+pub fn channel_extras(ch: &Channel) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut push = |label: &str, value: Option<&str>| {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            parts.push(if label.is_empty() {
+                v.to_owned()
+            } else {
+                format!("{label} {v}")
+            });
+        }
+    };
+    push("", ch.command.as_deref());
+    push("", ch.scp_path.as_deref());
+    push("", ch.subsystem_name.as_deref());
+    push("", ch.device_name.as_deref());
+    push("", ch.dynamic_channel.as_deref());
+    push("app", ch.application.as_deref());
+    let from = peer(ch.originator_name.as_deref(), ch.originator(), ch.originator_port);
+    let to = peer(ch.connected_name.as_deref(), ch.connected(), ch.connected_port);
+    match (from, to) {
+        (Some(f), Some(t)) => parts.push(format!("{f} → {t}")),
+        (Some(f), None) => parts.push(format!("from {f}")),
+        (None, Some(t)) => parts.push(format!("to {t}")),
+        (None, None) => {}
+    }
+    if let Some(who) = ch.four_eyes_authorizer.as_deref() {
+        parts.push(format!("authorized by {who}"));
+    }
+    parts.join(" · ")
+}
+
+/// A fixed class for a channel verdict.
+pub fn channel_verdict_class(kind: Option<ChannelVerdictKind>) -> &'static str {
+    match kind {
+        Some(ChannelVerdictKind::Accept) => "v-accept",
+        Some(ChannelVerdictKind::Deny) | Some(ChannelVerdictKind::FourEyesReject) => "v-deny",
+        Some(ChannelVerdictKind::FourEyesDeferred)
+        | Some(ChannelVerdictKind::FourEyesError)
+        | Some(ChannelVerdictKind::FourEyesTimeout) => "v-warn",
+        _ => "v-other",
+    }
+}
+
+/// Builds the lanes from the channel list. `now_s` is "now" in seconds since
+/// the session start, for open channels; `fallback_end` for channels without times.
+pub fn lanes_of(items: &[ChannelItem], origin_ms: f64, now_s: f64, fallback_end: f64, zone: ZoneChoice) -> Vec<Lane> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let ch = &item.body;
+            let key = item
+                .key
+                .clone()
+                .or_else(|| ch.channel_id.as_ref().map(|c| c.to_string()))
+                .unwrap_or_else(|| (i + 1).to_string());
+            let t0 = ch
+                .start_time
+                .as_ref()
+                .map(|t| secs_since(origin_ms, t))
+                .unwrap_or(0.0);
+            let live = ch.end_time.is_null() || ch.active == Some(true);
+            let t1 = match ch.end_time() {
+                Some(t) => secs_since(origin_ms, t),
+                None if live => now_s,
+                None => ch.duration.map(|d| t0 + d as f64).unwrap_or(fallback_end),
+            };
+            let kind = ch
+                .channel_type
+                .as_ref()
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_else(|| "channel".to_owned());
+            let verdict = ch
+                .verdict
+                .as_ref()
+                .map(|v| v.as_str().to_owned())
+                .unwrap_or_default();
+            let extras = channel_extras(ch);
+            let when = |t: Option<&Timestamp>| {
+                t.map(|t| t.format_in(zone.zone()))
+                    .unwrap_or_else(|| DASH.to_owned())
+            };
+            let mut title = format!("Channel {key}: {kind}");
+            if !extras.is_empty() {
+                title.push_str(&format!("\n{extras}"));
+            }
+            title.push_str(&format!(
+                "\nVerdict: {}\nStart: {}\nEnd: {}",
+                if verdict.is_empty() { DASH } else { &verdict },
+                when(ch.start_time.as_ref()),
+                if live { "open (live)".to_owned() } else { when(ch.end_time()) },
+            ));
+            if let Some(d) = ch.duration {
+                title.push_str(&format!("\nDuration: {}", format::duration(d)));
+            }
+            if let Some(rule) = &ch.rule_num {
+                title.push_str(&format!("\nChannel policy rule: {rule}"));
+            }
+            Lane {
+                key,
+                channel_id: ch.channel_id.as_ref().map(|c| c.to_string()),
+                kind,
+                extras,
+                verdict_class: channel_verdict_class(ch.verdict.as_ref().map(|v| v.kind())),
+                verdict,
+                t0,
+                t1: t1.max(t0),
+                live,
+                title,
+            }
+        })
+        .collect()
+}
+
+/// What a mark points at.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// An event row (its DOM id).
+    Event(String),
+    /// An alert (index in the alert list).
+    Alert(usize),
+    /// A content hit (index in the ranked hits).
+    Hit(usize),
+}
+
+/// A mark on a lane.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    /// What it points at.
+    pub target: Target,
+    /// The lane index; `None` for a channel the lane list does not have.
+    pub lane: Option<usize>,
+    /// Time, seconds since the session start.
+    pub t0: f64,
+    /// End time (content hits); equal to `t0` for points.
+    pub t1: f64,
+    /// Hover text.
+    pub title: String,
+}
+
+/// A "nice" tick step (seconds) for `span` seconds: at most about 8 ticks.
+fn tick_step(span: f64) -> f64 {
+    const STEPS: &[f64] = &[
+        0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0,
+        1800.0, 3600.0, 7200.0, 10800.0, 21600.0, 43200.0, 86400.0, 172_800.0, 604_800.0,
+    ];
+    STEPS
+        .iter()
+        .copied()
+        .find(|s| span / s <= 8.0)
+        .unwrap_or(span / 8.0)
+}
+
+/// The clock time of `secs` after the origin, in the zone (`HH:MM:SS`).
+fn clock(origin_ms: f64, secs: f64, zone: ZoneChoice, fractions: bool) -> String {
+    let ms = (origin_ms + secs * 1000.0).round() as i64;
+    let text = Timestamp::from_unix_millis(ms)
+        .map(|t| t.format_in(zone.zone()))
+        .unwrap_or_default();
+    // "2026-11-15 18:08:50.5 +01:00": the time is after the first space.
+    let time = text.split(' ').nth(1).unwrap_or_default();
+    if fractions {
+        time.chars().take(10).collect()
+    } else {
+        time.chars().take(8).collect()
+    }
+}
+
+/// `+1m 05s` relative to the session start.
+pub fn relative(secs: f64) -> String {
+    if secs < 0.0 {
+        format!("−{}", format::duration((-secs).round() as i64))
+    } else {
+        format!("+{}", format::duration(secs.round() as i64))
+    }
+}
+
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// The timeline.
+#[component]
+pub fn Timeline(
+    /// Lanes (one per channel); `None` while the channels load.
+    lanes: Signal<Option<Vec<Lane>>>,
+    /// Marks: events, alerts, content hits.
+    marks: Signal<Vec<Mark>>,
+    /// The page's shared state.
+    state: DetailState,
+    /// Called when a mark is clicked, with the mark's time.
+    on_select: Callback<(Target, f64)>,
+) -> impl IntoView {
+    let origin_ms = state.origin_ms;
+    let full = state.full;
+    let view_range = state.view;
+    // Drag state: (pointer x in client pixels, view at the start, moved?).
+    let drag = StoredValue::new(None::<(f64, (f64, f64), bool)>);
+    let suppress_click = StoredValue::new(false);
+
+    let current = move || view_range.get().unwrap_or((0.0, full.get()));
+
+    let zoom_at = move |anchor: f64, factor: f64| {
+        let (v0, v1) = current();
+        let total = full.get_untracked().max(MIN_SPAN);
+        let span = ((v1 - v0) * factor).clamp(MIN_SPAN, total);
+        let ratio = if v1 > v0 { (anchor - v0) / (v1 - v0) } else { 0.5 };
+        let mut n0 = anchor - ratio * span;
+        n0 = n0.clamp(0.0, (total - span).max(0.0));
+        if span >= total {
+            view_range.set(None);
+        } else {
+            view_range.set(Some((n0, n0 + span)));
+        }
+    };
+    let pan_by = move |delta: f64| {
+        let (v0, v1) = current();
+        let total = full.get_untracked();
+        let span = v1 - v0;
+        if span >= total {
+            return;
+        }
+        let n0 = (v0 + delta).clamp(0.0, (total - span).max(0.0));
+        view_range.set(Some((n0, n0 + span)));
+    };
+
+    // Client x → SVG units, through the element's on-screen size.
+    let to_units = move |ev: &web_sys::MouseEvent| -> Option<f64> {
+        let el: web_sys::Element = ev.current_target()?.dyn_into().ok()?;
+        let rect = el.get_bounding_client_rect();
+        if rect.width() <= 0.0 {
+            return None;
+        }
+        Some((f64::from(ev.client_x()) - rect.left()) * W / rect.width())
+    };
+    let units_to_secs = move |x: f64| {
+        let (v0, v1) = current();
+        v0 + (x - LABEL_W) / PLOT_W * (v1 - v0)
+    };
+
+    let on_wheel = move |ev: web_sys::WheelEvent| {
+        let Some(x) = to_units(&ev) else { return };
+        if x < LABEL_W {
+            return; // let the page scroll over the labels
+        }
+        ev.prevent_default();
+        let factor = if ev.delta_y() > 0.0 { 1.25 } else { 0.8 };
+        zoom_at(units_to_secs(x), factor);
+    };
+    let on_pointerdown = move |ev: web_sys::PointerEvent| {
+        if ev.button() != 0 {
+            return;
+        }
+        drag.set_value(Some((f64::from(ev.client_x()), current(), false)));
+    };
+    let on_pointermove = move |ev: web_sys::PointerEvent| {
+        let Some((x0, (v0, v1), moved)) = drag.get_value() else { return };
+        let el: Option<web_sys::Element> = ev.current_target().and_then(|t| t.dyn_into().ok());
+        let width = el.map(|e| e.get_bounding_client_rect().width()).unwrap_or(W);
+        let dx_units = (f64::from(ev.client_x()) - x0) * W / width.max(1.0);
+        if !moved && dx_units.abs() < 3.0 {
+            return;
+        }
+        drag.set_value(Some((x0, (v0, v1), true)));
+        let total = full.get_untracked();
+        let span = v1 - v0;
+        if span >= total {
+            return;
+        }
+        let n0 = (v0 - dx_units / PLOT_W * span).clamp(0.0, (total - span).max(0.0));
+        view_range.set(Some((n0, n0 + span)));
+    };
+    let end_drag = move |_ev: web_sys::PointerEvent| {
+        if let Some((_, _, moved)) = drag.get_value() {
+            suppress_click.set_value(moved);
+        }
+        drag.set_value(None);
+    };
+    // A click on the plot (not on a mark) picks "this moment".
+    let on_click = move |ev: web_sys::MouseEvent| {
+        if suppress_click.get_value() {
+            suppress_click.set_value(false);
+            return;
+        }
+        let Some(x) = to_units(&ev) else { return };
+        if x < LABEL_W {
+            return;
+        }
+        let t = units_to_secs(x).clamp(0.0, full.get_untracked());
+        state.set_moment(t);
+    };
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        let (v0, v1) = current();
+        let mid = (v0 + v1) / 2.0;
+        let anchor = state.cursor.get_untracked().filter(|t| *t >= v0 && *t <= v1).unwrap_or(mid);
+        match ev.key().as_str() {
+            "+" | "=" => zoom_at(anchor, 0.8),
+            "-" | "_" => zoom_at(anchor, 1.25),
+            "ArrowLeft" => pan_by(-(v1 - v0) * 0.1),
+            "ArrowRight" => pan_by((v1 - v0) * 0.1),
+            "0" | "Home" => view_range.set(None),
+            _ => return,
+        }
+        ev.prevent_default();
+    };
+
+    let drawing = move || {
+        let zone = state.zone.get();
+        let (v0, v1) = current();
+        let span = (v1 - v0).max(1e-6);
+        let x_of = move |t: f64| LABEL_W + (t - v0) / span * PLOT_W;
+        let lanes = lanes.get().unwrap_or_default();
+        let marks = marks.get();
+        let extra_lane = marks.iter().any(|m| m.lane.is_none());
+        let lane_count = lanes.len() + usize::from(extra_lane);
+        let height = AXIS_H + (lane_count.max(1) as f64) * LANE_H + 6.0;
+
+        // Axis ticks.
+        let step = tick_step(span);
+        let mut ticks = Vec::new();
+        let mut t = (v0 / step).ceil() * step;
+        while t <= v1 + 1e-9 && ticks.len() < 40 {
+            ticks.push(t);
+            t += step;
+        }
+        let fractions = step < 1.0;
+        let tick_views = ticks
+            .into_iter()
+            .map(|t| {
+                let x = x_of(t);
+                let label = clock(origin_ms, t, zone, fractions);
+                let title = relative(t);
+                view! {
+                    <g class="tick">
+                        <line x1=x x2=x y1=AXIS_H - 6.0 y2=height - 4.0/>
+                        <text x=x y=AXIS_H - 10.0 text-anchor="middle">{label}<title>{title}</title></text>
+                    </g>
+                }
+            })
+            .collect_view();
+
+        let lane_views = lanes
+            .iter()
+            .enumerate()
+            .map(|(i, lane)| {
+                let y = AXIS_H + i as f64 * LANE_H;
+                let x0 = x_of(lane.t0).max(LABEL_W);
+                let x1 = x_of(lane.t1).min(LABEL_W + PLOT_W);
+                let visible = x1 >= x0 - 0.01;
+                let bar_w = (x1 - x0).max(2.0);
+                let label_full = if lane.extras.is_empty() {
+                    format!("#{} {}", lane.key, lane.kind)
+                } else {
+                    format!("#{} {} · {}", lane.key, lane.kind, lane.extras)
+                };
+                let extras = cut(&lane.extras, LABEL_CHARS.saturating_sub(lane.kind.len() + 4));
+                let class = format!(
+                    "chan {}{}",
+                    lane.verdict_class,
+                    if lane.live { " live-chan" } else { "" }
+                );
+                view! {
+                    <g class="lane" data-lane=i.to_string() data-channel-key=lane.key.clone()
+                        data-channel-type=lane.kind.clone() data-verdict=lane.verdict.clone()>
+                        <rect class="lane-bg" x=0 y=y width=W height=LANE_H/>
+                        <text class="lane-label" x=10 y=y + LANE_H / 2.0 + 4.0>
+                            <tspan class="lane-num">{format!("#{} ", lane.key)}</tspan>
+                            <tspan class="lane-type">{lane.kind.clone()}</tspan>
+                            <tspan class="lane-extra" dx=6>{extras}</tspan>
+                            <title>{label_full}</title>
+                        </text>
+                        {visible.then(|| view! {
+                            <rect class=class x=x0 y=y + 8.0 width=bar_w height=LANE_H - 16.0 rx=3>
+                                <title>{lane.title.clone()}</title>
+                            </rect>
+                        })}
+                    </g>
+                }
+            })
+            .collect_view();
+        let other_lane = extra_lane.then(|| {
+            let y = AXIS_H + lanes.len() as f64 * LANE_H;
+            view! {
+                <g class="lane lane-unknown" data-lane="unknown">
+                    <rect class="lane-bg" x=0 y=y width=W height=LANE_H/>
+                    <text class="lane-label" x=10 y=y + LANE_H / 2.0 + 4.0>
+                        <tspan class="lane-type">"unknown channel"</tspan>
+                        <title>"Marks whose channel is not in the channel list"</title>
+                    </text>
+                </g>
+            }
+        });
+
+        let lanes_len = lanes.len();
+        // Hits first (under), then events, then alerts (on top).
+        let mut ordered: Vec<&Mark> = marks.iter().collect();
+        ordered.sort_by_key(|m| match m.target {
+            Target::Hit(_) => 0,
+            Target::Event(_) => 1,
+            Target::Alert(_) => 2,
+        });
+        let mark_views = ordered
+            .into_iter()
+            .filter(|m| m.t1 >= v0 && m.t0 <= v1)
+            .map(|m| {
+                let lane_i = m.lane.unwrap_or(lanes_len);
+                let y = AXIS_H + lane_i as f64 * LANE_H;
+                let cy = y + LANE_H / 2.0;
+                let x = x_of(m.t0);
+                let title = m.title.clone();
+                let target = m.target.clone();
+                let click_target = target.clone();
+                let mark_t = m.t0;
+                let on_mark = move |ev: web_sys::MouseEvent| {
+                    ev.stop_propagation();
+                    on_select.run((click_target.clone(), mark_t));
+                };
+                match target {
+                    Target::Event(id) => {
+                        let id_attr = id.clone();
+                        let selected = move || state.selected_event.get().as_deref() == Some(id.as_str());
+                        view! {
+                            <g class="mark mark-event" class:selected=selected data-target=id_attr on:click=on_mark>
+                                <rect class="hit-area" x=x - 4.0 y=y + 4.0 width=8 height=LANE_H - 8.0/>
+                                <line x1=x x2=x y1=y + 7.0 y2=y + LANE_H - 7.0/>
+                                <circle cx=x cy=cy r=3.2/>
+                                <title>{title}</title>
+                            </g>
+                        }
+                        .into_any()
+                    }
+                    Target::Alert(i) => {
+                        let selected = move || state.selected_alert.get() == Some(i);
+                        let points = format!(
+                            "{},{} {},{} {},{} {},{}",
+                            x, cy - 7.0, x + 6.0, cy, x, cy + 7.0, x - 6.0, cy
+                        );
+                        view! {
+                            <g class="mark mark-alert" class:selected=selected data-alert=i.to_string() on:click=on_mark>
+                                <polygon points=points/>
+                                <title>{title}</title>
+                            </g>
+                        }
+                        .into_any()
+                    }
+                    Target::Hit(i) => {
+                        let selected = move || state.selected_hit.get() == Some(i);
+                        let hx0 = x.max(LABEL_W);
+                        let hx1 = x_of(m.t1).min(LABEL_W + PLOT_W);
+                        let width = (hx1 - hx0).max(4.0);
+                        view! {
+                            <g class="mark mark-hit" class:selected=selected data-hit=i.to_string() on:click=on_mark>
+                                <rect x=hx0 y=y + 3.0 width=width height=LANE_H - 6.0 rx=2/>
+                                <title>{title}</title>
+                            </g>
+                        }
+                        .into_any()
+                    }
+                }
+            })
+            .collect_view();
+
+        let cursor = state.cursor.get().filter(|t| *t >= v0 && *t <= v1).map(|t| {
+            let x = x_of(t);
+            let label = format!("{} ({})", clock(origin_ms, t, zone, true), relative(t));
+            let anchor = if x > LABEL_W + PLOT_W - 120.0 { "end" } else { "start" };
+            let tx = if anchor == "end" { x - 4.0 } else { x + 4.0 };
+            view! {
+                <g class="cursor" data-t=format!("{t:.3}")>
+                    <line x1=x x2=x y1=AXIS_H - 2.0 y2=height - 2.0/>
+                    <text x=tx y=height - 6.0 text-anchor=anchor>{label}</text>
+                </g>
+            }
+        });
+
+        let view_box = format!("0 0 {W} {height}");
+        view! {
+            <svg
+                id="timeline-svg"
+                class="timeline-svg"
+                viewBox=view_box
+                role="img"
+                aria-label="Channel timeline"
+                data-lanes=lanes_len.to_string()
+                on:wheel=on_wheel
+                on:pointerdown=on_pointerdown
+                on:pointermove=on_pointermove
+                on:pointerup=end_drag
+                on:pointerleave=end_drag
+                on:click=on_click
+            >
+                <rect class="plot-bg" x=LABEL_W y=AXIS_H width=PLOT_W height=height - AXIS_H/>
+                <g class="ticks">{tick_views}</g>
+                <g class="lanes">{lane_views}{other_lane}</g>
+                <line class="label-sep" x1=LABEL_W x2=LABEL_W y1=AXIS_H y2=height/>
+                <g class="marks">{mark_views}</g>
+                {cursor}
+            </svg>
+        }
+    };
+
+    let zoomed = move || view_range.get().is_some();
+    let range_text = move || {
+        let (v0, v1) = current();
+        format!("{} – {} of {}", relative(v0), relative(v1), format::duration(full.get().round() as i64))
+    };
+    view! {
+        <div class="timeline-tools">
+            <span class="legend">
+                <span class="sw sw-accept"></span>"accept"
+                <span class="sw sw-deny"></span>"deny"
+                <span class="sw sw-warn"></span>"four-eyes"
+                <span class="sw sw-event"></span>"event"
+                <span class="sw sw-alert"></span>"alert"
+                <span class="sw sw-hit"></span>"content hit"
+            </span>
+            <span class="grow"></span>
+            <span class="muted range-text" data-testid="timeline-range">{range_text}</span>
+            <button type="button" class="btn btn-sm" title="Zoom in (+)" aria-label="Zoom in"
+                on:click=move |_| { let (a, b) = current(); zoom_at((a + b) / 2.0, 0.8) }>"+"</button>
+            <button type="button" class="btn btn-sm" title="Zoom out (-)" aria-label="Zoom out"
+                on:click=move |_| { let (a, b) = current(); zoom_at((a + b) / 2.0, 1.25) }>"−"</button>
+            <button type="button" class="btn btn-sm" title="Show the whole session (0)" disabled=move || !zoomed()
+                on:click=move |_| view_range.set(None)>"Fit"</button>
+        </div>
+        <div
+            id="timeline"
+            class="timeline"
+            tabindex="0"
+            aria-label="Channel timeline: + and - zoom, arrow keys pan, 0 shows everything"
+            on:keydown=on_keydown
+        >
+            {move || match lanes.get() {
+                None => view! { <div class="timeline-empty muted">"Loading channels…"</div> }.into_any(),
+                Some(l) if l.is_empty() && marks.with(Vec::is_empty) => view! {
+                    <div class="timeline-empty muted" data-testid="no-channels">"This session has no channels."</div>
+                }.into_any(),
+                Some(_) => drawing().into_any(),
+            }}
+        </div>
+        <p class="hint muted">"Scroll or + / − to zoom, drag or ← / → to pan, click to pick a moment."</p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_stay_few() {
+        assert_eq!(tick_step(60.0), 10.0);
+        assert_eq!(tick_step(927.0), 120.0);
+        assert!(tick_step(3.0) <= 0.5);
+    }
+
+    #[test]
+    fn extras_name_the_channel() {
+        let ch = Channel {
+            originator_ip: Some("::1".into()),
+            originator_name: Some("localhost".into()),
+            originator_port: Some(40382),
+            connected_ip: Some("10.1.2.3".into()),
+            connected_port: Some(5432),
+            ..Channel::default()
+        };
+        assert_eq!(channel_extras(&ch), "localhost (::1):40382 → 10.1.2.3:5432");
+        let exec = Channel { command: Some("uname -a".into()), ..Channel::default() };
+        assert_eq!(channel_extras(&exec), "uname -a");
+    }
+}

@@ -1,0 +1,312 @@
+// The session detail page (/sessions/:key): channel timeline, alert
+// highlighting, untrusted text, deep links, content search, events filter.
+// Every session is picked through the API inside the logged-in page, so the
+// tests do not depend on which keys a seed happens to generate.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSimulator, launchBrowser, newPage, login, screenshot } from './harness.mjs';
+
+let sim;
+let browser;
+
+before(async () => {
+  sim = await startSimulator(['--sessions', '400', '--seed', '11']);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await sim?.stop();
+});
+
+/** A logged-in page. */
+async function loggedIn() {
+  const opened = await newPage(browser);
+  await login(opened.page, sim.baseUrl);
+  await opened.page.waitForURL(/\/sessions/, { timeout: 30_000 });
+  return opened;
+}
+
+/** GET an API path from inside the page (its cookie), as JSON. */
+function api(page, path) {
+  return page.evaluate(async (p) => {
+    const reply = await fetch(p, { credentials: 'same-origin' });
+    if (!reply.ok) throw new Error(`${p}: HTTP ${reply.status}`);
+    return reply.json();
+  }, path);
+}
+
+/**
+ * The first session (newest first) whose channels, events and alerts satisfy
+ * `wanted({ key, channels, events, alerts })`, searched in the page.
+ */
+async function findSession(page, wanted, { limit = 400 } = {}) {
+  const found = await page.evaluate(async ({ limit, wantedSource }) => {
+    const wanted = new Function(`return (${wantedSource});`)();
+    const get = async (p) => (await fetch(p, { credentials: 'same-origin' })).json();
+    const list = await get(`/api/audit/sessions?limit=${limit}`);
+    for (const { key } of list.items) {
+      const base = `/api/audit/sessions/${encodeURIComponent(key)}`;
+      const [channels, events, alerts] = await Promise.all([
+        get(`${base}/channels?limit=500`),
+        get(`${base}/events?limit=500`),
+        get(`${base}/alerts?limit=500`),
+      ]);
+      const candidate = { key, channels: channels.items, events: events.items, alerts: alerts.items };
+      if (wanted(candidate)) return candidate;
+    }
+    return null;
+  }, { limit, wantedSource: wanted.toString() });
+  assert.ok(found, `a session matching ${wanted}`);
+  return found;
+}
+
+async function openDetail(page, key, hash = '') {
+  await page.goto(`${sim.baseUrl}/sessions/${encodeURIComponent(key)}${hash}`);
+  await page.waitForSelector('#timeline-svg', { timeout: 30_000 });
+}
+
+test('the timeline has one lane per channel, labelled with its type and details', async () => {
+  const { page, problems, context } = await loggedIn();
+  const session = await findSession(page, (s) => s.channels.length >= 4
+    && s.channels.some((c) => c.body.command || c.body['originator.port'] || c.body.device_name || c.body.dynamic_channel));
+  await openDetail(page, session.key);
+  await page.waitForSelector('#timeline-svg .lane[data-channel-key]');
+
+  const channels = (await api(page, `/api/audit/sessions/${encodeURIComponent(session.key)}/channels`)).items;
+  const lanes = await page.locator('#timeline-svg .lane[data-channel-key]').evaluateAll((gs) => gs.map((g) => ({
+    key: g.dataset.channelKey,
+    type: g.dataset.channelType,
+    verdict: g.dataset.verdict,
+    label: g.querySelector('.lane-label title').textContent,
+    visibleLabel: [...g.querySelectorAll('.lane-label tspan')].map((t) => t.textContent).join(''),
+    bars: g.querySelectorAll('rect.chan').length,
+  })));
+  assert.equal(lanes.length, channels.length, 'one lane per channel');
+  channels.forEach((item, i) => {
+    const lane = lanes[i];
+    const body = item.body;
+    assert.equal(lane.key, item.key);
+    assert.equal(lane.type, body.type);
+    assert.equal(lane.verdict, body.verdict ?? '');
+    assert.ok(lane.visibleLabel.includes(body.type), `lane ${i} shows its type`);
+    assert.equal(lane.bars, 1, `lane ${i} has its bar`);
+    for (const extra of [body.command, body.scp_path, body.subsystem_name, body.device_name,
+      body.dynamic_channel, body.application]) {
+      if (extra) assert.ok(lane.label.includes(extra), `lane ${i} names ${extra}`);
+    }
+    for (const port of [body['originator.port'], body['connected.port']]) {
+      if (port) assert.ok(lane.label.includes(`:${port}`), `lane ${i} names port ${port}`);
+    }
+  });
+  // The SVG tooltips are SVG <title> elements (so browsers show them), with text only.
+  const titleNs = await page.locator('#timeline-svg .lane title').first()
+    .evaluate((t) => [t.namespaceURI, t.children.length]);
+  assert.deepEqual(titleNs, ['http://www.w3.org/2000/svg', 0]);
+
+  // Zoom with the keyboard, then back to the whole session.
+  const before = await page.locator('[data-testid=timeline-range]').innerText();
+  await page.focus('#timeline');
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  await page.keyboard.press('ArrowRight');
+  const zoomed = await page.locator('[data-testid=timeline-range]').innerText();
+  assert.notEqual(zoomed, before, 'zooming changes the visible range');
+  await screenshot(page, 'detail-timeline-zoomed');
+  await page.keyboard.press('0');
+  assert.equal(await page.locator('[data-testid=timeline-range]').innerText(), before);
+
+  await page.locator('#timeline-card').scrollIntoViewIfNeeded();
+  await screenshot(page, 'detail-timeline');
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('an alert highlights exactly what its regular expression matches', async () => {
+  const { page, problems, context } = await loggedIn();
+  const session = await findSession(page, (s) => s.alerts.length >= 2
+    && s.alerts.some((a) => a.matched_content && a.matched_regexp
+      && a.matched_content.length < 200 && new RegExp(a.matched_regexp).test(a.matched_content)));
+  await openDetail(page, session.key);
+  await page.waitForSelector('#alerts-table tbody tr');
+
+  const rows = await page.locator('#alerts-table tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+    content: tr.querySelector('code.matched-content').textContent,
+    marks: [...tr.querySelectorAll('code.matched-content mark')].map((m) => m.textContent),
+  })));
+  assert.equal(rows.length, session.alerts.length);
+  let highlighted = 0;
+  for (const [i, alert] of session.alerts.entries()) {
+    // What the browser's own RegExp finds, computed independently here.
+    const expected = await page.evaluate(({ content, re }) => {
+      try {
+        return [...content.matchAll(new RegExp(re, 'g'))].map((m) => m[0]).filter((m) => m !== '');
+      } catch {
+        return [];
+      }
+    }, { content: alert.matched_content ?? '', re: alert.matched_regexp ?? '' });
+    assert.equal(rows[i].content, alert.matched_content ?? '—', `alert ${i} text is the raw content`);
+    assert.deepEqual(rows[i].marks, expected, `alert ${i} highlights the regex matches`);
+    highlighted += expected.length > 0 ? 1 : 0;
+  }
+  assert.ok(highlighted > 0, 'at least one alert is highlighted');
+
+  // n / p jump between alerts and the timeline marks follow.
+  await page.keyboard.press('n');
+  await page.waitForSelector('#alert-0.selected');
+  await page.keyboard.press('n');
+  await page.waitForSelector('#alert-1.selected');
+  assert.equal(await page.locator('#timeline-svg .mark-alert.selected').count(), 1);
+  await page.keyboard.press('p');
+  await page.waitForSelector('#alert-0.selected');
+  await page.locator('#alerts').scrollIntoViewIfNeeded();
+  await screenshot(page, 'detail-alerts-highlighted');
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('hostile event content and user names are shown as text', async () => {
+  const { page, problems, context } = await loggedIn();
+  const session = await findSession(page, (s) => s.events.some((e) => /<script|onerror/i.test(e.content ?? ''))
+    && s.events.some((e) => /^[=+@-]/.test(e.action ?? '')));
+  await openDetail(page, session.key);
+  await page.waitForSelector('#events-table tbody tr');
+
+  const hostile = session.events.filter((e) => /<|^[=+@-]/.test(e.action ?? ''));
+  assert.ok(hostile.length > 0);
+  for (const event of hostile) {
+    const row = page.locator(`#event-${event.record_id}`);
+    assert.equal(await row.locator('.event-content').textContent(), event.content);
+    assert.equal(await row.locator('.col-action code').textContent(), event.action);
+  }
+  // Nothing from the data became an element, and nothing ran.
+  const injected = await page.evaluate(() => ({
+    inlineScripts: document.querySelectorAll('script:not([src])').length,
+    images: [...document.querySelectorAll('img')].filter((i) => !i.closest('.brand')).length,
+    frames: document.querySelectorAll('iframe, object, embed').length,
+    handlers: [...document.querySelectorAll('main *')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
+  }));
+  assert.deepEqual(injected, { inlineScripts: 0, images: 0, frames: 0, handlers: 0 });
+
+  // Session fields from the same generator (user names, interesting events) are text too.
+  const detail = await api(page, `/api/audit/sessions/${encodeURIComponent(session.key)}`);
+  const serverUsers = [detail.body.user?.server_username ?? []].flat().join(', ') || '—';
+  assert.equal(await page.locator('[data-field="user.server_username"] dd').textContent(), serverUsers);
+
+  await page.locator(`#event-${hostile[0].record_id}`).scrollIntoViewIfNeeded();
+  await screenshot(page, 'detail-hostile-text');
+  assert.deepEqual(problems.dialogs, []);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('#event=<record_id> opens the page at that event, highlighted; #t= marks a moment', async () => {
+  const { page, problems, context } = await loggedIn();
+  const session = await findSession(page, (s) => s.events.length >= 20);
+  const target = session.events[session.events.length - 2];
+  await openDetail(page, session.key, `#event=${target.record_id}`);
+  const row = page.locator(`#event-${target.record_id}`);
+  await page.waitForSelector(`#event-${target.record_id}.selected`, { timeout: 30_000 });
+  await page.waitForTimeout(300); // smooth scrolling settles
+  const box = await row.boundingBox();
+  const viewport = page.viewportSize();
+  assert.ok(box && box.y >= 0 && box.y + box.height <= viewport.height, 'the row is on screen');
+  assert.equal(await page.locator(`#timeline-svg .mark-event.selected[data-target="event-${target.record_id}"]`).count(), 1);
+  assert.equal(await page.locator('#timeline-svg g.cursor').count(), 1);
+  assert.equal(await page.locator('tr.event-row.selected').count(), 1);
+  await screenshot(page, 'detail-deep-link-event');
+
+  // A moment: the cursor sits at 30 s and "copy link" gives a #t= URL.
+  await openDetail(page, session.key, '#t=30');
+  await page.waitForSelector('#timeline-svg g.cursor[data-t="30.000"]');
+  await page.click('#copy-moment');
+  const link = await Promise.race([
+    page.waitForSelector('[data-testid=copied] code').then((el) => el.textContent()),
+    page.waitForSelector('#moment-link').then((el) => el.inputValue()),
+  ]);
+  assert.match(link, new RegExp(`/sessions/${session.key}#t=30$`));
+  await screenshot(page, 'detail-deep-link-moment');
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('content search lists hits by rank and places them on the timeline', async () => {
+  const { page, problems, context } = await loggedIn();
+  const session = await findSession(page, (s) => s.events.filter((e) => /^[a-z]{3,}$/.test((e.action ?? '').split(' ')[0])).length >= 3);
+  const word = session.events.map((e) => (e.action ?? '').split(' ')[0]).find((w) => /^[a-z]{3,}$/.test(w));
+  const expected = await api(page, `/api/audit/sessions/${encodeURIComponent(session.key)}/content?q=${encodeURIComponent(word)}`);
+  assert.ok(expected.items.length > 0, `"${word}" has hits`);
+  await openDetail(page, session.key);
+
+  // A leading * is refused before anything is sent.
+  await page.fill('#content-q', `*${word}`);
+  await page.click('#content-apply');
+  await page.waitForSelector('#content-q-error');
+  assert.match(await page.locator('#content-q-error').innerText(), /\*/);
+
+  await page.fill('#content-q', word);
+  await page.click('#content-apply');
+  await page.waitForSelector('#hits-table tbody tr');
+  assert.equal(await page.locator('#hits-table tbody tr').count(), expected.items.length);
+  const ranks = await page.locator('#hits-table tbody tr td:first-child').allTextContents();
+  const numbers = ranks.map(Number);
+  assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a), 'best first');
+  const withTime = expected.items.filter((h) => h.start_time).length;
+  assert.equal(await page.locator('#timeline-svg .mark-hit').count(), withTime);
+  // Each hit sits on its channel's lane.
+  const placed = await page.locator('#timeline-svg .mark-hit rect')
+    .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('y'))));
+  const laneTops = await page.locator('#timeline-svg .lane[data-channel-key]').evaluateAll((gs) => Object.fromEntries(
+    gs.map((g) => [g.dataset.channelKey, Number(g.querySelector('.lane-bg').getAttribute('y'))])));
+  const hitsWithTime = expected.items.filter((h) => h.start_time);
+  hitsWithTime.forEach((hit, i) => {
+    const top = laneTops[String(hit['channel.id'])];
+    assert.ok(top !== undefined && placed[i] >= top && placed[i] < top + 40, `hit ${i} on lane ${hit['channel.id']}`);
+  });
+
+  await page.locator('#hits-table tbody tr').first().click();
+  assert.equal(await page.locator('#timeline-svg .mark-hit.selected').count(), 1);
+  await page.locator('#timeline-card').scrollIntoViewIfNeeded();
+  await screenshot(page, 'detail-content-search');
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('the events filter is checked as typed and filters by q and type', async () => {
+  const { page, problems, context } = await loggedIn();
+  const session = await findSession(page, (s) => s.events.length >= 10);
+  await openDetail(page, session.key);
+  await page.waitForSelector('#events-table tbody tr');
+
+  await page.fill('#events-q', 'content:(free');
+  await page.waitForSelector('#events-q-error');
+  assert.match(await page.locator('#events-q-error').innerText(), /Column \d+/);
+  assert.equal(await page.locator('#events-apply').isDisabled(), true);
+  await page.fill('#events-q', 'nosuchfield:x');
+  await page.waitForSelector('#events-q-error');
+  assert.match(await page.locator('#events-q-error').innerText(), /nosuchfield/);
+
+  const word = session.events.map((e) => (e.action ?? '').split(' ')[0]).find((w) => /^[a-z]{2,}$/.test(w));
+  await page.fill('#events-q', `content:${word}*`);
+  assert.equal(await page.locator('#events-q-error').count(), 0);
+  await page.selectOption('#events-type', 'command');
+  await page.click('#events-apply');
+  const expected = await api(page,
+    `/api/audit/sessions/${encodeURIComponent(session.key)}/events?limit=500&q=${encodeURIComponent(`(content:${word}*) AND type:"command"`)}`);
+  await page.waitForFunction((n) => document.querySelector('#event-count')?.dataset.count === String(n), expected.items.length);
+  const types = await page.locator('#events-table tbody tr .col-kind').allTextContents();
+  assert.ok(types.every((t) => t === 'command'));
+  await screenshot(page, 'detail-events-filtered');
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('an unknown key says the session was not found', async () => {
+  const { page, problems, context } = await loggedIn();
+  await page.goto(`${sim.baseUrl}/sessions/no-such-session-key`);
+  await page.waitForSelector('[data-testid=session-not-found]', { timeout: 30_000 });
+  assert.match(await page.locator('[data-testid=session-not-found]').innerText(), /Session not found/);
+  await screenshot(page, 'detail-not-found');
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
