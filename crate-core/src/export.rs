@@ -23,6 +23,44 @@
 //!
 //! Values are read through [`FieldSource`], so full [`Session`] bodies, sparse
 //! list rows ([`SessionRow`]) and anything else that implements it export alike.
+//!
+//! ```
+//! use sps_core::{
+//!     decode_session_list, export_file_name, session_columns, ChunkSink, CsvExporter,
+//!     CsvOptions, ExportKind, TimeFormat, Zone,
+//! };
+//!
+//! # fn main() -> sps_core::Result<()> {
+//! let fields = ["protocol", "start_time", "user.gateway_username"];
+//! let options = CsvOptions {
+//!     time: TimeFormat::Zone(Zone::Utc),
+//!     ..CsvOptions::new(session_columns(&fields)?)
+//! };
+//! // In the viewer each chunk becomes a `Uint8Array` part of a `Blob`.
+//! let mut parts: Vec<Vec<u8>> = Vec::new();
+//! let sink = ChunkSink::new(1 << 20, |chunk: &[u8]| {
+//!     parts.push(chunk.to_vec());
+//!     Ok(())
+//! });
+//! let mut exporter = CsvExporter::new(sink, options)?;
+//! // One page per reply, as they arrive (snapshot paging has no row cap).
+//! let page = decode_session_list(
+//!     br#"{"items": [{"key": "k1", "body": {"protocol": "SSH",
+//!          "start_time": "2026-11-23T10:15:00+01:00",
+//!          "user.gateway_username": "=cmd|' /C calc'!A0"}}]}"#,
+//! )?;
+//! exporter.write_page(&page.items)?;
+//! drop(exporter.finish()?); // flushes the last chunk
+//! assert_eq!(
+//!     String::from_utf8(parts.concat()).unwrap(),
+//!     "\"Key\",\"Protocol\",\"Start time\",\"Gateway username\"\r\n\
+//!      \"k1\",\"SSH\",\"2026-11-23 09:15:00 +00:00\",\"'=cmd|' /C calc'!A0\"\r\n"
+//! );
+//! let time = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:15:00Z").unwrap();
+//! assert_eq!(export_file_name(ExportKind::Csv, &time), "sps-sessions-20261123T101500Z.csv");
+//! # Ok(())
+//! # }
+//! ```
 
 use std::borrow::Cow;
 use std::fmt::Write as _;

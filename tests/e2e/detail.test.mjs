@@ -61,6 +61,18 @@ async function findSession(page, wanted, { limit = 400 } = {}) {
   return found;
 }
 
+/** Waits until `selector`'s data-count is `n`; fails saying what it was. */
+async function waitForCount(page, selector, n, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  let seen;
+  while (Date.now() < deadline) {
+    seen = await page.evaluate((sel) => document.querySelector(sel)?.dataset.count ?? null, selector);
+    if (seen === String(n)) return;
+    await page.waitForTimeout(100);
+  }
+  assert.equal(seen, String(n), `${selector} count`);
+}
+
 async function openDetail(page, key, hash = '') {
   await page.goto(`${sim.baseUrl}/sessions/${encodeURIComponent(key)}${hash}`);
   await page.waitForSelector('#timeline-svg', { timeout: 30_000 });
@@ -274,7 +286,7 @@ test('content search lists hits by rank and places them on the timeline', async 
 
 test('the events filter is checked as typed and filters by q and type', async () => {
   const { page, problems, context } = await loggedIn();
-  const session = await findSession(page, (s) => s.events.length >= 10);
+  const session = await findSession(page, (s) => s.events.filter((e) => e.type === 'command').length >= 10);
   await openDetail(page, session.key);
   await page.waitForSelector('#events-table tbody tr');
 
@@ -286,14 +298,17 @@ test('the events filter is checked as typed and filters by q and type', async ()
   await page.waitForSelector('#events-q-error');
   assert.match(await page.locator('#events-q-error').innerText(), /nosuchfield/);
 
-  const word = session.events.map((e) => (e.action ?? '').split(' ')[0]).find((w) => /^[a-z]{2,}$/.test(w));
+  const word = session.events.filter((e) => e.type === 'command')
+    .map((e) => (e.action ?? '').split(' ')[0]).find((w) => /^[a-z]{2,}$/.test(w));
+  assert.ok(word, 'a command to filter by');
   await page.fill('#events-q', `content:${word}*`);
   assert.equal(await page.locator('#events-q-error').count(), 0);
   await page.selectOption('#events-type', 'command');
   await page.click('#events-apply');
   const expected = await api(page,
     `/api/audit/sessions/${encodeURIComponent(session.key)}/events?limit=500&q=${encodeURIComponent(`(content:${word}*) AND type:"command"`)}`);
-  await page.waitForFunction((n) => document.querySelector('#event-count')?.dataset.count === String(n), expected.items.length);
+  assert.ok(expected.items.length > 0, `events match content:${word}*`);
+  await waitForCount(page, '#event-count', expected.items.length);
   const types = await page.locator('#events-table tbody tr .col-kind').allTextContents();
   assert.ok(types.every((t) => t === 'command'));
   await screenshot(page, 'detail-events-filtered');

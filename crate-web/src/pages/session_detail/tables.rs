@@ -228,7 +228,11 @@ pub fn EventsPanel(
                 } else {
                     "No events were extracted from this session (events need indexing)."
                 };
-                return view! { <div class="state state-empty small" data-testid="no-events">{text}</div> }.into_any();
+                return view! {
+                    <p class="summary small"><span id="event-count" data-count="0">"0"</span>" events"</p>
+                    <div class="state state-empty small" data-testid="no-events">{text}</div>
+                }
+                .into_any();
             }
             let names = channel_names.get();
             let count = items.len();
@@ -363,7 +367,11 @@ pub fn AlertsPanel(
         let zone = state.zone.get();
         list_state("alerts", alerts.get(), |items: Vec<Alert>| {
             if items.is_empty() {
-                return view! { <div class="state state-empty small" data-testid="no-alerts">"No alerts were raised in this session."</div> }.into_any();
+                return view! {
+                    <p class="summary small"><span id="alert-count" data-count="0">"0"</span>" alerts"</p>
+                    <div class="state state-empty small" data-testid="no-alerts">"No alerts were raised in this session."</div>
+                }
+                .into_any();
             }
             let names = channel_names.get();
             let count = items.len();
@@ -495,7 +503,11 @@ pub fn ContentPanel(
             .into_any(),
             Some(Some(result)) => list_state("content hits", Some(result), |items: Vec<ContentHit>| {
                 if items.is_empty() {
-                    return view! { <div class="state state-empty small" data-testid="no-hits">"No content matches (or the session has no indexed content)."</div> }.into_any();
+                    return view! {
+                        <p class="summary small"><span id="hit-count" data-count="0">"0"</span>" hits"</p>
+                        <div class="state state-empty small" data-testid="no-hits">"No content matches (or the session has no indexed content)."</div>
+                    }
+                    .into_any();
                 }
                 let names = channel_names.get();
                 let count = items.len();

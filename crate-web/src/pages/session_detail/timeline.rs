@@ -274,6 +274,13 @@ fn cut(text: &str, max: usize) -> String {
     }
 }
 
+/// An SVG `<title>` (the hover text) holding `text` as a text node. Built
+/// directly: `view!` makes an HTML `<title>` when it follows sibling elements
+/// inside an SVG element, and browsers only show SVG-namespace titles.
+fn svg_title(text: String) -> impl IntoView {
+    leptos::tachys::svg::title().child(text)
+}
+
 /// The timeline.
 #[component]
 pub fn Timeline(
@@ -428,7 +435,7 @@ pub fn Timeline(
                 view! {
                     <g class="tick">
                         <line x1=x x2=x y1=AXIS_H - 6.0 y2=height - 4.0/>
-                        <text x=x y=AXIS_H - 10.0 text-anchor="middle">{label}<title>{title}</title></text>
+                        <text x=x y=AXIS_H - 10.0 text-anchor="middle">{label}{svg_title(title)}</text>
                     </g>
                 }
             })
@@ -462,11 +469,11 @@ pub fn Timeline(
                             <tspan class="lane-num">{format!("#{} ", lane.key)}</tspan>
                             <tspan class="lane-type">{lane.kind.clone()}</tspan>
                             <tspan class="lane-extra" dx=6>{extras}</tspan>
-                            <title>{label_full}</title>
+                            {svg_title(label_full)}
                         </text>
                         {visible.then(|| view! {
                             <rect class=class x=x0 y=y + 8.0 width=bar_w height=LANE_H - 16.0 rx=3>
-                                <title>{lane.title.clone()}</title>
+                                {svg_title(lane.title.clone())}
                             </rect>
                         })}
                     </g>
@@ -480,7 +487,7 @@ pub fn Timeline(
                     <rect class="lane-bg" x=0 y=y width=W height=LANE_H/>
                     <text class="lane-label" x=10 y=y + LANE_H / 2.0 + 4.0>
                         <tspan class="lane-type">"unknown channel"</tspan>
-                        <title>"Marks whose channel is not in the channel list"</title>
+                        {svg_title("Marks whose channel is not in the channel list".to_owned())}
                     </text>
                 </g>
             }
@@ -519,7 +526,7 @@ pub fn Timeline(
                                 <rect class="hit-area" x=x - 4.0 y=y + 4.0 width=8 height=LANE_H - 8.0/>
                                 <line x1=x x2=x y1=y + 7.0 y2=y + LANE_H - 7.0/>
                                 <circle cx=x cy=cy r=3.2/>
-                                <title>{title}</title>
+                                {svg_title(title)}
                             </g>
                         }
                         .into_any()
@@ -533,7 +540,7 @@ pub fn Timeline(
                         view! {
                             <g class="mark mark-alert" class:selected=selected data-alert=i.to_string() on:click=on_mark>
                                 <polygon points=points/>
-                                <title>{title}</title>
+                                {svg_title(title)}
                             </g>
                         }
                         .into_any()
@@ -546,7 +553,7 @@ pub fn Timeline(
                         view! {
                             <g class="mark mark-hit" class:selected=selected data-hit=i.to_string() on:click=on_mark>
                                 <rect x=hx0 y=y + 3.0 width=width height=LANE_H - 6.0 rx=2/>
-                                <title>{title}</title>
+                                {svg_title(title)}
                             </g>
                         }
                         .into_any()
