@@ -439,6 +439,10 @@ pub trait FetchObserver {
     /// or to log in again. Called once each time it falls under the threshold.
     fn session_expiring(&mut self, _remaining_seconds: i64) {}
 
+    /// New rows, in result order, each key once: the same rows that end up in
+    /// [`Fetched::items`], handed over as they arrive (for streaming them on).
+    fn rows(&mut self, _rows: &[SessionRow]) {}
+
     /// The appliance answered 401 mid-fetch: log in again (for example ask
     /// for the password, then [`Client::login`]) and return true to resume
     /// from the failed page, or false to stop with the rows so far.
@@ -952,6 +956,7 @@ impl<T: Transport> Client<T> {
             let ready = plan.borrow_mut().take_ready();
             if !ready.is_empty() {
                 relogins_in_a_row = 0;
+                observer.rows(&ready);
                 items.borrow_mut().extend(ready);
             }
             let progress = {

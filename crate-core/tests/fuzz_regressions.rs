@@ -83,3 +83,22 @@ fn docs_phrase_before_a_delimiter_prints_back_equal() {
         r#"server_username:"Windows User" x"#
     );
 }
+
+/// query_parser, NOT fixed (reported; `fuzz/src/lib.rs` tolerates it): a word
+/// that begins with a literal `"` prints as `\"…`; when the printout puts
+/// whitespace between it and a later word that ends with `\"`, the parser
+/// reads the span as the reference's `\"two words\"` phrase form. `(\")\"`
+/// (two one-quote words) prints as `\" \"`, the phrase `" "`; `(a \")(b\")`
+/// prints as `(a \") b\"`, whose phrase swallows the `)` so that the printout
+/// does not parse. Fixing it needs a printer form for such words that the
+/// phrase heuristic cannot match (or a narrower heuristic).
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+#[ignore = "known issue: the `\\\"…\\\"` phrase heuristic vs printed words, see fuzz/README.md"]
+fn words_with_literal_quotes_print_back_equal() {
+    for text in [r#"(\")\""#, r#"(a \")(b\")"#] {
+        let query = parse_query(text).unwrap();
+        let printed = query.to_string();
+        assert_eq!(parse_query(&printed).ok(), Some(query), "{text} printed as {printed}");
+    }
+}

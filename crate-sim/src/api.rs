@@ -20,6 +20,9 @@ use crate::error::ApiError;
 use crate::generate::{iso_local, iso_naive};
 use crate::links::{pages, session_path, LinkBuilder};
 use crate::listing::{order, reachable, Filter, ListRequest, MAX_LIMIT};
+
+/// SPS's offset window of basic search.
+const MAX_OFFSET: usize = sps_core::MAX_OFFSET as usize;
 use crate::snapshot::{Cached, SnapshotError};
 use crate::state::AppState;
 use crate::store::{ContentText, SessionRef};
@@ -125,7 +128,8 @@ fn csv_response(state: &AppState, req: &ListRequest, positions: &[usize]) -> Res
 
 fn offset_page(state: &AppState, req: ListRequest, rem: Option<i64>) -> Result<Response, ApiError> {
     let filter = Filter::new(&req.search, SESSIONS, &state.store, &state.content_cache)?;
-    let ord = order(&state.store, &filter, &req.search.sort);
+    let top = (req.offset + req.limit).min(MAX_OFFSET);
+    let ord = order(&state.store, &filter, &req.search.sort, Some(top));
     let count = ord.len();
     let window = reachable(count);
     let end = (req.offset + req.limit).min(window);
@@ -177,7 +181,7 @@ fn snapshot_page(
         Some(c) => c.order,
         None => {
             let filter = Filter::new(&req.search, SESSIONS, &state.store, &state.content_cache)?;
-            let list = Arc::new(order(&state.store, &filter, &req.search.sort).into_vec());
+            let list = Arc::new(order(&state.store, &filter, &req.search.sort, None).into_vec());
             state.snapshots.store(id, Cached { signature, order: list.clone() });
             list
         }
@@ -236,7 +240,7 @@ pub async fn count(State(state): State<AppState>, parts: Parts) -> Response {
     blocking(move || {
         let req = ListRequest::parse(&q, href)?;
         let filter = Filter::new(&req.search, href, &state.store, &state.content_cache)?;
-        let n = order(&state.store, &filter, &[]).len();
+        let n = order(&state.store, &filter, &[], None).len();
         Ok(Json(json!({ "count": n, "meta": { "href": href, "parent": SESSIONS, "remaining_seconds": rem } }))
             .into_response())
     })
@@ -278,7 +282,7 @@ pub async fn stats(State(state): State<AppState>, parts: Parts) -> Response {
             .ok_or_else(|| ApiError::invalid_query(format!("Unknown field `{field}`"), href))?;
         let req = ListRequest::parse(&rest.join("&"), href)?;
         let filter = Filter::new(&req.search, href, &state.store, &state.content_cache)?;
-        let ord = order(&state.store, &filter, &[]);
+        let ord = order(&state.store, &filter, &[], None);
         let mut counts: HashMap<String, (Value, u64)> = HashMap::new();
         for i in 0..ord.len() {
             let Some(pos) = ord.get(i) else { continue };

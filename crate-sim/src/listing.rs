@@ -305,6 +305,13 @@ pub enum Order {
     All(usize),
     /// Selected positions in order.
     List(Vec<u32>),
+    /// The first of `total` results, in order.
+    Top {
+        /// The ordered first results.
+        rows: Vec<u32>,
+        /// How many matched in all.
+        total: usize,
+    },
 }
 
 impl Order {
@@ -313,6 +320,7 @@ impl Order {
         match self {
             Order::All(n) => *n,
             Order::List(v) => v.len(),
+            Order::Top { total, .. } => *total,
         }
     }
 
@@ -325,7 +333,7 @@ impl Order {
     pub fn get(&self, i: usize) -> Option<usize> {
         match self {
             Order::All(n) => (i < *n).then(|| n - 1 - i),
-            Order::List(v) => v.get(i).map(|x| *x as usize),
+            Order::List(v) | Order::Top { rows: v, .. } => v.get(i).map(|x| *x as usize),
         }
     }
 
@@ -333,14 +341,16 @@ impl Order {
     pub fn into_vec(self) -> Vec<u32> {
         match self {
             Order::All(n) => (0..n as u32).rev().collect(),
-            Order::List(v) => v,
+            Order::List(v) | Order::Top { rows: v, .. } => v,
         }
     }
 }
 
 /// Filters and sorts; default order newest first (reverse of store order),
-/// ties of a sort keeping that order.
-pub fn order(store: &Store, filter: &Filter, sort: &[SortKey]) -> Order {
+/// which also breaks ties of a sort. With `top = Some(k)` only the first `k`
+/// results are put in order (a page of basic search never needs more than
+/// 10,000), while [`Order::len`] still counts every match.
+pub fn order(store: &Store, filter: &Filter, sort: &[SortKey], top: Option<usize>) -> Order {
     if filter.is_all() && sort.is_empty() {
         return Order::All(store.len());
     }
@@ -348,6 +358,7 @@ pub fn order(store: &Store, filter: &Filter, sort: &[SortKey]) -> Order {
     if sort.is_empty() {
         return Order::List(matched);
     }
+    let total = matched.len();
     let cat = Catalogue::sessions();
     let keys: Vec<(&str, bool)> =
         sort.iter().map(|k| (cat.resolve(&k.field).map(|f| f.name).unwrap_or(""), k.descending)).collect();
@@ -360,7 +371,9 @@ pub fn order(store: &Store, filter: &Filter, sort: &[SortKey]) -> Order {
             (vals, i)
         })
         .collect();
-    rows.sort_by(|(a, _), (b, _)| {
+    // A total order (ties: newer first), so unstable selection and sorting
+    // give the same result as a stable sort of the newest-first list.
+    let cmp = |(a, ia): &(Vec<Option<SortVal>>, u32), (b, ib): &(Vec<Option<SortVal>>, u32)| {
         for ((x, y), (_, desc)) in a.iter().zip(b).zip(&keys) {
             let o = match (x, y) {
                 (None, None) => Ordering::Equal,
@@ -379,9 +392,18 @@ pub fn order(store: &Store, filter: &Filter, sort: &[SortKey]) -> Order {
                 return o;
             }
         }
-        Ordering::Equal
-    });
-    Order::List(rows.into_iter().map(|(_, i)| i).collect())
+        ib.cmp(ia)
+    };
+    match top {
+        Some(0) => rows.clear(),
+        Some(k) if k < rows.len() => {
+            rows.select_nth_unstable_by(k - 1, cmp);
+            rows.truncate(k);
+        }
+        _ => {}
+    }
+    rows.sort_unstable_by(cmp);
+    Order::Top { rows: rows.into_iter().map(|(_, i)| i).collect(), total }
 }
 
 fn view_first(view: &crate::store::SessionView<'_>, field: &str) -> Option<SortVal> {

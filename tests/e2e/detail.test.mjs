@@ -137,8 +137,10 @@ test('the timeline has one lane per channel, labelled with its type and details'
 test('an alert highlights exactly what its regular expression matches', async () => {
   const { page, problems, context } = await loggedIn();
   const session = await findSession(page, (s) => s.alerts.length >= 2
-    && s.alerts.some((a) => a.matched_content && a.matched_regexp
-      && a.matched_content.length < 200 && new RegExp(a.matched_regexp).test(a.matched_content)));
+    && s.alerts.some((a) => a.matched_content && a.matched_content.length < 200
+      && /^\(\?[ims]+\)/.test(a.matched_regexp ?? ''))
+    && s.alerts.some((a) => a.matched_content && a.matched_regexp && a.matched_content.length < 200
+      && a.matched_content.includes(a.matched_regexp)));
   await openDetail(page, session.key);
   await page.waitForSelector('#alerts-table tbody tr');
 
@@ -151,8 +153,11 @@ test('an alert highlights exactly what its regular expression matches', async ()
   for (const [i, alert] of session.alerts.entries()) {
     // What the browser's own RegExp finds, computed independently here.
     const expected = await page.evaluate(({ content, re }) => {
+      // SPS writes Python/PCRE expressions: a leading (?i) becomes the i flag.
+      const inline = /^\(\?([ims]+)\)/.exec(re);
+      const [source, flags] = inline ? [re.slice(inline[0].length), inline[1]] : [re, ''];
       try {
-        return [...content.matchAll(new RegExp(re, 'g'))].map((m) => m[0]).filter((m) => m !== '');
+        return [...content.matchAll(new RegExp(source, `g${flags}`))].map((m) => m[0]).filter((m) => m !== '');
       } catch {
         return [];
       }
@@ -161,7 +166,7 @@ test('an alert highlights exactly what its regular expression matches', async ()
     assert.deepEqual(rows[i].marks, expected, `alert ${i} highlights the regex matches`);
     highlighted += expected.length > 0 ? 1 : 0;
   }
-  assert.ok(highlighted > 0, 'at least one alert is highlighted');
+  assert.ok(highlighted >= 2, 'alerts are highlighted, (?i) ones included');
 
   // n / p jump between alerts and the timeline marks follow.
   await page.keyboard.press('n');
@@ -312,6 +317,30 @@ test('the events filter is checked as typed and filters by q and type', async ()
   const types = await page.locator('#events-table tbody tr .col-kind').allTextContents();
   assert.ok(types.every((t) => t === 'command'));
   await screenshot(page, 'detail-events-filtered');
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('a row of the list opens its detail; previous / next follow the list', async () => {
+  const { page, problems, context } = await loggedIn();
+  await page.waitForSelector('#sessions-table tr.session-row');
+  const keys = await page.locator('#sessions-table tr.session-row').evaluateAll((trs) => trs.map((tr) => tr.dataset.key));
+  await page.locator('#sessions-table tr.session-row').nth(1).locator('a.key-link').click();
+  await page.waitForURL(new RegExp(`/sessions/${keys[1]}$`));
+  await page.waitForSelector('#timeline-svg');
+  assert.match(await page.locator('[data-testid=list-position]').innerText(), /^2 of /);
+  await page.click('#next-session');
+  await page.waitForURL(new RegExp(`/sessions/${keys[2]}$`));
+  await page.waitForSelector('.crumb-key');
+  assert.equal(await page.locator('.crumb-key').innerText(), keys[2]);
+  await page.click('#prev-session');
+  await page.click('#prev-session');
+  await page.waitForURL(new RegExp(`/sessions/${keys[0]}$`));
+  assert.equal(await page.locator('#prev-session[aria-disabled=true]').count(), 1, 'no previous before the first row');
+  await page.waitForSelector('#timeline-svg');
+  await screenshot(page, 'detail-from-list');
+  await page.click('#back-to-list');
+  await page.waitForSelector('#sessions-table tr.session-row');
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });

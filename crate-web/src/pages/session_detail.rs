@@ -196,9 +196,12 @@ pub fn SessionDetailPage() -> impl IntoView {
                 <span class="sep">"/"</span>
                 <code class="crumb-key">{key.clone()}</code>
                 <span class="grow"></span>
-                {position.map(|p| view! { <span class="muted small">{p}</span> })}
-                {link(prev, "← Previous session", "prev-session", "prev")}
-                {link(next, "Next session →", "next-session", "next")}
+                // Only when the page was opened from the list.
+                {position.map(|p| view! {
+                    <span class="muted small" data-testid="list-position">{p}</span>
+                    {link(prev, "← Previous session", "prev-session", "prev")}
+                    {link(next, "Next session →", "next-session", "next")}
+                })}
             </nav>
         }
     };

@@ -28,8 +28,13 @@ const AXIS_H: f64 = 30.0;
 const LANE_H: f64 = 34.0;
 /// The smallest visible span when zooming in, seconds.
 const MIN_SPAN: f64 = 0.5;
-/// Longest lane label (characters) before it is cut with "…" (the full text is in its title).
-const LABEL_CHARS: usize = 44;
+/// How many characters of a lane's details fit after its number and type in
+/// the label column (approximate glyph widths; the label is also clipped, and
+/// its full text is in its title).
+fn extras_budget(key: &str, kind: &str) -> usize {
+    let used = 10.0 + 7.0 * (key.chars().count() + 2) as f64 + 7.6 * kind.chars().count() as f64 + 6.0;
+    ((LABEL_W - 12.0 - used) / 6.7).max(0.0) as usize
+}
 
 /// One lane: a channel of the session.
 #[derive(Clone, Debug, PartialEq)]
@@ -417,10 +422,15 @@ pub fn Timeline(
         let lane_count = lanes.len() + usize::from(extra_lane);
         let height = AXIS_H + (lane_count.max(1) as f64) * LANE_H + 6.0;
 
-        // Axis ticks.
+        // Axis ticks on round clock times of the shown zone (12:15:00, not
+        // start + 5 min), so they read like a clock.
         let step = tick_step(span);
+        let origin_s = origin_ms / 1000.0;
+        let offset = Timestamp::from_unix_millis(((origin_s + v0) * 1000.0) as i64)
+            .map(|t| f64::from(zone.zone().offset_at(t.instant()).local_minus_utc()))
+            .unwrap_or(0.0);
         let mut ticks = Vec::new();
-        let mut t = (v0 / step).ceil() * step;
+        let mut t = ((origin_s + v0 + offset) / step).ceil() * step - offset - origin_s;
         while t <= v1 + 1e-9 && ticks.len() < 40 {
             ticks.push(t);
             t += step;
@@ -455,7 +465,7 @@ pub fn Timeline(
                 } else {
                     format!("#{} {} · {}", lane.key, lane.kind, lane.extras)
                 };
-                let extras = cut(&lane.extras, LABEL_CHARS.saturating_sub(lane.kind.len() + 4));
+                let extras = cut(&lane.extras, extras_budget(&lane.key, &lane.kind));
                 let class = format!(
                     "chan {}{}",
                     lane.verdict_class,
@@ -465,7 +475,7 @@ pub fn Timeline(
                     <g class="lane" data-lane=i.to_string() data-channel-key=lane.key.clone()
                         data-channel-type=lane.kind.clone() data-verdict=lane.verdict.clone()>
                         <rect class="lane-bg" x=0 y=y width=W height=LANE_H/>
-                        <text class="lane-label" x=10 y=y + LANE_H / 2.0 + 4.0>
+                        <text class="lane-label" x=10 y=y + LANE_H / 2.0 + 4.0 clip-path="url(#tl-label-clip)">
                             <tspan class="lane-num">{format!("#{} ", lane.key)}</tspan>
                             <tspan class="lane-type">{lane.kind.clone()}</tspan>
                             <tspan class="lane-extra" dx=6>{extras}</tspan>
@@ -591,6 +601,11 @@ pub fn Timeline(
                 on:pointerleave=end_drag
                 on:click=on_click
             >
+                <defs>
+                    <clipPath id="tl-label-clip">
+                        <rect x=0 y=0 width=LABEL_W - 6.0 height=height/>
+                    </clipPath>
+                </defs>
                 <rect class="plot-bg" x=LABEL_W y=AXIS_H width=PLOT_W height=height - AXIS_H/>
                 <g class="ticks">{tick_views}</g>
                 <g class="lanes">{lane_views}{other_lane}</g>

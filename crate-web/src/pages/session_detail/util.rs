@@ -237,7 +237,8 @@ pub fn highlight_segments(text: &str, pattern: &str) -> Vec<Segment> {
     if pattern.is_empty() || text.is_empty() || units > MAX_HIGHLIGHT {
         return plain();
     }
-    let Some(re) = compile_regexp(pattern, "g") else {
+    let (source, flags) = js_regexp(pattern);
+    let Some(re) = compile_regexp(source, &format!("g{flags}")) else {
         return plain();
     };
     let mut ranges: Vec<(usize, usize)> = Vec::new();
@@ -271,6 +272,21 @@ pub fn highlight_segments(text: &str, pattern: &str) -> Vec<Segment> {
         }
     }
     split_utf16(text, &ranges).unwrap_or_else(plain)
+}
+
+/// Content policies are written in Python/PCRE syntax; JavaScript has no
+/// leading inline-flag group such as `(?i)`, so one becomes `RegExp` flags.
+/// Anything else is passed as is (and shown plainly if the browser refuses it).
+pub fn js_regexp(pattern: &str) -> (&str, String) {
+    if let Some(rest) = pattern.strip_prefix("(?") {
+        if let Some(end) = rest.find(')') {
+            let flags = &rest[..end];
+            if !flags.is_empty() && flags.chars().all(|c| matches!(c, 'i' | 'm' | 's')) {
+                return (&rest[end + 1..], flags.to_owned());
+            }
+        }
+    }
+    (pattern, String::new())
 }
 
 /// `new RegExp(pattern, flags)`, `None` when the browser refuses the pattern.
@@ -344,6 +360,13 @@ mod tests {
         let segs = split_utf16("é𝄞x", &[(3, 4)]).unwrap_or_default();
         assert_eq!(segs.last().map(|s| s.text.as_str()), Some("x"));
         assert!(segs.last().is_some_and(|s| s.mark));
+    }
+
+    #[test]
+    fn inline_flags_become_regexp_flags() {
+        assert_eq!(js_regexp("(?i)powershell(\\.exe)?"), ("powershell(\\.exe)?", "i".to_owned()));
+        assert_eq!(js_regexp("sudo"), ("sudo", String::new()));
+        assert_eq!(js_regexp("(?:a|b)"), ("(?:a|b)", String::new()));
     }
 
     #[test]
