@@ -29,6 +29,12 @@ mod paging;
 mod client;
 #[cfg(all(feature = "fetch", target_arch = "wasm32"))]
 mod fetch;
+// Benchmark data shared by the native and wasm benches; not part of the API.
+#[cfg(feature = "bench-data")]
+#[doc(hidden)]
+pub mod bench_data;
+#[cfg(all(feature = "js", target_arch = "wasm32"))]
+pub mod js;
 
 pub use error::{Error, ErrorKind, Result};
 pub use alert::Alert;

@@ -128,6 +128,23 @@ test('the timeline has one lane per channel, labelled with its type and details'
   await page.keyboard.press('0');
   assert.equal(await page.locator('[data-testid=timeline-range]').innerText(), before);
 
+  // The mouse: the wheel zooms around the pointer, a drag pans, a click picks a moment.
+  const box = await page.locator('#timeline-svg').boundingBox();
+  const [mx, my] = [box.x + box.width * 0.6, box.y + box.height * 0.5];
+  await page.mouse.move(mx, my);
+  await page.mouse.wheel(0, -400);
+  await page.waitForFunction((b) => document.querySelector('[data-testid=timeline-range]').textContent !== b, before);
+  const wheeled = await page.locator('[data-testid=timeline-range]').innerText();
+  await page.mouse.down();
+  await page.mouse.move(mx - 150, my, { steps: 5 });
+  await page.mouse.up();
+  assert.notEqual(await page.locator('[data-testid=timeline-range]').innerText(), wheeled, 'dragging pans');
+  assert.equal(await page.locator('#timeline-svg g.cursor').count(), 0, 'a drag is not a click');
+  await page.mouse.click(mx, my);
+  await page.waitForSelector('#timeline-svg g.cursor');
+  assert.match(page.url(), /#t=\d+(\.\d+)?$/);
+  await page.keyboard.press('0');
+
   await page.locator('#timeline-card').scrollIntoViewIfNeeded();
   await screenshot(page, 'detail-timeline');
   assert.deepEqual(problems.pageErrors, []);
@@ -232,6 +249,12 @@ test('#event=<record_id> opens the page at that event, highlighted; #t= marks a 
   assert.equal(await page.locator('#timeline-svg g.cursor').count(), 1);
   assert.equal(await page.locator('tr.event-row.selected').count(), 1);
   await screenshot(page, 'detail-deep-link-event');
+
+  // Clicking an event's mark on the timeline selects its row (and the address follows).
+  const first = session.events[0];
+  await page.locator(`#timeline-svg .mark-event[data-target="event-${first.record_id}"]`).dispatchEvent('click');
+  await page.waitForSelector(`#event-${first.record_id}.selected`);
+  assert.match(page.url(), new RegExp(`#event=${first.record_id}$`));
 
   // A moment: the cursor sits at 30 s and "copy link" gives a #t= URL.
   await openDetail(page, session.key, '#t=30');
@@ -345,12 +368,72 @@ test('a row of the list opens its detail; previous / next follow the list', asyn
   await context.close();
 });
 
+test('the audit trail downloads as .zat and events, alerts, channels export as CSV / JSON', async () => {
+  const { page, problems, context } = await loggedIn();
+  const session = await findSession(page, (s) => s.events.length >= 5 && s.alerts.length >= 1);
+  await openDetail(page, session.key);
+  await page.waitForSelector('#events-table tbody tr');
+  await page.waitForSelector('#alerts-table tbody tr');
+
+  const link = page.locator('#download-trail');
+  assert.equal(await link.getAttribute('href'), `/api/audit/sessions/${session.key}/audit_trail`);
+  const [trail] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.match(trail.suggestedFilename(), /\.zat$/);
+
+  const download = async (list, format) => {
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(`[data-export=${list}] [data-format=${format}]`),
+    ]);
+    const { readFile } = await import('node:fs/promises');
+    return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
+  };
+  const csv = await download('events', 'csv');
+  assert.match(csv.name, new RegExp(`^sps-session-${session.key}-events-\\d{8}T\\d{6}Z\\.csv$`));
+  const lines = csv.text.trim().split('\r\n');
+  assert.match(lines[0], /^"Key","Protocol"/);
+  assert.ok(lines.length >= session.events.length + 1, 'a row per event');
+  const json = await download('alerts', 'json');
+  assert.match(json.name, /-alerts-.*\.json$/);
+  const rows = JSON.parse(json.text);
+  assert.equal(rows.length, session.alerts.length);
+  assert.equal(rows[0].session.key, session.key);
+  assert.equal(rows[0].alert.record_id, session.alerts[0].record_id);
+  const channels = await download('channels', 'csv');
+  assert.match(channels.name, /-channels-.*\.csv$/);
+  assert.equal(await page.locator('[data-export=channels] .export-note').count(), 1);
+  await page.locator('#events').scrollIntoViewIfNeeded();
+  await screenshot(page, 'detail-exports');
+
+  // A session without an audit trail offers no download.
+  const keys = (await api(page, '/api/audit/sessions?limit=400&fields=*')).items
+    .filter((item) => !item.body?.recording?.audit_trail).map((item) => item.key);
+  assert.ok(keys.length > 0, 'a session without an audit trail');
+  await openDetail(page, keys[0]);
+  await page.waitForSelector('[data-testid=no-trail]');
+  assert.equal(await page.locator('#download-trail').count(), 0);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
 test('an unknown key says the session was not found', async () => {
   const { page, problems, context } = await loggedIn();
   await page.goto(`${sim.baseUrl}/sessions/no-such-session-key`);
   await page.waitForSelector('[data-testid=session-not-found]', { timeout: 30_000 });
   assert.match(await page.locator('[data-testid=session-not-found]').innerText(), /Session not found/);
   await screenshot(page, 'detail-not-found');
+
+  // Without a login (expired cookie) the page goes to the login form and back.
+  const key = (await api(page, '/api/audit/sessions?limit=1')).items[0].key;
+  await context.clearCookies();
+  await page.goto(`${sim.baseUrl}/sessions/${key}`);
+  await page.waitForURL(/\/login\?reason=expired/, { timeout: 30_000 });
+  assert.match(decodeURIComponent(page.url()), new RegExp(`next=/sessions/${key}`));
+  await page.fill('#login-user', 'admin');
+  await page.fill('#login-password', 'admin');
+  await page.click('#login-submit');
+  await page.waitForURL(new RegExp(`/sessions/${key}$`), { timeout: 30_000 });
+  await page.waitForSelector('#timeline-svg');
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });

@@ -3,7 +3,9 @@
 //! - `cargo xtask serve`: installs missing tools, builds the viewer in release mode
 //!   and starts the simulator (or a proxy to a real appliance) serving it.
 //! - `cargo xtask test`: installs missing tools and runs every test suite.
+//! - `cargo xtask bench`: runs every benchmark and prints the figures as a markdown table.
 
+mod bench;
 mod run;
 mod serve;
 mod test;
@@ -25,6 +27,9 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Run every test: native, wasm in headless Chromium, and end to end.
     Test(test::TestArgs),
+    /// Run every benchmark (native, wasm in headless Chromium, the sessions
+    /// table, bundle sizes); writes target/bench/results.{json,md}.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +37,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => serve::serve(&args),
         Command::Test(args) => test::test(&args),
+        Command::Bench(args) => bench::bench(&args),
     };
     match outcome {
         Ok(code) => code,

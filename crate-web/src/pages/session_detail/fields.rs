@@ -133,8 +133,16 @@ pub fn SessionFields(
     let end_title = end.as_ref().map(|t| t.original());
     let creation_title = creation.as_ref().map(|t| t.original());
     let active = s.is_active();
-    let duration = or_dash(s.duration.map(format::duration));
-    let duration_secs = s.duration.map(|d| format!("{d} s"));
+    // SPS computes `duration` when it writes the document: for a live session
+    // it is already stale, so the time since the start is shown instead.
+    let running = (active && end.is_none())
+        .then(|| start.as_ref().map(|t| (js_sys::Date::now() - t.instant().timestamp_millis() as f64) / 1000.0))
+        .flatten();
+    let duration = match running {
+        Some(secs) => format!("{} so far", format::duration(secs.max(0.0) as i64)),
+        None => or_dash(s.duration.map(format::duration)),
+    };
+    let duration_secs = s.duration.map(|d| format!("{d} s (as sent by SPS)"));
     let when = view! {
         <section class="card fields" data-group="when">
             <h3>"When"</h3>

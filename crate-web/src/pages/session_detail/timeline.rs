@@ -245,18 +245,49 @@ fn tick_step(span: f64) -> f64 {
         .unwrap_or(span / 8.0)
 }
 
-/// The clock time of `secs` after the origin, in the zone (`HH:MM:SS`).
-fn clock(origin_ms: f64, secs: f64, zone: ZoneChoice, fractions: bool) -> String {
+/// How much of a clock time a label shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Precision {
+    /// `HH:MM:SS.s`
+    Tenths,
+    /// `HH:MM:SS`
+    Seconds,
+    /// `HH:MM`
+    Minutes,
+    /// `MM-DD HH:MM`
+    Days,
+}
+
+impl Precision {
+    fn for_step(step: f64) -> Precision {
+        match step {
+            s if s < 1.0 => Precision::Tenths,
+            s if s < 60.0 => Precision::Seconds,
+            s if s < 86_400.0 => Precision::Minutes,
+            _ => Precision::Days,
+        }
+    }
+}
+
+/// The clock time of `secs` after the origin, in the zone.
+fn clock(origin_ms: f64, secs: f64, zone: ZoneChoice, precision: Precision) -> String {
     let ms = (origin_ms + secs * 1000.0).round() as i64;
     let text = Timestamp::from_unix_millis(ms)
         .map(|t| t.format_in(zone.zone()))
         .unwrap_or_default();
-    // "2026-11-15 18:08:50.5 +01:00": the time is after the first space.
-    let time = text.split(' ').nth(1).unwrap_or_default();
-    if fractions {
-        time.chars().take(10).collect()
-    } else {
-        time.chars().take(8).collect()
+    // "2026-11-15 18:08:50.5 +01:00": date, time, offset.
+    let mut parts = text.split(' ');
+    let date = parts.next().unwrap_or_default();
+    let time = parts.next().unwrap_or_default();
+    match precision {
+        Precision::Tenths => time.chars().take(10).collect(),
+        Precision::Seconds => time.chars().take(8).collect(),
+        Precision::Minutes => time.chars().take(5).collect(),
+        Precision::Days => format!(
+            "{} {}",
+            date.chars().skip(5).collect::<String>(),
+            time.chars().take(5).collect::<String>()
+        ),
     }
 }
 
@@ -435,17 +466,19 @@ pub fn Timeline(
             ticks.push(t);
             t += step;
         }
-        let fractions = step < 1.0;
+        let precision = Precision::for_step(step);
         let tick_views = ticks
             .into_iter()
             .map(|t| {
                 let x = x_of(t);
-                let label = clock(origin_ms, t, zone, fractions);
+                let label = clock(origin_ms, t, zone, precision);
                 let title = relative(t);
+                // Labels at the right edge are right-aligned so they stay inside.
+                let anchor = if x > LABEL_W + PLOT_W - 36.0 { "end" } else { "middle" };
                 view! {
                     <g class="tick">
                         <line x1=x x2=x y1=AXIS_H - 6.0 y2=height - 4.0/>
-                        <text x=x y=AXIS_H - 10.0 text-anchor="middle">{label}{svg_title(title)}</text>
+                        <text x=x y=AXIS_H - 10.0 text-anchor=anchor>{label}{svg_title(title)}</text>
                     </g>
                 }
             })
@@ -574,7 +607,7 @@ pub fn Timeline(
 
         let cursor = state.cursor.get().filter(|t| *t >= v0 && *t <= v1).map(|t| {
             let x = x_of(t);
-            let label = format!("{} ({})", clock(origin_ms, t, zone, true), relative(t));
+            let label = format!("{} ({})", clock(origin_ms, t, zone, Precision::Tenths), relative(t));
             let anchor = if x > LABEL_W + PLOT_W - 120.0 { "end" } else { "start" };
             let tx = if anchor == "end" { x - 4.0 } else { x + 4.0 };
             view! {

@@ -1,0 +1,163 @@
+// The Node half of `cargo xtask bench`: starts the simulator with 100,000 sessions
+// serving the bench page (/bench/) and the release viewer (/), runs the wasm bench
+// page and the table bench in headless Chromium, and writes the figures as JSON to
+// $BENCH_OUT. Environment as for the end-to-end tests (SPS_SIM_BIN, SPS_DIST, CHROMIUM).
+import { writeFileSync } from 'node:fs';
+import { startSimulator, launchBrowser, newPage, DEMO_USER } from '../tests/e2e/harness.mjs';
+
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100000);
+const OUT = process.env.BENCH_OUT ?? 'target/bench/browser.json';
+
+/** The wasm bench page: decode and CSV export, see bench/page/bench.mjs. */
+async function pageBench(browser, baseUrl) {
+  const { page, context, problems } = await newPage(browser);
+  page.on('console', (msg) => console.log(`  [page] ${msg.text()}`));
+  await page.goto(`${baseUrl}/bench/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const result = await page.evaluate((user) => window.spsBench.run(user), DEMO_USER);
+  console.log(await page.locator('#log').innerText());
+  await context.close();
+  if (problems.pageErrors.length) throw new Error(`bench page errors: ${problems.pageErrors}`);
+  return result;
+}
+
+// Runs in the page: clicks `selector`, then waits until the DOM has been quiet
+// for `quietMs` with rows in the table, and returns the time from the action to
+// the frame that painted the last change, plus the time to the first row.
+// Quiet-based so it works whether the table loads one page or fetches everything.
+const settleScript = async ({ selector, newFirstRow, quietMs, timeoutMs }) => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now())));
+  const rowsSelector = '#sessions-table tr.session-row';
+  let lastPaint = null;
+  let firstRow = null;
+  const t0 = performance.now();
+  const observer = new MutationObserver(() => {
+    if (firstRow === null && document.querySelector(rowsSelector)) firstRow = performance.now();
+    requestAnimationFrame(() => { lastPaint = performance.now(); });
+  });
+  observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+  const before = document.querySelector(rowsSelector)?.dataset.key ?? null;
+  document.querySelector(selector).click();
+  let quiet = false;
+  while (performance.now() - t0 < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 50));
+    const changed = !newFirstRow
+      || (document.querySelector(rowsSelector)?.dataset.key ?? null) !== before;
+    const busy = document.querySelector('[data-testid="updating"]');
+    if (lastPaint !== null && changed && !busy && document.querySelector(rowsSelector)
+      && performance.now() - lastPaint > quietMs) { quiet = true; break; }
+  }
+  observer.disconnect();
+  await frame();
+  return {
+    ms: lastPaint === null ? null : lastPaint - t0,
+    first_row_ms: firstRow === null ? null : firstRow - t0,
+    settled: quiet,
+  };
+};
+
+/** Facts about the table: rows in the DOM, the match count, the scroll container. */
+const tableFacts = () => {
+  const table = document.querySelector('#sessions-table');
+  let scroller = table?.parentElement ?? null;
+  while (scroller && !(scroller.scrollHeight > scroller.clientHeight
+    && /(auto|scroll)/.test(getComputedStyle(scroller).overflowY))) {
+    scroller = scroller.parentElement;
+  }
+  const el = scroller ?? document.scrollingElement;
+  const count = document.querySelector('#match-count')?.dataset.count;
+  return {
+    dom_nodes: document.querySelectorAll('*').length,
+    rows_in_dom: document.querySelectorAll('#sessions-table tr.session-row').length,
+    match_count: count === undefined ? null : Number(count),
+    scroll_height_px: el.scrollHeight,
+    row_height_px: document.querySelector('#sessions-table tr.session-row')?.getBoundingClientRect().height ?? null,
+    scroller: scroller ? (scroller.id || scroller.className || scroller.tagName) : 'document',
+  };
+};
+
+// Runs in the page: scrolls the table's scroll container `steps` times by half a
+// viewport and records, per step, the time until the frame after the scroll has
+// been painted (two animation frames), plus the interval of every frame meanwhile.
+const scrollScript = async ({ steps }) => {
+  const table = document.querySelector('#sessions-table');
+  let scroller = table?.parentElement ?? null;
+  while (scroller && !(scroller.scrollHeight > scroller.clientHeight
+    && /(auto|scroll)/.test(getComputedStyle(scroller).overflowY))) {
+    scroller = scroller.parentElement;
+  }
+  const el = scroller ?? document.scrollingElement;
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const stepTimes = [];
+  const frameTimes = [];
+  let last = await frame();
+  const start = el.scrollTop;
+  for (let i = 0; i < steps; i += 1) {
+    const t0 = performance.now();
+    el.scrollTop += Math.max(200, el.clientHeight / 2);
+    const a = await frame();
+    const b = await frame();
+    frameTimes.push(a - last, b - a);
+    last = b;
+    stepTimes.push(performance.now() - t0);
+  }
+  const moved = el.scrollTop - start;
+  const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return {
+    steps,
+    moved_px: moved,
+    step_median_ms: median(stepTimes),
+    step_max_ms: Math.max(...stepTimes),
+    frame_median_ms: median(frameTimes),
+    frame_max_ms: Math.max(...frameTimes),
+    rows_in_dom_after: document.querySelectorAll('#sessions-table tr.session-row').length,
+    dom_nodes_after: document.querySelectorAll('*').length,
+  };
+};
+
+/** The viewer's sessions table against the simulator's 100,000 sessions. */
+async function tableBench(browser, baseUrl) {
+  const { page, context, problems } = await newPage(browser);
+  const limits = { quietMs: 1000, timeoutMs: 300_000 };
+  await page.goto(`${baseUrl}/`);
+  await page.fill('#login-user', DEMO_USER.user);
+  await page.fill('#login-password', DEMO_USER.password);
+  // Initial render: from the login click to the last painted change of the table.
+  const initial = await page.evaluate(settleScript, { selector: '#login-submit', newFirstRow: false, ...limits });
+  await page.waitForSelector('#sessions-table tr.session-row', { timeout: 10_000 });
+  const afterInitial = await page.evaluate(tableFacts);
+
+  // Re-sort by duration: done when another session heads the table and the DOM is quiet.
+  const resort = await page.evaluate(settleScript, {
+    selector: '#sessions-table th[data-sort-field="duration"] button', newFirstRow: true, ...limits,
+  });
+  const afterSort = await page.evaluate(tableFacts);
+
+  const scroll = await page.evaluate(scrollScript, { steps: 20 });
+  await context.close();
+  if (problems.pageErrors.length) throw new Error(`viewer page errors: ${problems.pageErrors}`);
+
+  const rowsTotal = afterInitial.match_count ?? SESSIONS;
+  const rowHeight = afterInitial.row_height_px ?? 0;
+  let mode;
+  if (afterInitial.rows_in_dom >= rowsTotal) mode = 'all rows in the DOM';
+  else if (rowHeight > 0 && afterInitial.scroll_height_px >= 0.9 * rowsTotal * rowHeight) mode = 'virtualised';
+  else mode = `paged: ${afterInitial.rows_in_dom} of ${rowsTotal} rows shown`;
+  return { sessions: SESSIONS, mode, initial, after_initial: afterInitial, resort, after_sort: afterSort, scroll };
+}
+
+const sim = await startSimulator(['--sessions', String(SESSIONS), '--seed', '1']);
+let browser;
+try {
+  browser = await launchBrowser();
+  console.log('bench: wasm page');
+  const wasm = await pageBench(browser, sim.baseUrl);
+  console.log('bench: sessions table');
+  const table = await tableBench(browser, sim.baseUrl);
+  console.log(JSON.stringify(table, null, 2));
+  writeFileSync(OUT, JSON.stringify({ wasm, table, chromium: browser.version() }, null, 2));
+  console.log(`bench: wrote ${OUT}`);
+} finally {
+  await browser?.close();
+  await sim.stop();
+}

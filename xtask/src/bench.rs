@@ -1,0 +1,592 @@
+//! `cargo xtask bench`: every benchmark in one run, with the figures that are
+//! compared measured side by side in that same run (so ratios hold on any
+//! machine), written to `target/bench/results.json` and `target/bench/results.md`.
+//!
+//! 1. native criterion benches: CSV export of 100,000 sessions, and `fetch_all`
+//!    with 1 vs 4 pages in flight;
+//! 2. the wasm bench page (`crate-bench`, `bench/page/`) in headless Chromium:
+//!    decoding a 500-session page in wasm vs `JSON.parse`, CSV export in wasm;
+//! 3. the viewer's sessions table against 100,000 simulated sessions;
+//! 4. bundle sizes of the release viewer and the npm package, against budgets.
+
+use crate::run::{output_of, run, run_scanned, workspace_root};
+use crate::tools::{ensure_test_tools, Toolchain};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// Budget of the release viewer: wasm + js + css, gzip -9, in bytes (kB = 1000 B).
+pub const VIEWER_BUDGET_GZ: u64 = 350_000;
+/// Budget of the npm package's core (wasm + js glue), gzip -9, in bytes.
+pub const NPM_BUDGET_GZ: u64 = 120_000;
+
+/// Options of `cargo xtask bench`.
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Sessions the simulator generates for the table bench.
+    #[arg(long, default_value_t = 100_000)]
+    sessions: u64,
+}
+
+/// Runs every bench and prints the markdown table.
+pub fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
+    let toolchain = ensure_test_tools()?;
+    let root = workspace_root();
+    let out_dir = root.join("target").join("bench");
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|err| format!("cannot create {}: {err}", out_dir.display()))?;
+
+    // Native first: they want the machine to themselves more than the browser
+    // figures do (those are ratios within one page).
+    let csv = native_csv(&root)?;
+    let fetch = native_fetch_all(&root)?;
+
+    let started = Instant::now();
+    build_viewer_release(&toolchain)?;
+    let trunk_secs = started.elapsed().as_secs_f64();
+    println!("xtask: trunk build --release took {trunk_secs:.0} s");
+
+    build_bench_wasm(&toolchain, &root, &out_dir)?;
+    let site = stage_site(&root, &out_dir)?;
+    run(Command::new("cargo")
+        .args(["build", "--release", "--package", "sps-sim"])
+        .current_dir(&root))?;
+    let browser_json = out_dir.join("browser.json");
+    let _ = std::fs::remove_file(&browser_json);
+    let mut node = toolchain.command("node");
+    node.arg(root.join("bench").join("run.mjs"))
+        .env("SPS_SIM_BIN", root.join("target/release/sps-sim"))
+        .env("SPS_DIST", &site)
+        .env("CHROMIUM", "/usr/bin/chromium")
+        .env("BENCH_SESSIONS", args.sessions.to_string())
+        .env("BENCH_OUT", &browser_json);
+    run(&mut node)?;
+    let browser = read_json(&browser_json)?;
+
+    let viewer = measure_bundle(&root.join("dist"))?;
+    let (npm_dir, npm_note) = npm_bundle_dir(&toolchain, &root, true)?;
+    let npm = measure_bundle(&npm_dir)?;
+
+    let results = json!({
+        "native_csv": csv,
+        "fetch_all": fetch,
+        "browser": browser,
+        "bundles": {
+            "viewer": bundle_json(&viewer, VIEWER_BUDGET_GZ),
+            "npm": { "source": npm_note, "sizes": bundle_json(&npm, NPM_BUDGET_GZ) },
+        },
+        "trunk_build_release_s": trunk_secs,
+        "machine": { "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0) },
+    });
+    let text = serde_json::to_string_pretty(&results)
+        .map_err(|err| format!("cannot encode results: {err}"))?;
+    write(&out_dir.join("results.json"), &text)?;
+    let table = markdown(&results);
+    write(&out_dir.join("results.md"), &table)?;
+    println!("\n{table}");
+    println!("xtask: wrote target/bench/results.json and target/bench/results.md");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|err| format!("cannot write {}: {err}", path.display()))
+}
+
+fn read_json(path: &Path) -> Result<Value, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    serde_json::from_str(&text).map_err(|err| format!("{}: {err}", path.display()))
+}
+
+/// The criterion names of the CSV bench (`crate-core/benches/csv_export.rs`).
+const CSV_FUNCTIONS: [&str; 4] = [
+    "viewer_full_sessions",
+    "sps_full_sessions",
+    "viewer_sparse_rows",
+    "sps_sparse_rows",
+];
+
+/// Runs the native CSV bench and reads criterion's medians and byte counts.
+fn native_csv(root: &Path) -> Result<Value, String> {
+    run(Command::new("cargo")
+        .args(["bench", "--package", "sps-core", "--features", "bench-data"])
+        .args(["--bench", "csv_export", "--", "--warm-up-time", "1", "--measurement-time", "5"])
+        .current_dir(root))?;
+    let mut out = serde_json::Map::new();
+    for name in CSV_FUNCTIONS {
+        let dir = root.join("target/criterion/csv_export_100k").join(name).join("new");
+        let estimates = read_json(&dir.join("estimates.json"))?;
+        let meta = read_json(&dir.join("benchmark.json"))?;
+        let median_ns = estimates["median"]["point_estimate"]
+            .as_f64()
+            .ok_or_else(|| format!("{name}: no median in criterion's estimates"))?;
+        let bytes = meta["throughput"]["Bytes"]
+            .as_u64()
+            .ok_or_else(|| format!("{name}: no byte throughput in criterion's benchmark.json"))?;
+        out.insert(
+            name.to_owned(),
+            json!({
+                "median_ms": median_ns / 1e6,
+                "bytes": bytes,
+                "mb_per_s": bytes as f64 / (median_ns / 1e9) / 1e6,
+            }),
+        );
+    }
+    Ok(Value::Object(out))
+}
+
+/// Runs the `fetch_all` bench and reads its side-by-side lines
+/// (`fetch_all 10000 sessions, 20 ms latency: 1 in flight 1.2s, 4 in flight 350.1ms, ratio 3.43x`).
+fn native_fetch_all(root: &Path) -> Result<Value, String> {
+    let (ok, lines) = run_scanned(
+        Command::new("cargo")
+            .args(["bench", "--package", "sps-sim", "--bench", "fetch_all"])
+            .args(["--", "--warm-up-time", "1"])
+            .current_dir(root),
+    )?;
+    if !ok {
+        return Err("the fetch_all bench failed".to_owned());
+    }
+    let rows: Vec<Value> = lines.iter().filter_map(|line| parse_fetch_line(line)).collect();
+    if rows.is_empty() {
+        return Err("the fetch_all bench printed no side-by-side line".to_owned());
+    }
+    Ok(Value::Array(rows))
+}
+
+fn parse_fetch_line(line: &str) -> Option<Value> {
+    let rest = line.trim().strip_prefix("fetch_all ")?;
+    let (sessions, rest) = rest.split_once(" sessions, ")?;
+    let (latency, rest) = rest.split_once(" ms latency: 1 in flight ")?;
+    let (one, rest) = rest.split_once(", 4 in flight ")?;
+    let (four, ratio) = rest.split_once(", ratio ")?;
+    Some(json!({
+        "sessions": sessions.parse::<u64>().ok()?,
+        "latency_ms": latency.parse::<u64>().ok()?,
+        "one_in_flight_ms": parse_duration_ms(one)?,
+        "four_in_flight_ms": parse_duration_ms(four)?,
+        "ratio": ratio.trim_end_matches('x').parse::<f64>().ok()?,
+    }))
+}
+
+/// Reads a `Duration`'s `Debug` text (`1.2s`, `350.1ms`, `80.0µs`) as milliseconds.
+fn parse_duration_ms(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number.parse().ok()?;
+    let factor = match unit {
+        "s" => 1e3,
+        "ms" => 1.0,
+        "µs" | "us" => 1e-3,
+        "ns" => 1e-6,
+        _ => return None,
+    };
+    Some(value * factor)
+}
+
+/// `trunk build --release`: the viewer in the `wasm-release` profile into dist/.
+pub fn build_viewer_release(toolchain: &Toolchain) -> Result<(), String> {
+    let mut trunk = toolchain.command("trunk");
+    trunk.args(["build", "--release"]).env("TRUNK_OFFLINE", "true");
+    run(&mut trunk)
+}
+
+/// Builds `crate-bench` for the browser into target/bench/wasm/.
+fn build_bench_wasm(toolchain: &Toolchain, root: &Path, out_dir: &Path) -> Result<(), String> {
+    let wasm = build_wasm_package(toolchain, root, "sps-bench", &[], &out_dir.join("wasm"))?;
+    println!("xtask: bench wasm {} bytes", file_size(&wasm));
+    Ok(())
+}
+
+/// `cargo build` of a cdylib package for wasm32 with the `wasm-release` profile,
+/// then `wasm-bindgen --target web` and, when on PATH, `wasm-opt -Oz` (as Trunk
+/// does for the viewer). Returns the final `.wasm` path.
+fn build_wasm_package(
+    toolchain: &Toolchain,
+    root: &Path,
+    package: &str,
+    features: &[&str],
+    out: &Path,
+) -> Result<PathBuf, String> {
+    let mut cargo = toolchain.command("cargo");
+    cargo.args(["build", "--package", package, "--profile", "wasm-release"])
+        .args(["--target", "wasm32-unknown-unknown"]);
+    if !features.is_empty() {
+        cargo.args(["--features", &features.join(",")]);
+    }
+    run(&mut cargo)?;
+    let stem = package.replace('-', "_");
+    let input = root
+        .join("target/wasm32-unknown-unknown/wasm-release")
+        .join(format!("{stem}.wasm"));
+    let _ = std::fs::remove_dir_all(out);
+    run(toolchain
+        .command("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(out)
+        .arg(&input))?;
+    let wasm = out.join(format!("{stem}_bg.wasm"));
+    let has_opt = output_of(toolchain.command("wasm-opt").arg("--version")).is_some();
+    if has_opt {
+        run(toolchain
+            .command("wasm-opt")
+            .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int"])
+            .args(["--enable-sign-ext", "--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals"])
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&wasm))?;
+    } else {
+        println!("xtask: wasm-opt not on PATH: {} is not size-optimised", wasm.display());
+    }
+    Ok(wasm)
+}
+
+/// The page the browser bench loads: the release viewer at `/` and the bench
+/// page with its wasm at `/bench/`, so one simulator serves both.
+fn stage_site(root: &Path, out_dir: &Path) -> Result<PathBuf, String> {
+    let site = out_dir.join("site");
+    let _ = std::fs::remove_dir_all(&site);
+    copy_dir(&root.join("dist"), &site)?;
+    copy_dir(&root.join("bench").join("page"), &site.join("bench"))?;
+    copy_dir(&out_dir.join("wasm"), &site.join("bench").join("wasm"))?;
+    Ok(site)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|err| format!("cannot create {}: {err}", to.display()))?;
+    let entries =
+        std::fs::read_dir(from).map_err(|err| format!("cannot list {}: {err}", from.display()))?;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target)
+                .map_err(|err| format!("cannot copy {}: {err}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// One shipped file: name, raw size, gzip -9 size.
+pub struct BundleFile {
+    /// Path relative to the bundle's directory.
+    pub name: String,
+    /// Bytes on disk.
+    pub raw: u64,
+    /// Bytes after `gzip -9` (what a server with compression sends).
+    pub gzip: u64,
+}
+
+/// The shipped files of a bundle directory (`.wasm`, `.js`, `.mjs`, `.css`).
+pub struct Bundle {
+    /// The directory measured.
+    pub dir: PathBuf,
+    /// Every counted file.
+    pub files: Vec<BundleFile>,
+}
+
+impl Bundle {
+    /// Sum of raw sizes.
+    pub fn raw(&self) -> u64 {
+        self.files.iter().map(|f| f.raw).sum()
+    }
+
+    /// Sum of gzip sizes (each file compressed on its own, as served).
+    pub fn gzip(&self) -> u64 {
+        self.files.iter().map(|f| f.gzip).sum()
+    }
+
+    /// Sum of gzip sizes of the files with this extension.
+    fn gzip_of(&self, ext: &str) -> u64 {
+        self.files.iter().filter(|f| f.name.ends_with(ext)).map(|f| f.gzip).sum()
+    }
+}
+
+/// Measures every shipped file under `dir` (TypeScript declarations, maps and
+/// package metadata are not downloaded by a browser, so they are not counted).
+pub fn measure_bundle(dir: &Path) -> Result<Bundle, String> {
+    let mut files = Vec::new();
+    collect_files(dir, dir, &mut files)?;
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    if files.is_empty() {
+        return Err(format!("no .wasm/.js/.css files in {}", dir.display()));
+    }
+    Ok(Bundle { dir: dir.to_path_buf(), files })
+}
+
+fn collect_files(base: &Path, dir: &Path, files: &mut Vec<BundleFile>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|err| format!("cannot list {}: {err}", dir.display()))?;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            // The npm package's node_modules (if any) is not part of it.
+            if entry.file_name() != "node_modules" {
+                collect_files(base, &path, files)?;
+            }
+            continue;
+        }
+        let name = path.strip_prefix(base).unwrap_or(&path).to_string_lossy().into_owned();
+        let shipped = [".wasm", ".js", ".mjs", ".cjs", ".css"].iter().any(|ext| name.ends_with(ext));
+        if !shipped || name.ends_with(".d.ts") {
+            continue;
+        }
+        files.push(BundleFile { raw: file_size(&path), gzip: gzip_size(&path)?, name });
+    }
+    Ok(())
+}
+
+/// Size of `gzip -9` output: the compression a static server would apply.
+fn gzip_size(path: &Path) -> Result<u64, String> {
+    let output = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|err| format!("cannot run gzip: {err}"))?;
+    if !output.status.success() {
+        return Err(format!("gzip failed on {}", path.display()));
+    }
+    Ok(output.stdout.len() as u64)
+}
+
+fn bundle_json(bundle: &Bundle, budget: u64) -> Value {
+    json!({
+        "dir": bundle.dir.display().to_string(),
+        "files": bundle.files.iter().map(|f| json!({"name": f.name, "raw": f.raw, "gzip": f.gzip})).collect::<Vec<_>>(),
+        "raw": bundle.raw(),
+        "gzip": bundle.gzip(),
+        "gzip_wasm": bundle.gzip_of(".wasm"),
+        "gzip_js": bundle.gzip_of(".js") + bundle.gzip_of(".mjs") + bundle.gzip_of(".cjs"),
+        "gzip_css": bundle.gzip_of(".css"),
+        "budget_gzip": budget,
+        "within_budget": bundle.gzip() <= budget,
+    })
+}
+
+/// The npm package's directory: `npm/pkg/` as `cargo xtask npm` builds it, or,
+/// when that is missing and `build` is set, sps-core with `--features js` built
+/// here the same way (wasm-release, wasm-bindgen, wasm-opt) into
+/// target/bench/npm-core/. Returns the directory and where it came from.
+pub fn npm_bundle_dir(
+    toolchain: &Toolchain,
+    root: &Path,
+    build: bool,
+) -> Result<(PathBuf, String), String> {
+    let pkg = root.join("npm").join("pkg");
+    if pkg.join("package.json").exists() {
+        return Ok((pkg, "npm/pkg (cargo xtask npm)".to_owned()));
+    }
+    if !build {
+        return Err("npm/pkg is missing: run `cargo xtask npm`".to_owned());
+    }
+    let out = root.join("target").join("bench").join("npm-core");
+    build_wasm_package(toolchain, root, "sps-core", &["js"], &out)?;
+    Ok((out, "sps-core --features js built by xtask bench (npm/pkg missing)".to_owned()))
+}
+
+/// Checks one bundle against its budget: a line per check and whether it passed.
+pub fn check_budget(what: &str, bundle: &Bundle, budget: u64) -> bool {
+    let ok = bundle.gzip() <= budget;
+    println!(
+        "budget {what}: {} gzip ({} raw) of {} allowed: {}",
+        kb(bundle.gzip()),
+        kb(bundle.raw()),
+        kb(budget),
+        if ok { "ok" } else { "OVER BUDGET" }
+    );
+    for file in &bundle.files {
+        println!("    {:<48} {:>10} raw {:>10} gzip", file.name, kb(file.raw), kb(file.gzip));
+    }
+    ok
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} kB", bytes as f64 / 1000.0)
+}
+
+/// The markdown table for the README.
+fn markdown(r: &Value) -> String {
+    let f = |v: &Value, digits: usize| match v.as_f64() {
+        Some(x) => format!("{x:.digits$}"),
+        None => "n/a".to_owned(),
+    };
+    let ratio = |a: &Value, b: &Value| match (a.as_f64(), b.as_f64()) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
+        _ => "n/a".to_owned(),
+    };
+    let mut rows: Vec<[String; 4]> = Vec::new();
+
+    let wasm = &r["browser"]["wasm"];
+    let page = &wasm["page"];
+    let decode = &wasm["decode_ms"];
+    let page_desc = format!(
+        "{} sessions, {} kB",
+        page["sessions"].as_u64().unwrap_or(0),
+        page["bytes"].as_u64().unwrap_or(0) / 1000
+    );
+    rows.push([
+        format!("Decode one `fields=*` page ({page_desc}) in wasm → list rows (viewer's path), median"),
+        format!("{} ms", f(&decode["wasm_rows"], 2)),
+        format!("JS `TextDecoder` + `JSON.parse` + walk: {} ms", f(&decode["js_parse_walk"], 2)),
+        ratio(&decode["wasm_rows"], &decode["js_parse_walk"]),
+    ]);
+    rows.push([
+        "Same page in wasm → typed `Session` models, median".to_owned(),
+        format!("{} ms", f(&decode["wasm_typed"], 2)),
+        format!("JS `JSON.parse` + walk: {} ms", f(&decode["js_parse_walk"], 2)),
+        ratio(&decode["wasm_typed"], &decode["js_parse_walk"]),
+    ]);
+
+    let native = &r["native_csv"]["viewer_full_sessions"];
+    let csv = &wasm["csv"];
+    let wasm_mbs = match (csv["bytes"].as_f64(), csv["median_ms"].as_f64()) {
+        (Some(bytes), Some(ms)) if ms > 0.0 => json!(bytes / (ms / 1e3) / 1e6),
+        _ => Value::Null,
+    };
+    rows.push([
+        format!(
+            "CSV export of {} sessions in wasm (viewer settings, {} MB)",
+            csv["sessions"].as_u64().unwrap_or(0),
+            f(&json!(csv["bytes"].as_f64().unwrap_or(0.0) / 1e6), 1)
+        ),
+        format!("{} MB/s ({} ms)", f(&wasm_mbs, 1), f(&csv["median_ms"], 0)),
+        format!("native (criterion): {} MB/s", f(&native["mb_per_s"], 1)),
+        ratio(&wasm_mbs, &native["mb_per_s"]),
+    ]);
+    for name in CSV_FUNCTIONS.iter().skip(1) {
+        let entry = &r["native_csv"][*name];
+        rows.push([
+            format!("CSV export 100,000 sessions native, `{name}`"),
+            format!("{} MB/s ({} ms)", f(&entry["mb_per_s"], 1), f(&entry["median_ms"], 0)),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    for entry in r["fetch_all"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
+        rows.push([
+            format!(
+                "`fetch_all` {} sessions, {} ms latency, 4 pages in flight",
+                entry["sessions"].as_u64().unwrap_or(0),
+                entry["latency_ms"].as_u64().unwrap_or(0)
+            ),
+            format!("{} ms", f(&entry["four_in_flight_ms"], 0)),
+            format!("1 in flight: {} ms", f(&entry["one_in_flight_ms"], 0)),
+            format!("{}× faster", f(&entry["ratio"], 2)),
+        ]);
+    }
+
+    let table = &r["browser"]["table"];
+    let sessions = table["sessions"].as_u64().unwrap_or(0);
+    let mode = table["mode"].as_str().unwrap_or("unknown");
+    let facts = &table["after_initial"];
+    rows.push([
+        format!("Sessions table, {sessions} sessions ({mode}): login click → table painted"),
+        format!("{} ms", f(&table["initial"]["ms"], 0)),
+        format!("first row: {} ms", f(&table["initial"]["first_row_ms"], 0)),
+        String::new(),
+    ]);
+    rows.push([
+        "Sessions table: re-sort (click Duration) → painted".to_owned(),
+        format!("{} ms", f(&table["resort"]["ms"], 0)),
+        String::new(),
+        String::new(),
+    ]);
+    let scroll = &table["scroll"];
+    rows.push([
+        format!(
+            "Sessions table: scroll step (half a viewport, {} steps)",
+            scroll["steps"].as_u64().unwrap_or(0)
+        ),
+        format!("{} ms median, {} ms max", f(&scroll["step_median_ms"], 1), f(&scroll["step_max_ms"], 1)),
+        format!(
+            "frames: {} ms median, {} ms max",
+            f(&scroll["frame_median_ms"], 1),
+            f(&scroll["frame_max_ms"], 1)
+        ),
+        String::new(),
+    ]);
+    rows.push([
+        "Sessions table: DOM nodes (rows in DOM)".to_owned(),
+        format!(
+            "{} ({} rows)",
+            facts["dom_nodes"].as_u64().unwrap_or(0),
+            facts["rows_in_dom"].as_u64().unwrap_or(0)
+        ),
+        format!(
+            "after scroll: {} ({} rows)",
+            scroll["dom_nodes_after"].as_u64().unwrap_or(0),
+            scroll["rows_in_dom_after"].as_u64().unwrap_or(0)
+        ),
+        String::new(),
+    ]);
+
+    let bundles = &r["bundles"];
+    for (title, b) in [
+        ("Viewer bundle (release: wasm + js + css)", &bundles["viewer"]),
+        ("npm package core (wasm + js)", &bundles["npm"]["sizes"]),
+    ] {
+        let within = b["within_budget"].as_bool().unwrap_or(false);
+        rows.push([
+            title.to_owned(),
+            format!(
+                "{} gzip ({} raw)",
+                kb(b["gzip"].as_u64().unwrap_or(0)),
+                kb(b["raw"].as_u64().unwrap_or(0))
+            ),
+            format!(
+                "budget {} gzip: {}",
+                kb(b["budget_gzip"].as_u64().unwrap_or(0)),
+                if within { "ok" } else { "OVER" }
+            ),
+            ratio(&b["gzip"], &b["budget_gzip"]),
+        ]);
+    }
+    rows.push([
+        "`trunk build --release` (viewer, wasm-release profile)".to_owned(),
+        format!("{} s", f(&r["trunk_build_release_s"], 0)),
+        String::new(),
+        String::new(),
+    ]);
+
+    let mut text = String::from("| Benchmark | Result | Side by side | Ratio |\n|---|---|---|---|\n");
+    for row in rows {
+        text.push_str(&format!("| {} | {} | {} | {} |\n", row[0], row[1], row[2], row[3]));
+    }
+    text.push_str(&format!(
+        "\n{} CPUs; {}; npm sizes from {}. Produced by `cargo xtask bench`.\n",
+        r["machine"]["cpus"].as_u64().unwrap_or(0),
+        r["browser"]["chromium"].as_str().map(|v| format!("Chromium {v}")).unwrap_or_default(),
+        bundles["npm"]["source"].as_str().unwrap_or("?"),
+    ));
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_duration_ms, parse_fetch_line};
+
+    #[test]
+    fn reads_duration_debug_text() {
+        assert_eq!(parse_duration_ms("1.5s"), Some(1500.0));
+        assert_eq!(parse_duration_ms("350.1ms"), Some(350.1));
+        assert_eq!(parse_duration_ms("80µs"), Some(0.08));
+        assert_eq!(parse_duration_ms("fast"), None);
+    }
+
+    #[test]
+    fn reads_fetch_all_line() {
+        let line = "fetch_all 10000 sessions, 20 ms latency: 1 in flight 1.2s, 4 in flight 400.0ms, ratio 3.00x";
+        let v = parse_fetch_line(line).unwrap_or_default();
+        assert_eq!(v["latency_ms"], 20);
+        assert_eq!(v["one_in_flight_ms"], 1200.0);
+        assert_eq!(v["ratio"], 3.0);
+    }
+}
