@@ -171,10 +171,14 @@ impl Timestamp {
 
     /// The first instant after the period the text names: the next midnight (UTC)
     /// for a date only, the instant itself otherwise. Lets `end=2017-01-20` mean
-    /// "ended on that day or before".
+    /// "ended on that day or before". The last day chrono can represent
+    /// (`+262142-12-31`) ends at the latest representable instant.
     pub fn period_end(&self) -> DateTime<Utc> {
         if self.is_date_only() {
-            self.instant + Duration::days(1)
+            // `+` panics on overflow (found by fuzzing: `end=+262142-12-31`).
+            self.instant
+                .checked_add_signed(Duration::days(1))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC)
         } else {
             self.instant
         }

@@ -7,7 +7,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use sps_core::{
     decode_content_hits, parse_query, validate, Catalogue, CompiledQuery, ErrorKind,
-    SessionSearch, SparseBody,
+    SessionSearch, SparseBody, Timestamp,
 };
 
 /// decode_models: a float with 17 significant digits changed by one unit in
@@ -101,4 +101,26 @@ fn words_with_literal_quotes_print_back_equal() {
         let printed = query.to_string();
         assert_eq!(parse_query(&printed).ok(), Some(query), "{text} printed as {printed}");
     }
+}
+
+/// timestamp_parse (found by hand while reading the target's results, now in
+/// its corpus): the last day chrono can represent, `+262142-12-31`, parses as
+/// a date, and `period_end` (the next midnight) overflowed with a panic in
+/// `DateTime + TimeDelta`, reachable from `end=` and from `q` time values. In
+/// the simulator (release profile `panic = "abort"`) one request ended the
+/// process.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn last_representable_day_has_a_period_end() {
+    let ts = Timestamp::parse("+262142-12-31").unwrap();
+    assert!(ts.is_date_only());
+    assert!(ts.period_end() > ts.instant());
+
+    let search = SessionSearch::from_query_string("end=%2B262142-12-31").unwrap();
+    let compiled = search.compile().unwrap();
+    assert!(!compiled.matches(&SparseBody::new()));
+
+    let query = parse_query(r#"start_time:"+262142-12-31""#).unwrap();
+    validate(&query, Catalogue::sessions()).unwrap();
+    CompiledQuery::new(&query, Catalogue::sessions()).unwrap();
 }

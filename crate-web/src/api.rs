@@ -13,7 +13,10 @@
 
 use std::fmt;
 
-use sps_core::{Client, Collection, ErrorKind, LoginMethod, SessionRow, SessionSearch};
+use sps_core::{
+    CancelToken, Client, Collection, ErrorKind, FetchAllError, FetchObserver, FetchOptions,
+    Fetched, LoginMethod, SessionRow, SessionSearch, StatsBucket,
+};
 
 /// The fields the session list asks for (`fields=`), in column order.
 pub const LIST_FIELDS: &[&str] = &[
@@ -154,6 +157,43 @@ pub async fn login(user: &str, password: &str, method: Option<&str>) -> Result<(
 /// Lists the login methods; works without being logged in.
 pub async fn login_methods() -> Result<Vec<LoginMethod>, ApiError> {
     Ok(client().login_methods().await?)
+}
+
+/// Fetches every session `search` matches with crate-core's `fetch_all`
+/// (offset pages up to 10,000, past that a snapshot walk or time slices), in
+/// result order, each key once. `observer` hears progress and is asked to log
+/// in again on a 401; `cancel` stops it, and the error then carries the rows
+/// fetched so far.
+pub async fn fetch_all_sessions<O: FetchObserver + ?Sized>(
+    search: &SessionSearch,
+    observer: &mut O,
+    cancel: &CancelToken,
+) -> Result<Fetched, FetchAllError> {
+    client()
+        .fetch_all(search, &FetchOptions::default(), observer, cancel)
+        .await
+}
+
+/// Top values of `field` with their counts for `search` (`stats?field=`).
+pub async fn stats(
+    field: &str,
+    search: &SessionSearch,
+    size: u32,
+) -> Result<Collection<StatsBucket>, ApiError> {
+    Ok(client().stats(field, search, Some(size)).await?)
+}
+
+/// Waits `millis` milliseconds without blocking the page (a `setTimeout`
+/// promise), so long work can let the browser paint in between.
+pub async fn sleep_ms(millis: u64) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        sps_core::Transport::sleep(client().transport(), millis).await;
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = millis;
+    }
 }
 
 /// Fetches one page of the session list.

@@ -9,9 +9,8 @@
 
 use sps_core::{
     api_error, decode_alerts, decode_channels, decode_events, decode_indexing,
-    decode_trail_downloads, encode_component, Alert, ChannelItem, Client, Collection,
-    ContentHit, ContentSearch, Event, EventSearch, HttpRequest, Indexing, Session, Single,
-    TrailDownload,
+    decode_trail_downloads, encode_component, Alert, ChannelItem, Client, Collection, ContentHit,
+    ContentSearch, Event, EventSearch, HttpRequest, Indexing, Session, Single, TrailDownload,
 };
 
 use crate::api::ApiError;
@@ -85,17 +84,32 @@ fn plain_page(offset: u32) -> Result<String, sps_core::Error> {
 
 /// All channels of a session.
 pub async fn channels(key: &str) -> Result<Vec<ChannelItem>, ApiError> {
-    all_pages(&session_path(key, Some("channels")), plain_page, decode_channels).await
+    all_pages(
+        &session_path(key, Some("channels")),
+        plain_page,
+        decode_channels,
+    )
+    .await
 }
 
 /// All alerts of a session (SPS sorts them by record id).
 pub async fn alerts(key: &str) -> Result<Vec<Alert>, ApiError> {
-    all_pages(&session_path(key, Some("alerts")), plain_page, decode_alerts).await
+    all_pages(
+        &session_path(key, Some("alerts")),
+        plain_page,
+        decode_alerts,
+    )
+    .await
 }
 
 /// All indexing records of a session.
 pub async fn indexing(key: &str) -> Result<Vec<Indexing>, ApiError> {
-    all_pages(&session_path(key, Some("indexing")), plain_page, decode_indexing).await
+    all_pages(
+        &session_path(key, Some("indexing")),
+        plain_page,
+        decode_indexing,
+    )
+    .await
 }
 
 /// All audit-trail downloads of a session.

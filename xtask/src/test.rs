@@ -1,5 +1,6 @@
 //! `cargo xtask test`: every suite, in order of cost, with one summary line at the end.
 
+use crate::bench;
 use crate::run::{run, run_scanned, workspace_root};
 use crate::tools::{ensure_test_tools, Toolchain};
 use std::process::{Command, ExitCode};
@@ -95,6 +96,8 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
         });
         match built {
             Ok(()) => {
+                let (ok, lines) = budget_suite(&toolchain, &root);
+                tally.add("bundle budgets", ok, &lines);
                 let screenshots = root.join("target").join("screenshots");
                 let _ = std::fs::create_dir_all(&screenshots);
                 let mut e2e = toolchain.command("node");
@@ -166,11 +169,44 @@ fn wasm_tests_command(toolchain: &Toolchain) -> Command {
     command
 }
 
-/// Debug build of the viewer for the end-to-end tests (release builds are `serve`'s).
+/// Release build of the viewer, once: the end-to-end tests run against it and the
+/// bundle budgets measure it, so the tests see what users download and CI pays
+/// for one viewer build, not two.
 fn build_viewer(toolchain: &Toolchain) -> Result<(), String> {
-    let mut trunk = toolchain.command("trunk");
-    trunk.args(["build"]).env("TRUNK_OFFLINE", "true");
-    run(&mut trunk)
+    let started = std::time::Instant::now();
+    bench::build_viewer_release(toolchain)?;
+    println!("xtask: trunk build --release took {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The bundle budgets as a suite of two tests (viewer, npm package), reported in
+/// libtest's summary format so the tally counts them like any other test.
+fn budget_suite(toolchain: &Toolchain, root: &std::path::Path) -> (bool, Vec<String>) {
+    let mut results = Vec::new();
+    let viewer = bench::measure_bundle(&root.join("dist"))
+        .map(|b| bench::check_budget("viewer (dist/)", &b, bench::VIEWER_BUDGET_GZ));
+    results.push(("viewer", viewer));
+    let npm = bench::npm_bundle_dir(toolchain, root, true).and_then(|(dir, source)| {
+        let bundle = bench::measure_bundle(&dir)?;
+        Ok(bench::check_budget(&format!("npm package ({source})"), &bundle, bench::NPM_BUDGET_GZ))
+    });
+    results.push(("npm package", npm));
+    let mut failed = 0;
+    for (what, result) in &results {
+        match result {
+            Ok(true) => {}
+            Ok(false) => failed += 1,
+            Err(message) => {
+                eprintln!("budget {what}: cannot measure: {message}");
+                failed += 1;
+            }
+        }
+    }
+    let passed = results.len() - failed;
+    let verdict = if failed == 0 { "ok" } else { "FAILED" };
+    let summary = format!("test result: {verdict}. {passed} passed; {failed} failed (bundle budgets)");
+    println!("{summary}");
+    (failed == 0, vec![summary])
 }
 
 fn e2e_test_files(root: &std::path::Path) -> Result<Vec<String>, String> {

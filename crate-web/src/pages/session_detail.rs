@@ -80,6 +80,19 @@ impl DetailState {
         }
     }
 
+    /// Zooms to a window around `t` (a tenth of a long session, at least two
+    /// minutes) so that a linked moment is seen with its surroundings.
+    pub fn focus_time(&self, t: f64) {
+        let total = self.full.get_untracked();
+        if total <= 600.0 {
+            self.show_time(t);
+            return;
+        }
+        let half = (total * 0.05).max(60.0);
+        let n0 = (t - half).clamp(0.0, (total - 2.0 * half).max(0.0));
+        self.view.set(Some((n0, n0 + 2.0 * half)));
+    }
+
     /// Picks a moment: the cursor goes there and the address becomes `#t=…`.
     pub fn set_moment(&self, t: f64) {
         self.cursor.set(Some(t));
@@ -95,7 +108,10 @@ impl DetailState {
             self.cursor.set(Some(t));
             self.show_time(t);
         }
-        if let Some(record) = row_id.strip_prefix("event-").filter(|r| !r.starts_with('n')) {
+        if let Some(record) = row_id
+            .strip_prefix("event-")
+            .filter(|r| !r.starts_with('n'))
+        {
             util::replace_hash(&format!("event={record}"));
         }
         if scroll {
@@ -147,14 +163,16 @@ pub fn SessionDetailPage() -> impl IntoView {
     {
         let navigate = navigate.clone();
         Effect::new(move |_| {
-            let expired = session.with(|r| matches!(r, Some((_, Err(e))) if e.is_unauthenticated()));
+            let expired =
+                session.with(|r| matches!(r, Some((_, Err(e))) if e.is_unauthenticated()));
             if expired {
                 go_to_login(&navigate, &key.get_untracked());
             }
         });
     }
 
-    let body = move || match session.get() {
+    let body = move || {
+        match session.get() {
         None => view! { <Loading what="the session"/> }.into_any(),
         Some((_, Err(e))) if e.is_unauthenticated() => {
             view! { <Loading what="the login page"/> }.into_any()
@@ -173,18 +191,24 @@ pub fn SessionDetailPage() -> impl IntoView {
         }
         .into_any(),
         Some((k, Ok(single))) => view! { <DetailBody key=k single=single/> }.into_any(),
+    }
     };
 
     let nav = move || {
         let key = key.get();
         let keys = util::list_keys();
         let (prev, next) = util::neighbours(&keys, &key);
-        let link = |target: Option<String>, label: &'static str, id: &'static str, rel: &'static str| match target {
+        let link = |target: Option<String>,
+                    label: &'static str,
+                    id: &'static str,
+                    rel: &'static str| {
+            match target {
             Some(k) => {
                 let href = format!("/sessions/{}", encode_component(&k));
                 view! { <a id=id class="btn btn-sm" href=href rel=rel title=k>{label}</a> }.into_any()
             }
             None => view! { <span id=id class="btn btn-sm disabled" aria-disabled="true">{label}</span> }.into_any(),
+        }
         };
         let position = keys
             .iter()
@@ -360,14 +384,19 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
     let marks: Memo<Vec<Mark>> = Memo::new(move |_| {
         let zone = zone.get();
         let lanes = lanes.get().unwrap_or_default();
-        let lane_of = |id: Option<&sps_core::StrOrInt>| id.and_then(|id| lanes.iter().position(|l| l.is(id)));
+        let lane_of =
+            |id: Option<&sps_core::StrOrInt>| id.and_then(|id| lanes.iter().position(|l| l.is(id)));
         let mut marks = Vec::new();
         events.with(|r| {
             if let Some(Ok(list)) = r {
                 for (i, ev) in list.iter().enumerate() {
                     let Some(time) = &ev.time else { continue };
                     let t = secs_since(origin_ms, time);
-                    let text = ev.content.as_deref().or(ev.action.as_deref()).unwrap_or(DASH);
+                    let text = ev
+                        .content
+                        .as_deref()
+                        .or(ev.action.as_deref())
+                        .unwrap_or(DASH);
                     marks.push(Mark {
                         target: Target::Event(event_row_id(ev, i)),
                         lane: lane_of(ev.channels_id.as_ref()),
@@ -376,7 +405,10 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
                         title: format!(
                             "Event {} · {}\n{} ({})\n{}",
                             ev.record_id.map(|r| r.to_string()).unwrap_or_default(),
-                            ev.event_type.as_ref().map(|k| k.as_str()).unwrap_or("event"),
+                            ev.event_type
+                                .as_ref()
+                                .map(|k| k.as_str())
+                                .unwrap_or("event"),
                             time.format_in(zone.zone()),
                             relative(t),
                             clip(text, 300)
@@ -411,9 +443,16 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
         hits.with(|r| {
             if let Some(Some(Ok(list))) = r {
                 for (i, hit) in list.iter().enumerate() {
-                    let Some(start) = &hit.start_time else { continue };
+                    let Some(start) = &hit.start_time else {
+                        continue;
+                    };
                     let t0 = secs_since(origin_ms, start);
-                    let t1 = hit.end_time.as_ref().map(|e| secs_since(origin_ms, e)).unwrap_or(t0).max(t0);
+                    let t1 = hit
+                        .end_time
+                        .as_ref()
+                        .map(|e| secs_since(origin_ms, e))
+                        .unwrap_or(t0)
+                        .max(t0);
                     marks.push(Mark {
                         target: Target::Hit(i),
                         lane: lane_of(hit.channel_id.as_ref()),
@@ -422,9 +461,14 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
                         title: format!(
                             "Content hit #{} · rank {}\n{} – {}",
                             i + 1,
-                            hit.rank.map(|r| format!("{r:.2}")).unwrap_or_else(|| DASH.to_owned()),
+                            hit.rank
+                                .map(|r| format!("{r:.2}"))
+                                .unwrap_or_else(|| DASH.to_owned()),
                             start.format_in(zone.zone()),
-                            hit.end_time.as_ref().map(|e| e.format_in(zone.zone())).unwrap_or_else(|| DASH.to_owned()),
+                            hit.end_time
+                                .as_ref()
+                                .map(|e| e.format_in(zone.zone()))
+                                .unwrap_or_else(|| DASH.to_owned()),
                         ),
                     });
                 }
@@ -435,7 +479,11 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
     // The axis covers the session and anything that happened in it, even
     // when a channel or an event runs past `end_time`.
     Effect::new(move |_| {
-        let lanes_end = lanes.with(|l| l.as_ref().map(|l| l.iter().map(|x| x.t1).fold(0.0, f64::max)).unwrap_or(0.0));
+        let lanes_end = lanes.with(|l| {
+            l.as_ref()
+                .map(|l| l.iter().map(|x| x.t1).fold(0.0, f64::max))
+                .unwrap_or(0.0)
+        });
         let marks_end = marks.with(|m| m.iter().map(|x| x.t1).fold(0.0, f64::max));
         state.full.set(end_s.max(lanes_end).max(marks_end));
     });
@@ -499,7 +547,7 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
         if let Some(t) = hash.strip_prefix("t=").and_then(|v| v.parse::<f64>().ok()) {
             if t.is_finite() {
                 state.cursor.set(Some(t.max(0.0)));
-                state.show_time(t);
+                state.focus_time(t.max(0.0));
                 util::scroll_to_id_soon("timeline-card".to_owned());
             }
         } else if let Some(record) = hash.strip_prefix("event=") {
@@ -510,7 +558,9 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
     let hash_listener = window_event_listener(leptos::ev::hashchange, move |_| apply_hash());
     on_cleanup(move || hash_listener.remove());
     Effect::new(move |_| {
-        let Some(row_id) = pending_event.get() else { return };
+        let Some(row_id) = pending_event.get() else {
+            return;
+        };
         let found = events.with(|r| match r {
             Some(Ok(list)) => Some(
                 list.iter()
@@ -532,7 +582,9 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
     // ---- "copy link to this moment" ------------------------------------------
     let copied = RwSignal::new(None::<Result<String, String>>);
     let copy_link = move |_| {
-        let Some(t) = state.cursor.get_untracked() else { return };
+        let Some(t) = state.cursor.get_untracked() else {
+            return;
+        };
         let url = format!("{}#t={}", util::page_url_without_hash(), secs_text(t));
         leptos::task::spawn_local(async move {
             if util::copy_to_clipboard(&url).await {
@@ -551,7 +603,11 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
         .server
         .as_ref()
         .and_then(|e| e.name.clone().or_else(|| e.ip.clone()));
-    let score = s.analytics.as_ref().and_then(|a| a.score.as_ref()).and_then(|sc| sc.aggregated);
+    let score = s
+        .analytics
+        .as_ref()
+        .and_then(|a| a.score.as_ref())
+        .and_then(|sc| sc.aggregated);
     let trail = s.recording.as_ref().and_then(|r| r.audit_trail.clone());
     let downloads_view = trail.map(|trail| {
         let href = trail
@@ -582,7 +638,9 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
         .map(|choice| {
             let pressed = move || zone.get().display == choice;
             let title = match choice {
-                TimeDisplay::AsSent => "The appliance's zone: the offset of the session's start time",
+                TimeDisplay::AsSent => {
+                    "The appliance's zone: the offset of the session's start time"
+                }
                 TimeDisplay::Utc => "Coordinated universal time",
                 TimeDisplay::Local => "This browser's zone",
             };
@@ -600,9 +658,14 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
         })
         .collect_view();
 
-    let channel_export = move || channels.get().and_then(|r| r.ok()).map(|items| {
-        items.into_iter().map(|i| i.body).collect::<Vec<sps_core::Channel>>()
-    });
+    let channel_export = move || {
+        channels.get().and_then(|r| r.ok()).map(|items| {
+            items
+                .into_iter()
+                .map(|i| i.body)
+                .collect::<Vec<sps_core::Channel>>()
+        })
+    };
     let has_cursor = move || state.cursor.get().is_some();
 
     view! {

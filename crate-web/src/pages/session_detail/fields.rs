@@ -136,7 +136,11 @@ pub fn SessionFields(
     // SPS computes `duration` when it writes the document: for a live session
     // it is already stale, so the time since the start is shown instead.
     let running = (active && end.is_none())
-        .then(|| start.as_ref().map(|t| (js_sys::Date::now() - t.instant().timestamp_millis() as f64) / 1000.0))
+        .then(|| {
+            start
+                .as_ref()
+                .map(|t| (js_sys::Date::now() - t.instant().timestamp_millis() as f64) / 1000.0)
+        })
         .flatten();
     let duration = match running {
         Some(secs) => format!("{} so far", format::duration(secs.max(0.0) as i64)),

@@ -5,9 +5,8 @@
 use leptos::prelude::*;
 use sps_core::{
     detail_file_name, parse_query, validate, write_details_csv, write_details_json, Alert,
-    Catalogue, ContentHit, ContentSearch, CsvOptions, DetailItem, ErrorKind, Event,
-    EventSearch, EventTypeKind, ExportKind, Indexing, JsonFormat, SessionContext, Timestamp,
-    TrailDownload,
+    Catalogue, ContentHit, ContentSearch, CsvOptions, DetailItem, ErrorKind, Event, EventSearch,
+    EventTypeKind, ExportKind, Indexing, JsonFormat, SessionContext, Timestamp, TrailDownload,
 };
 
 use super::fields::{or_dash, yes_no};
@@ -110,7 +109,9 @@ where
 {
     match value {
         None => view! { <Loading what=what/> }.into_any(),
-        Some(Err(e)) if e.is_unauthenticated() => view! { <Loading what="the login page"/> }.into_any(),
+        Some(Err(e)) if e.is_unauthenticated() => {
+            view! { <Loading what="the login page"/> }.into_any()
+        }
         Some(Err(e)) => view! {
             <ErrorPanel title=format!("Could not load {what}") message=e.to_string()/>
         }
@@ -126,9 +127,15 @@ fn export<T: DetailItem>(
     items: &[T],
 ) -> Result<String, String> {
     let bytes = match kind {
-        ExportKind::Csv => write_details_csv(Vec::new(), context, items.iter(), &CsvOptions::default()),
-        ExportKind::Json => write_details_json(Vec::new(), context, items.iter(), JsonFormat::Array),
-        ExportKind::Ndjson => write_details_json(Vec::new(), context, items.iter(), JsonFormat::Lines),
+        ExportKind::Csv => {
+            write_details_csv(Vec::new(), context, items.iter(), &CsvOptions::default())
+        }
+        ExportKind::Json => {
+            write_details_json(Vec::new(), context, items.iter(), JsonFormat::Array)
+        }
+        ExportKind::Ndjson => {
+            write_details_json(Vec::new(), context, items.iter(), JsonFormat::Lines)
+        }
     }
     .map_err(|e| e.to_string())?;
     let now = Timestamp::from_unix_millis(js_sys::Date::now() as i64)
@@ -140,7 +147,11 @@ fn export<T: DetailItem>(
 }
 
 /// "Export CSV / JSON" buttons for one list. `items` gives the list when loaded.
-pub fn export_buttons<T, F>(context: SessionContext, items: F, testid: &'static str) -> impl IntoView
+pub fn export_buttons<T, F>(
+    context: SessionContext,
+    items: F,
+    testid: &'static str,
+) -> impl IntoView
 where
     T: DetailItem + 'static,
     F: Fn() -> Option<Vec<T>> + Clone + Send + Sync + 'static,
@@ -324,10 +335,16 @@ fn event_row(
     let t = ev.time.as_ref().map(|t| secs_since(state.origin_ms, t));
     let time = time_text(ev.time.as_ref(), zone);
     let time_title = match (ev.time.as_ref(), t) {
-        (Some(ts), Some(s)) => format!("{} · {} · as sent: {}", relative(s), ts.format_in(zone.zone()), ts.original()),
+        (Some(ts), Some(s)) => format!(
+            "{} · {} · as sent: {}",
+            relative(s),
+            ts.format_in(zone.zone()),
+            ts.original()
+        ),
         _ => String::new(),
     };
-    let (channel, channel_title) = channel_cell(ev.channels_id.as_ref().map(|c| c.to_string()), names);
+    let (channel, channel_title) =
+        channel_cell(ev.channels_id.as_ref().map(|c| c.to_string()), names);
     let kind = or_dash(ev.event_type.as_ref().map(|k| k.as_str().to_owned()));
     let record = or_dash(ev.record_id);
     let action = or_dash(ev.action.clone());
@@ -422,9 +439,16 @@ fn alert_row(
     let time_title = alert
         .time
         .as_ref()
-        .map(|t| format!("{} · as sent: {}", relative(secs_since(state.origin_ms, t)), t.original()))
+        .map(|t| {
+            format!(
+                "{} · as sent: {}",
+                relative(secs_since(state.origin_ms, t)),
+                t.original()
+            )
+        })
         .unwrap_or_default();
-    let (channel, channel_title) = channel_cell(alert.channel_id.as_ref().map(|c| c.to_string()), names);
+    let (channel, channel_title) =
+        channel_cell(alert.channel_id.as_ref().map(|c| c.to_string()), names);
     let content = alert.matched_content.clone().unwrap_or_default();
     let regexp = alert.matched_regexp.clone().unwrap_or_default();
     // The browser's RegExp over the text; each piece becomes a text node, the
@@ -544,15 +568,35 @@ pub fn ContentPanel(
     }
 }
 
-fn hit_row(hit: ContentHit, index: usize, zone: ZoneChoice, state: DetailState, names: &[(String, String)]) -> impl IntoView {
-    let (channel, channel_title) = channel_cell(hit.channel_id.as_ref().map(|c| c.to_string()), names);
-    let t = hit.start_time.as_ref().map(|t| secs_since(state.origin_ms, t));
+fn hit_row(
+    hit: ContentHit,
+    index: usize,
+    zone: ZoneChoice,
+    state: DetailState,
+    names: &[(String, String)],
+) -> impl IntoView {
+    let (channel, channel_title) =
+        channel_cell(hit.channel_id.as_ref().map(|c| c.to_string()), names);
+    let t = hit
+        .start_time
+        .as_ref()
+        .map(|t| secs_since(state.origin_ms, t));
     let start = time_text(hit.start_time.as_ref(), zone);
     let end = time_text(hit.end_time.as_ref(), zone);
-    let rank = hit.rank.map(|r| format!("{r:.2}")).unwrap_or_else(|| DASH.to_owned());
+    let rank = hit
+        .rank
+        .map(|r| format!("{r:.2}"))
+        .unwrap_or_else(|| DASH.to_owned());
     let screens = hit
         .record_id
-        .map(|r| format!("{}–{} (best {})", or_dash(r.begin), or_dash(r.end), or_dash(r.for_screenshot)))
+        .map(|r| {
+            format!(
+                "{}–{} (best {})",
+                or_dash(r.begin),
+                or_dash(r.end),
+                or_dash(r.for_screenshot)
+            )
+        })
         .unwrap_or_else(|| DASH.to_owned());
     let selected = move || state.selected_hit.get() == Some(index);
     view! {
@@ -577,11 +621,14 @@ pub fn IndexingPanel(
 ) -> impl IntoView {
     let body = move || {
         let zone = zone.get();
-        list_state("indexing details", indexing.get(), |items: Vec<Indexing>| {
-            if items.is_empty() {
-                return view! { <p class="muted small" data-testid="no-indexing">"No indexing records for this session."</p> }.into_any();
-            }
-            items
+        list_state(
+            "indexing details",
+            indexing.get(),
+            |items: Vec<Indexing>| {
+                if items.is_empty() {
+                    return view! { <p class="muted small" data-testid="no-indexing">"No indexing records for this session."</p> }.into_any();
+                }
+                items
                 .into_iter()
                 .map(|ix| {
                     let config = ix.config.clone().unwrap_or_default();
@@ -619,7 +666,8 @@ pub fn IndexingPanel(
                 })
                 .collect_view()
                 .into_any()
-        })
+            },
+        )
     };
     view! {
         <section class="card panel" id="indexing">
@@ -639,36 +687,40 @@ pub fn DownloadsPanel(
 ) -> impl IntoView {
     let body = move || {
         let zone = zone.get();
-        list_state("trail downloads", downloads.get(), |items: Vec<TrailDownload>| {
-            if items.is_empty() {
-                return view! { <p class="muted small" data-testid="no-downloads">"Nobody has downloaded this audit trail."</p> }.into_any();
-            }
-            let rows = items
-                .into_iter()
-                .map(|d| {
-                    let via = match d.from_api {
-                        Some(true) => "API",
-                        Some(false) => "web interface",
-                        None => DASH,
-                    };
-                    view! {
-                        <tr>
-                            <td>{or_dash(d.username.clone())}</td>
-                            <td class="col-time">{time_text(d.time.as_ref(), zone)}</td>
-                            <td>{or_dash(d.ip_address.clone())}</td>
-                            <td>{via}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
-            view! {
+        list_state(
+            "trail downloads",
+            downloads.get(),
+            |items: Vec<TrailDownload>| {
+                if items.is_empty() {
+                    return view! { <p class="muted small" data-testid="no-downloads">"Nobody has downloaded this audit trail."</p> }.into_any();
+                }
+                let rows = items
+                    .into_iter()
+                    .map(|d| {
+                        let via = match d.from_api {
+                            Some(true) => "API",
+                            Some(false) => "web interface",
+                            None => DASH,
+                        };
+                        view! {
+                            <tr>
+                                <td>{or_dash(d.username.clone())}</td>
+                                <td class="col-time">{time_text(d.time.as_ref(), zone)}</td>
+                                <td>{or_dash(d.ip_address.clone())}</td>
+                                <td>{via}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                view! {
                 <table id="downloads-table" class="data detail-table">
                     <thead><tr><th>"User"</th><th>"Time"</th><th>"From"</th><th>"Via"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             }
             .into_any()
-        })
+            },
+        )
     };
     view! {
         <section class="card panel" id="trail-downloads">

@@ -32,7 +32,8 @@ const MIN_SPAN: f64 = 0.5;
 /// the label column (approximate glyph widths; the label is also clipped, and
 /// its full text is in its title).
 fn extras_budget(key: &str, kind: &str) -> usize {
-    let used = 10.0 + 7.0 * (key.chars().count() + 2) as f64 + 7.6 * kind.chars().count() as f64 + 6.0;
+    let used =
+        10.0 + 7.0 * (key.chars().count() + 2) as f64 + 7.6 * kind.chars().count() as f64 + 6.0;
     ((LABEL_W - 12.0 - used) / 6.7).max(0.0) as usize
 }
 
@@ -109,8 +110,16 @@ pub fn channel_extras(ch: &Channel) -> String {
     push("", ch.device_name.as_deref());
     push("", ch.dynamic_channel.as_deref());
     push("app", ch.application.as_deref());
-    let from = peer(ch.originator_name.as_deref(), ch.originator(), ch.originator_port);
-    let to = peer(ch.connected_name.as_deref(), ch.connected(), ch.connected_port);
+    let from = peer(
+        ch.originator_name.as_deref(),
+        ch.originator(),
+        ch.originator_port,
+    );
+    let to = peer(
+        ch.connected_name.as_deref(),
+        ch.connected(),
+        ch.connected_port,
+    );
     match (from, to) {
         (Some(f), Some(t)) => parts.push(format!("{f} → {t}")),
         (Some(f), None) => parts.push(format!("from {f}")),
@@ -137,7 +146,13 @@ pub fn channel_verdict_class(kind: Option<ChannelVerdictKind>) -> &'static str {
 
 /// Builds the lanes from the channel list. `now_s` is "now" in seconds since
 /// the session start, for open channels; `fallback_end` for channels without times.
-pub fn lanes_of(items: &[ChannelItem], origin_ms: f64, now_s: f64, fallback_end: f64, zone: ZoneChoice) -> Vec<Lane> {
+pub fn lanes_of(
+    items: &[ChannelItem],
+    origin_ms: f64,
+    now_s: f64,
+    fallback_end: f64,
+    zone: ZoneChoice,
+) -> Vec<Lane> {
     items
         .iter()
         .enumerate()
@@ -182,7 +197,11 @@ pub fn lanes_of(items: &[ChannelItem], origin_ms: f64, now_s: f64, fallback_end:
                 "\nVerdict: {}\nStart: {}\nEnd: {}",
                 if verdict.is_empty() { DASH } else { &verdict },
                 when(ch.start_time.as_ref()),
-                if live { "open (live)".to_owned() } else { when(ch.end_time()) },
+                if live {
+                    "open (live)".to_owned()
+                } else {
+                    when(ch.end_time())
+                },
             ));
             if let Some(d) = ch.duration {
                 title.push_str(&format!("\nDuration: {}", format::duration(d)));
@@ -235,8 +254,8 @@ pub struct Mark {
 /// A "nice" tick step (seconds) for `span` seconds: at most about 8 ticks.
 fn tick_step(span: f64) -> f64 {
     const STEPS: &[f64] = &[
-        0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0,
-        1800.0, 3600.0, 7200.0, 10800.0, 21600.0, 43200.0, 86400.0, 172_800.0, 604_800.0,
+        0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0,
+        3600.0, 7200.0, 10800.0, 21600.0, 43200.0, 86400.0, 172_800.0, 604_800.0,
     ];
     STEPS
         .iter()
@@ -342,7 +361,11 @@ pub fn Timeline(
         let (v0, v1) = current();
         let total = full.get_untracked().max(MIN_SPAN);
         let span = ((v1 - v0) * factor).clamp(MIN_SPAN, total);
-        let ratio = if v1 > v0 { (anchor - v0) / (v1 - v0) } else { 0.5 };
+        let ratio = if v1 > v0 {
+            (anchor - v0) / (v1 - v0)
+        } else {
+            0.5
+        };
         let mut n0 = anchor - ratio * span;
         n0 = n0.clamp(0.0, (total - span).max(0.0));
         if span >= total {
@@ -392,9 +415,13 @@ pub fn Timeline(
         drag.set_value(Some((f64::from(ev.client_x()), current(), false)));
     };
     let on_pointermove = move |ev: web_sys::PointerEvent| {
-        let Some((x0, (v0, v1), moved)) = drag.get_value() else { return };
+        let Some((x0, (v0, v1), moved)) = drag.get_value() else {
+            return;
+        };
         let el: Option<web_sys::Element> = ev.current_target().and_then(|t| t.dyn_into().ok());
-        let width = el.map(|e| e.get_bounding_client_rect().width()).unwrap_or(W);
+        let width = el
+            .map(|e| e.get_bounding_client_rect().width())
+            .unwrap_or(W);
         let dx_units = (f64::from(ev.client_x()) - x0) * W / width.max(1.0);
         if !moved && dx_units.abs() < 3.0 {
             return;
@@ -430,7 +457,11 @@ pub fn Timeline(
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         let (v0, v1) = current();
         let mid = (v0 + v1) / 2.0;
-        let anchor = state.cursor.get_untracked().filter(|t| *t >= v0 && *t <= v1).unwrap_or(mid);
+        let anchor = state
+            .cursor
+            .get_untracked()
+            .filter(|t| *t >= v0 && *t <= v1)
+            .unwrap_or(mid);
         match ev.key().as_str() {
             "+" | "=" => zoom_at(anchor, 0.8),
             "-" | "_" => zoom_at(anchor, 1.25),
@@ -605,18 +636,30 @@ pub fn Timeline(
             })
             .collect_view();
 
-        let cursor = state.cursor.get().filter(|t| *t >= v0 && *t <= v1).map(|t| {
-            let x = x_of(t);
-            let label = format!("{} ({})", clock(origin_ms, t, zone, Precision::Tenths), relative(t));
-            let anchor = if x > LABEL_W + PLOT_W - 120.0 { "end" } else { "start" };
-            let tx = if anchor == "end" { x - 4.0 } else { x + 4.0 };
-            view! {
-                <g class="cursor" data-t=format!("{t:.3}")>
-                    <line x1=x x2=x y1=AXIS_H - 2.0 y2=height - 2.0/>
-                    <text x=tx y=height - 6.0 text-anchor=anchor>{label}</text>
-                </g>
-            }
-        });
+        let cursor = state
+            .cursor
+            .get()
+            .filter(|t| *t >= v0 && *t <= v1)
+            .map(|t| {
+                let x = x_of(t);
+                let label = format!(
+                    "{} ({})",
+                    clock(origin_ms, t, zone, Precision::Tenths),
+                    relative(t)
+                );
+                let anchor = if x > LABEL_W + PLOT_W - 120.0 {
+                    "end"
+                } else {
+                    "start"
+                };
+                let tx = if anchor == "end" { x - 4.0 } else { x + 4.0 };
+                view! {
+                    <g class="cursor" data-t=format!("{t:.3}")>
+                        <line x1=x x2=x y1=AXIS_H - 2.0 y2=height - 2.0/>
+                        <text x=tx y=height - 6.0 text-anchor=anchor>{label}</text>
+                    </g>
+                }
+            });
 
         let view_box = format!("0 0 {W} {height}");
         view! {
@@ -652,7 +695,12 @@ pub fn Timeline(
     let zoomed = move || view_range.get().is_some();
     let range_text = move || {
         let (v0, v1) = current();
-        format!("{} – {} of {}", relative(v0), relative(v1), format::duration(full.get().round() as i64))
+        format!(
+            "{} – {} of {}",
+            relative(v0),
+            relative(v1),
+            format::duration(full.get().round() as i64)
+        )
     };
     view! {
         <div class="timeline-tools">
@@ -714,7 +762,10 @@ mod tests {
             ..Channel::default()
         };
         assert_eq!(channel_extras(&ch), "localhost (::1):40382 → 10.1.2.3:5432");
-        let exec = Channel { command: Some("uname -a".into()), ..Channel::default() };
+        let exec = Channel {
+            command: Some("uname -a".into()),
+            ..Channel::default()
+        };
         assert_eq!(channel_extras(&exec), "uname -a");
     }
 }

@@ -9,7 +9,9 @@ use js_sys::{Array, Function, Reflect, RegExp, Uint8Array};
 use leptos::prelude::*;
 use sps_core::{Timestamp, Zone};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, ScrollIntoViewOptions, ScrollLogicalPosition, Url};
+use web_sys::{
+    Blob, BlobPropertyBag, HtmlAnchorElement, ScrollIntoViewOptions, ScrollLogicalPosition, Url,
+};
 
 // The list page writes these (after each page it shows); this page reads them.
 use crate::pages::sessions::{TimeDisplay, LIST_KEYS_KEY, LIST_URL_KEY};
@@ -68,7 +70,11 @@ pub fn replace_tz(display: TimeDisplay) {
         format!("?tz={}", display.token())
     };
     if let Ok(history) = window().history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}{hash}")));
+        let _ = history.replace_state_with_url(
+            &JsValue::NULL,
+            "",
+            Some(&format!("{path}{query}{hash}")),
+        );
     }
 }
 
@@ -124,7 +130,10 @@ pub fn scroll_to_id(id: &str) {
 
 /// Scrolls after the next render (rows appear in the same tick as the data).
 pub fn scroll_to_id_soon(id: String) {
-    set_timeout(move || scroll_to_id(&id), std::time::Duration::from_millis(30));
+    set_timeout(
+        move || scroll_to_id(&id),
+        std::time::Duration::from_millis(30),
+    );
 }
 
 /// The page's own URL without the fragment.
@@ -298,7 +307,10 @@ fn compile_regexp(pattern: &str, flags: &str) -> Option<RegExp> {
         .dyn_into()
         .ok()?;
     let args = Array::of2(&JsValue::from_str(pattern), &JsValue::from_str(flags));
-    Reflect::construct(&ctor, &args).ok()?.dyn_into::<RegExp>().ok()
+    Reflect::construct(&ctor, &args)
+        .ok()?
+        .dyn_into::<RegExp>()
+        .ok()
 }
 
 /// Splits `text` at match ranges given in UTF-16 units (as JavaScript counts),
@@ -364,7 +376,10 @@ mod tests {
 
     #[test]
     fn inline_flags_become_regexp_flags() {
-        assert_eq!(js_regexp("(?i)powershell(\\.exe)?"), ("powershell(\\.exe)?", "i".to_owned()));
+        assert_eq!(
+            js_regexp("(?i)powershell(\\.exe)?"),
+            ("powershell(\\.exe)?", "i".to_owned())
+        );
         assert_eq!(js_regexp("sudo"), ("sudo", String::new()));
         assert_eq!(js_regexp("(?:a|b)"), ("(?:a|b)", String::new()));
     }

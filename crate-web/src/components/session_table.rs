@@ -1,0 +1,281 @@
+//! The sessions table, virtualised: however many rows are loaded (100,000
+//! after "Fetch all"), only the visible ones plus a small overscan are in the
+//! DOM. Rows have a fixed height, so the position of row `i` is `i × ROW_HEIGHT`
+//! and two spacer rows stand in for everything above and below the window.
+//! Scrolling re-renders the window once per animation frame at most.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use sps_core::{encode_component, FieldSource, SessionRow, SortKey, SparseBody};
+
+use crate::components::VerdictBadge;
+use crate::format;
+use crate::pages::sessions::TimeDisplay;
+
+/// Height of one body row in CSS pixels; `static/style.css` (`table.vt`)
+/// gives rows exactly this height, which the scroll arithmetic relies on.
+pub const ROW_HEIGHT: f64 = 32.0;
+
+/// Height of the sticky header row (also fixed in the CSS).
+pub const HEADER_HEIGHT: f64 = 32.0;
+
+/// Rows rendered above and below the visible ones, so that a fast scroll shows
+/// rows rather than blank space before the next frame.
+const OVERSCAN: usize = 8;
+
+/// Rows in display order: the rows as loaded and a permutation of their
+/// indices (the client-side sort), so sorting never copies rows.
+#[derive(Clone, Debug)]
+pub struct TableRows {
+    /// The rows as fetched.
+    pub rows: Arc<Vec<SessionRow>>,
+    /// Indices into `rows`, in display order.
+    pub order: Arc<Vec<u32>>,
+}
+
+impl TableRows {
+    /// The rows in the order given.
+    pub fn in_order(rows: Arc<Vec<SessionRow>>) -> Self {
+        let order = (0..rows.len() as u32).collect();
+        TableRows {
+            rows,
+            order: Arc::new(order),
+        }
+    }
+
+    /// How many rows are shown.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// True when there is no row.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The row at display position `i`.
+    pub fn get(&self, i: usize) -> Option<&SessionRow> {
+        let index = *self.order.get(i)?;
+        self.rows.get(index as usize)
+    }
+
+    /// Rows in display order.
+    pub fn iter(&self) -> impl Iterator<Item = &SessionRow> {
+        self.order.iter().filter_map(|&i| self.rows.get(i as usize))
+    }
+}
+
+/// A table column: header text, the API field it shows and sorts by, and a CSS class.
+pub struct Column {
+    /// Header text.
+    pub title: &'static str,
+    /// The field sorted by a click on the header; `None`: not sortable.
+    pub sort_field: Option<&'static str>,
+    /// CSS class of its cells (widths, alignment).
+    pub class: &'static str,
+}
+
+/// The table's columns, in order.
+pub const COLUMNS: &[Column] = &[
+    Column { title: "Key", sort_field: None, class: "col-key" },
+    Column { title: "Protocol", sort_field: Some("protocol"), class: "col-protocol" },
+    Column { title: "User", sort_field: Some("user.gateway_username"), class: "col-user" },
+    Column { title: "Server", sort_field: Some("server.ip"), class: "col-server" },
+    Column { title: "Start time", sort_field: Some("start_time"), class: "col-start" },
+    Column { title: "Duration", sort_field: Some("duration"), class: "col-duration" },
+    Column { title: "Verdict", sort_field: Some("verdict"), class: "col-verdict" },
+];
+
+/// The virtualised table. Its inputs are plain values: the page rebuilds it
+/// when the rows, their order or the display zone change.
+#[component]
+pub fn SessionTable(
+    /// The rows, in display order.
+    data: TableRows,
+    /// How times are shown.
+    tz: TimeDisplay,
+    /// The sort in effect (for the header arrows).
+    sort: Vec<SortKey>,
+    /// A header was clicked: the field, and whether Shift was held (add a
+    /// secondary key instead of replacing the sort).
+    on_sort: Callback<(&'static str, bool)>,
+    /// The row highlighted by the keyboard (`j`/`k`), a display position.
+    highlight: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    let total = data.len();
+    let data = StoredValue::new(data);
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport = RwSignal::new(800.0_f64);
+    let wrap = NodeRef::<leptos::html::Div>::new();
+    // One measurement per frame, however many scroll events the browser fires.
+    let frame_pending = StoredValue::new(false);
+    let measure = move || {
+        if let Some(el) = wrap.get_untracked() {
+            scroll_top.set(f64::from(el.scroll_top()));
+            viewport.set(f64::from(el.client_height()));
+        }
+    };
+    let on_scroll = move |_| {
+        if frame_pending.get_value() {
+            return;
+        }
+        frame_pending.set_value(true);
+        request_animation_frame(move || {
+            frame_pending.set_value(false);
+            measure();
+        });
+    };
+    // The viewport's real height once the table is in the document.
+    Effect::new(move |_| {
+        if wrap.get().is_some() {
+            request_animation_frame(measure);
+        }
+    });
+    let range = Memo::new(move |_| {
+        let top = (scroll_top.get() - HEADER_HEIGHT).max(0.0);
+        let first = (top / ROW_HEIGHT).floor() as usize;
+        let visible = (viewport.get() / ROW_HEIGHT).ceil() as usize + 1;
+        let start = first.saturating_sub(OVERSCAN).min(total);
+        let end = first.saturating_add(visible + OVERSCAN).min(total);
+        (start, end)
+    });
+    // Keyboard navigation: bring the highlighted row into view (below the
+    // sticky header); the scroll event that follows renders it.
+    Effect::new(move |_| {
+        let Some(i) = highlight.get() else { return };
+        let Some(el) = wrap.get_untracked() else { return };
+        let view_top = f64::from(el.scroll_top());
+        let view_height = f64::from(el.client_height());
+        let row_top = i as f64 * ROW_HEIGHT;
+        let row_bottom = HEADER_HEIGHT + (i as f64 + 1.0) * ROW_HEIGHT;
+        if row_top < view_top {
+            el.set_scroll_top(row_top as i32);
+        } else if row_bottom > view_top + view_height {
+            el.set_scroll_top((row_bottom - view_height).ceil() as i32);
+        }
+    });
+
+    let rows = move || {
+        let (start, end) = range.get();
+        let lit = highlight.get();
+        data.with_value(|d| {
+            (start..end)
+                .filter_map(|i| d.get(i).map(|row| row_view(row, i, tz, lit == Some(i))))
+                .collect_view()
+        })
+    };
+    let top_spacer = move || format!("{}px", range.get().0 as f64 * ROW_HEIGHT);
+    let bottom_spacer =
+        move || format!("{}px", total.saturating_sub(range.get().1) as f64 * ROW_HEIGHT);
+    let header = header_cells(&sort, on_sort);
+
+    view! {
+        <div class="table-wrap vt-wrap" node_ref=wrap on:scroll=on_scroll data-total=total.to_string()>
+            <table id="sessions-table" class="data vt">
+                <colgroup>
+                    {COLUMNS.iter().map(|c| view! { <col class=c.class/> }).collect_view()}
+                </colgroup>
+                <thead><tr>{header}</tr></thead>
+                <tbody>
+                    <tr class="vt-spacer" aria-hidden="true" style:height=top_spacer></tr>
+                    {rows}
+                    <tr class="vt-spacer" aria-hidden="true" style:height=bottom_spacer></tr>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The header cells. A click sorts by the column (ascending, then
+/// descending); Shift+click adds it as the next sort key. Arrows show the
+/// direction, and a small number the key's rank when several are in effect.
+fn header_cells(sort: &[SortKey], on_sort: Callback<(&'static str, bool)>) -> impl IntoView {
+    let several = sort.len() > 1;
+    COLUMNS
+        .iter()
+        .map(|col| {
+            let Some(field) = col.sort_field else {
+                return view! { <th class=col.class>{col.title}</th> }.into_any();
+            };
+            let position = sort.iter().position(|k| k.field == field);
+            let (arrow, aria) = match position.map(|p| sort[p].descending) {
+                Some(false) => (" ▲", "ascending"),
+                Some(true) => (" ▼", "descending"),
+                None => ("", "none"),
+            };
+            let rank = position.filter(|_| several).map(|p| (p + 1).to_string());
+            // aria-sort belongs on the primary key's header only.
+            let aria = if position == Some(0) { aria } else { "none" };
+            view! {
+                <th class=col.class aria-sort=aria data-sort-field=field>
+                    <button type="button" class="sort"
+                        title="Sort (Shift+click: add as next sort key)"
+                        on:click=move |ev: leptos::ev::MouseEvent| on_sort.run((field, ev.shift_key()))>
+                        {col.title}{arrow}
+                        {rank.map(|r| view! { <sup class="sort-rank">{r}</sup> })}
+                    </button>
+                </th>
+            }
+            .into_any()
+        })
+        .collect_view()
+}
+
+/// All values of a field as cell text (multi-valued fields joined with ", ").
+pub fn cell(body: Option<&SparseBody>, path: &str) -> String {
+    body.map(|b| {
+        b.field_values(path)
+            .map(|v| v.to_text().into_owned())
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+    .unwrap_or_default()
+}
+
+/// The detail page's URL for `key`; it keeps the list's time zone.
+pub fn detail_href(key: &str, tz: TimeDisplay) -> String {
+    match tz {
+        TimeDisplay::AsSent => format!("/sessions/{}", encode_component(key)),
+        other => format!("/sessions/{}?tz={}", encode_component(key), other.token()),
+    }
+}
+
+/// One table row at display position `index`. Every value is a text node or
+/// an attribute value, never markup.
+fn row_view(row: &SessionRow, index: usize, tz: TimeDisplay, lit: bool) -> impl IntoView {
+    let body = row.body.as_ref();
+    let protocol = cell(body, "protocol");
+    let user = cell(body, "user.gateway_username");
+    let server = cell(body, "server.ip");
+    let start = body
+        .and_then(|b| b.get_timestamp("start_time"))
+        .map(|t| tz.format(&t))
+        .unwrap_or_else(|| cell(body, "start_time"));
+    let start_title = cell(body, "start_time");
+    let duration = body
+        .and_then(|b| b.get_i64("duration"))
+        .map(format::duration)
+        .unwrap_or_default();
+    let verdict = cell(body, "verdict");
+    let active = body.and_then(|b| b.get_bool("active")).unwrap_or(false);
+    let href = detail_href(&row.key, tz);
+    view! {
+        <tr class="session-row" class:is-live=active class:is-highlighted=lit
+            data-key=row.key.clone() data-index=index.to_string()>
+            <td class="col-key"><a class="key-link" href=href><code>{row.key.clone()}</code></a></td>
+            <td class="col-protocol">{protocol.clone()}</td>
+            <td class="col-user" title=user.clone()>{user}</td>
+            <td class="col-server">{server}</td>
+            <td class="col-start" title=start_title>{start}</td>
+            <td class="col-duration">
+                {duration}
+                {active.then(|| view! { <span class="live" data-testid="live">"live"</span> })}
+            </td>
+            <td class="col-verdict">
+                {(!verdict.is_empty()).then(|| view! { <VerdictBadge verdict=verdict/> })}
+            </td>
+        </tr>
+    }
+}
