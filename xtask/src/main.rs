@@ -3,9 +3,11 @@
 //! - `cargo xtask serve`: installs missing tools, builds the viewer in release mode
 //!   and starts the simulator (or a proxy to a real appliance) serving it.
 //! - `cargo xtask test`: installs missing tools and runs every test suite.
+//! - `cargo xtask npm`: builds the npm package `spsview` into `npm/pkg/`.
 //! - `cargo xtask bench`: runs every benchmark and prints the figures as a markdown table.
 
 mod bench;
+mod npm;
 mod run;
 mod serve;
 mod test;
@@ -27,6 +29,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Run every test: native, wasm in headless Chromium, and end to end.
     Test(test::TestArgs),
+    /// Build the npm package `spsview` (wasm, wasm-bindgen glue) into npm/pkg/.
+    Npm,
     /// Run every benchmark (native, wasm in headless Chromium, the sessions
     /// table, bundle sizes); writes target/bench/results.{json,md}.
     Bench(bench::BenchArgs),
@@ -37,6 +41,9 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => serve::serve(&args),
         Command::Test(args) => test::test(&args),
+        Command::Npm => tools::ensure_build_tools()
+            .and_then(|toolchain| npm::build_npm(&toolchain))
+            .map(|()| ExitCode::SUCCESS),
         Command::Bench(args) => bench::bench(&args),
     };
     match outcome {

@@ -42,7 +42,8 @@ impl Tally {
 /// Node's test runner (`# pass N`, `# fail N` or `ℹ pass N`).
 fn count_results(lines: &[String]) -> (u64, u64) {
     let number_before = |text: &str, word: &str| -> u64 {
-        text.split([',', ';', ':'])
+        // "ok. 30 passed; 0 failed" and "57 tests run: 55 passed, 2 failed".
+        text.split([',', ';', ':', '.'])
             .filter_map(|part| {
                 let mut words = part.split_whitespace();
                 let count = words.next()?.parse::<u64>().ok()?;
@@ -50,13 +51,19 @@ fn count_results(lines: &[String]) -> (u64, u64) {
             })
             .sum()
     };
+    // nextest echoes the libtest output of failed tests; its own summary is the
+    // one to count, so libtest lines only count when no nextest summary is there.
+    let has_nextest_summary = lines.iter().any(|line| line.contains("tests run:"));
     let (mut passed, mut failed) = (0, 0);
     for line in lines {
         let trimmed = line.trim();
         if let Some(rest) = trimmed.split_once("tests run:").map(|(_, rest)| rest) {
             passed += number_before(rest, "passed");
             failed += number_before(rest, "failed");
-        } else if let Some(rest) = trimmed.strip_prefix("test result:") {
+        } else if let Some(rest) = trimmed
+            .strip_prefix("test result:")
+            .filter(|_| !has_nextest_summary)
+        {
             passed += number_before(rest, "passed");
             failed += number_before(rest, "failed");
         } else if let Some(count) = node_count(trimmed, "pass") {
@@ -100,6 +107,13 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
                 tally.add("bundle budgets", ok, &lines);
                 let screenshots = root.join("target").join("screenshots");
                 let _ = std::fs::create_dir_all(&screenshots);
+                // The npm package, before the end-to-end tests: one of them
+                // bundles it with esbuild.
+                let npm_built = crate::npm::build_npm(&toolchain);
+                if let Err(message) = &npm_built {
+                    eprintln!("xtask: {message}");
+                    tally.add("npm package build", false, &[]);
+                }
                 let mut e2e = toolchain.command("node");
                 e2e.args(["--test", "--test-concurrency=1"])
                     .args(e2e_test_files(&root)?)
@@ -109,6 +123,17 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
                     .env("CHROMIUM", "/usr/bin/chromium");
                 let (ok, lines) = run_scanned(&mut e2e)?;
                 tally.add("end-to-end tests", ok, &lines);
+                if npm_built.is_ok() {
+                    let mut npm_tests = toolchain.command("node");
+                    npm_tests
+                        .args(["--test", "--test-concurrency=1"])
+                        .args(crate::npm::test_files(&root)?)
+                        .env("SPS_SIM_BIN", root.join("target/debug/sps-sim"))
+                        .env("SPS_DIST", root.join("dist"))
+                        .env("SPS_SCREENSHOTS", &screenshots);
+                    let (ok, lines) = run_scanned(&mut npm_tests)?;
+                    tally.add("npm package tests (Node)", ok, &lines);
+                }
             }
             Err(message) => {
                 eprintln!("xtask: {message}");
@@ -234,6 +259,15 @@ mod tests {
     fn reads_nextest_summary() {
         let out = lines("     Summary [   3.2s] 57 tests run: 55 passed, 2 failed, 0 skipped");
         assert_eq!(count_results(&out), (55, 2));
+    }
+
+    #[test]
+    fn counts_nextest_summary_once_when_it_echoes_libtest_lines() {
+        let out = lines(
+            "    test result: FAILED. 0 passed; 1 failed; 0 ignored\n\
+                  Summary [  54.4s] 201 tests run: 199 passed, 2 failed, 1 skipped",
+        );
+        assert_eq!(count_results(&out), (199, 2));
     }
 
     #[test]
