@@ -1316,6 +1316,43 @@ mod tests {
         );
     }
 
+    /// Collects what `FetchObserver::rows` hands over.
+    struct RowCollector(Vec<String>);
+
+    impl FetchObserver for RowCollector {
+        fn rows(&mut self, rows: &[SessionRow]) {
+            self.0.extend(rows.iter().map(|r| r.key.clone()));
+        }
+    }
+
+    #[test]
+    fn rows_reach_the_observer_in_order() {
+        let script = Script {
+            replies: RefCell::new(VecDeque::from(vec![
+                json(200, r#"{"items":[{"key":"a"},{"key":"b"}],"meta":{"match_count":3}}"#),
+                json(200, r#"{"items":[{"key":"c"}],"meta":{"match_count":3}}"#),
+            ])),
+            paths: RefCell::new(Vec::new()),
+        };
+        let client = Client::new(&script);
+        let options = FetchOptions {
+            in_flight: 1,
+            page_size: 2,
+            ..FetchOptions::default()
+        };
+        let mut observer = RowCollector(Vec::new());
+        let fetched = block_on(client.fetch_all(
+            &SessionSearch::new(),
+            &options,
+            &mut observer,
+            &CancelToken::new(),
+        ))
+        .unwrap();
+        let keys: Vec<&str> = fetched.items.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "c"]);
+        assert_eq!(observer.0, keys);
+    }
+
     #[test]
     fn cancelled_before_start() {
         let script = Script {

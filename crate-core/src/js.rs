@@ -9,11 +9,12 @@
 //!   `Promise`.
 //! - [`JsQuery`] and [`JsFieldBuilder`]: the `q` builder ([`Query::field`]).
 //! - [`JsCancel`]: a [`CancelToken`] that the wrapper wires to an `AbortSignal`.
-//! - `toCsv`, `toJson`, `toNdjson`: the exporters, rows in as one JSON text,
+//! - `rowsToCsv`, `rowsToJson`, `rowsToNdjson` (the package's `toCsv`, `toJson`,
+//!   `toNdjson`): the exporters, rows in as one JSON text,
 //!   the export out as one string.
 //!
 //! Data goes to JavaScript as plain objects made by `JSON.parse` of text that
-//! serde_json wrote (see [`to_js`]: measured faster than building the objects
+//! serde_json wrote (measured faster than building the objects
 //! one property at a time with serde-wasm-bindgen; figures in `npm/README.md`).
 //! Errors are JavaScript `Error`s carrying `spsKind`, `type`, `status`,
 //! `details` and `position` (see [`js_error`]), which the wrapper turns into
@@ -30,7 +31,9 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::builder::{FieldBuilder, RangeEnd};
 use crate::client::{CancelToken, Client, FetchObserver, FetchOptions, Progress};
-use crate::decode::{decode_json, decode_session_list};
+use crate::decode::decode_json;
+#[cfg(feature = "js-bench")]
+use crate::decode::decode_session_list;
 use crate::error::{Error, ErrorKind, Result};
 use crate::export::{
     session_columns, CsvColumn, CsvExporter, CsvOptions, JsonExporter, LineEnd, MultiValue,
@@ -51,7 +54,9 @@ use crate::timestamp::{Timestamp, Zone};
 /// How a Rust value becomes a JavaScript value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Boundary {
-    /// serde-wasm-bindgen builds the objects property by property.
+    /// serde-wasm-bindgen builds the objects property by property (measured
+    /// only: feature `js-bench`).
+    #[cfg(feature = "js-bench")]
     Objects,
     /// serde_json writes text, `JSON.parse` builds the objects.
     JsonText,
@@ -69,6 +74,7 @@ fn boundary_error(message: impl std::fmt::Display) -> Error {
 
 fn to_js_with<T: Serialize + ?Sized>(value: &T, boundary: Boundary) -> Result<JsValue> {
     match boundary {
+        #[cfg(feature = "js-bench")]
         Boundary::Objects => value
             .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
             .map_err(boundary_error),
@@ -1043,9 +1049,11 @@ pub fn rows_to_ndjson(rows_json: &str) -> std::result::Result<String, JsValue> {
     run().map_err(|e| js_error(&e))
 }
 
-/// For the boundary measurement in `npm/bench/`: decodes a sessions page
+/// For the boundary measurement in `npm/bench/` (feature `js-bench`, which
+/// `npm/bench/boundary.mjs` says how to build): decodes a sessions page
 /// (bytes as the API sent them) and hands it over as objects
 /// (`"objects"`, serde-wasm-bindgen) or through `JSON.parse` (`"json"`).
+#[cfg(feature = "js-bench")]
 #[wasm_bindgen(js_name = benchDecodePage)]
 pub fn bench_decode_page(body: &[u8], mode: &str) -> std::result::Result<JsValue, JsValue> {
     let boundary = if mode == "objects" {

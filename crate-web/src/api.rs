@@ -174,6 +174,11 @@ pub async fn fetch_all_sessions<O: FetchObserver + ?Sized>(
         .await
 }
 
+/// How many sessions match `search` (`_count`).
+pub async fn count(search: &SessionSearch) -> Result<u64, ApiError> {
+    Ok(client().count(search).await?)
+}
+
 /// Top values of `field` with their counts for `search` (`stats?field=`).
 pub async fn stats(
     field: &str,

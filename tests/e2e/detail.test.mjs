@@ -266,6 +266,15 @@ test('#event=<record_id> opens the page at that event, highlighted; #t= marks a 
   ]);
   assert.match(link, new RegExp(`/sessions/${session.key}#t=30$`));
   await screenshot(page, 'detail-deep-link-moment');
+
+  // Without the Clipboard API (or permission) the link is shown to copy by hand.
+  await page.evaluate(() => Object.defineProperty(navigator, 'clipboard', {
+    configurable: true,
+    value: { writeText: () => Promise.reject(new Error('NotAllowedError')) },
+  }));
+  await page.click('#copy-moment');
+  const field = await page.waitForSelector('#moment-link');
+  assert.match(await field.inputValue(), new RegExp(`/sessions/${session.key}#t=30$`));
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });
@@ -414,6 +423,57 @@ test('the audit trail downloads as .zat and events, alerts, channels export as C
   assert.equal(await page.locator('#download-trail').count(), 0);
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
+});
+
+test('an opaque key with /, space, # and % opens its own session; missing fields show —', async () => {
+  // A key is opaque (SPS's own look like `svc/<hash>/<policy>:<n>`): it must
+  // survive percent-encoding in links and the router exactly once.
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'spsview-detail-'));
+  const key = 'svc/rUhh QZ#1%41?x';
+  const file = join(dir, 'sessions.json');
+  writeFileSync(file, JSON.stringify({
+    [key]: {
+      protocol: 'SSH', verdict: 'ACCEPT', active: false, duration: 57,
+      start_time: '2018-09-15T15:53:00+05:00', end_time: '2018-09-15T15:53:57+05:00',
+      user: { name: '<b>myname</b>', server_username: 'myserver' },
+      client: { ip: '10.20.30.40', name: '10.20.30.40', port: 59125 },
+    },
+    plain: { protocol: 'RDP', start_time: 1451901988 },
+  }));
+  const own = await startSimulator(['--data', file]);
+  const { page, problems, context } = await newPage(browser);
+  try {
+    await login(page, own.baseUrl);
+    await page.waitForSelector('#sessions-table tr.session-row');
+    await page.locator(`#sessions-table tr.session-row[data-key="${key}"] a.key-link`).click();
+    await page.waitForSelector('.detail-head');
+    assert.equal(await page.locator('.crumb-key').innerText(), key);
+    // The address holds the key encoded once (the page repairs the router's decoding).
+    await page.waitForFunction((path) => window.location.pathname === path, `/sessions/${encodeURIComponent(key)}`);
+    assert.equal(await page.locator('[data-field="user.name"] dd').textContent(), '<b>myname</b>');
+    assert.equal(await page.locator('[data-field="server"] dd').textContent(), '—');
+    assert.equal(await page.locator('[data-field="creation_time"] dd').textContent(), '—');
+    assert.match(await page.locator('[data-field="start_time"] dd').textContent(), /^2018-09-15 15:53:00 \+05:00$/);
+    await page.waitForSelector('[data-testid=no-channels]');
+    await page.waitForSelector('[data-testid=no-trail]');
+    // The zone switch: UTC rewrites every time and is kept in the address.
+    await page.click('#tz-choice [data-tz=utc]');
+    assert.equal(await page.locator('[data-field="start_time"] dd').textContent(), '2018-09-15 10:53:00 +00:00');
+    assert.match(page.url(), /\?tz=utc$/);
+    // A reload reads the same key (and zone) from the address bar.
+    await page.reload();
+    await page.waitForSelector('.detail-head');
+    assert.equal(await page.locator('.crumb-key').innerText(), key);
+    assert.equal(await page.locator('[data-field="start_time"] dd').textContent(), '2018-09-15 10:53:00 +00:00');
+    await screenshot(page, 'detail-opaque-key-sparse');
+    assert.deepEqual(problems.pageErrors, []);
+  } finally {
+    await context.close();
+    await own.stop();
+  }
 });
 
 test('an unknown key says the session was not found', async () => {

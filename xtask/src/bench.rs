@@ -65,8 +65,9 @@ pub fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
     let browser = read_json(&browser_json)?;
 
     let viewer = measure_bundle(&root.join("dist"))?;
-    let (npm_dir, npm_note) = npm_bundle_dir(&toolchain, &root, true)?;
-    let npm = measure_bundle(&npm_dir)?;
+    crate::npm::build_npm(&toolchain)?;
+    let npm = measure_npm(&root)?;
+    let npm_note = "npm/pkg + npm/index.js (cargo xtask npm)";
 
     let results = json!({
         "native_csv": csv,
@@ -195,7 +196,7 @@ pub fn build_viewer_release(toolchain: &Toolchain) -> Result<(), String> {
 
 /// Builds `crate-bench` for the browser into target/bench/wasm/.
 fn build_bench_wasm(toolchain: &Toolchain, root: &Path, out_dir: &Path) -> Result<(), String> {
-    let wasm = build_wasm_package(toolchain, root, "sps-bench", &[], &out_dir.join("wasm"))?;
+    let wasm = build_wasm_package(toolchain, root, "sps-bench", &out_dir.join("wasm"))?;
     println!("xtask: bench wasm {} bytes", file_size(&wasm));
     Ok(())
 }
@@ -207,15 +208,11 @@ fn build_wasm_package(
     toolchain: &Toolchain,
     root: &Path,
     package: &str,
-    features: &[&str],
     out: &Path,
 ) -> Result<PathBuf, String> {
     let mut cargo = toolchain.command("cargo");
     cargo.args(["build", "--package", package, "--profile", "wasm-release"])
         .args(["--target", "wasm32-unknown-unknown"]);
-    if !features.is_empty() {
-        cargo.args(["--features", &features.join(",")]);
-    }
     run(&mut cargo)?;
     let stem = package.replace('-', "_");
     let input = root
@@ -371,25 +368,20 @@ fn bundle_json(bundle: &Bundle, budget: u64) -> Value {
     })
 }
 
-/// The npm package's directory: `npm/pkg/` as `cargo xtask npm` builds it, or,
-/// when that is missing and `build` is set, sps-core with `--features js` built
-/// here the same way (wasm-release, wasm-bindgen, wasm-opt) into
-/// target/bench/npm-core/. Returns the directory and where it came from.
-pub fn npm_bundle_dir(
-    toolchain: &Toolchain,
-    root: &Path,
-    build: bool,
-) -> Result<(PathBuf, String), String> {
-    let pkg = root.join("npm").join("pkg");
-    if pkg.join("package.json").exists() {
-        return Ok((pkg, "npm/pkg (cargo xtask npm)".to_owned()));
+/// The npm package's core as shipped: `npm/pkg/` (the wasm and its
+/// wasm-bindgen glue, built by `cargo xtask npm`) plus the loader `npm/index.js`.
+pub fn measure_npm(root: &Path) -> Result<Bundle, String> {
+    let npm = root.join("npm");
+    let mut bundle = measure_bundle(&npm.join("pkg"))?;
+    let loader = npm.join("index.js");
+    if loader.exists() {
+        bundle.files.push(BundleFile {
+            name: "../index.js".to_owned(),
+            raw: file_size(&loader),
+            gzip: gzip_size(&loader)?,
+        });
     }
-    if !build {
-        return Err("npm/pkg is missing: run `cargo xtask npm`".to_owned());
-    }
-    let out = root.join("target").join("bench").join("npm-core");
-    build_wasm_package(toolchain, root, "sps-core", &["js"], &out)?;
-    Ok((out, "sps-core --features js built by xtask bench (npm/pkg missing)".to_owned()))
+    Ok(bundle)
 }
 
 /// Checks one bundle against its budget: a line per check and whether it passed.
@@ -486,19 +478,40 @@ fn markdown(r: &Value) -> String {
     let table = &r["browser"]["table"];
     let sessions = table["sessions"].as_u64().unwrap_or(0);
     let mode = table["mode"].as_str().unwrap_or("unknown");
-    let facts = &table["after_initial"];
     // A measure whose DOM never went quiet is a lower bound, and says so.
     let settled = |v: &Value| if v["settled"].as_bool() == Some(false) { " (did not settle)" } else { "" };
+    let first = &table["after_first_page"];
     rows.push([
-        format!("Sessions table, {sessions} sessions ({mode}): login click → table painted"),
-        format!("{} ms{}", f(&table["initial"]["ms"], 0), settled(&table["initial"])),
-        format!("first row: {} ms", f(&table["initial"]["first_row_ms"], 0)),
+        format!("Sessions table ({sessions} sessions): login → first page painted"),
+        format!("{} ms{}", f(&table["first_page"]["ms"], 0), settled(&table["first_page"])),
+        format!("{} rows in the DOM, {} nodes", first["rows_in_dom"].as_u64().unwrap_or(0), first["dom_nodes"].as_u64().unwrap_or(0)),
         String::new(),
     ]);
+    let fetched = &table["after_fetch_all"];
+    if table["fetch_all"].is_null() {
+        rows.push([
+            "Sessions table: Fetch all".to_owned(),
+            "not measured: no `#fetch-all` button".to_owned(),
+            String::new(),
+            String::new(),
+        ]);
+    } else {
+        rows.push([
+            format!("Sessions table: Fetch all {sessions} → table painted ({mode})"),
+            format!("{} ms{}", f(&table["fetch_all"]["ms"], 0), settled(&table["fetch_all"])),
+            format!(
+                "{} rows loaded, {} in the DOM, {} nodes",
+                fetched["loaded_rows"].as_u64().unwrap_or(0),
+                fetched["rows_in_dom"].as_u64().unwrap_or(0),
+                fetched["dom_nodes"].as_u64().unwrap_or(0)
+            ),
+            String::new(),
+        ]);
+    }
     rows.push([
         "Sessions table: re-sort (click Duration) → painted".to_owned(),
         format!("{} ms{}", f(&table["resort"]["ms"], 0), settled(&table["resort"])),
-        String::new(),
+        format!("{} rows sorted", table["after_sort"]["loaded_rows"].as_u64().map_or("one server page of".to_owned(), |n| n.to_string())),
         String::new(),
     ]);
     let scroll = &table["scroll"];
@@ -507,26 +520,23 @@ fn markdown(r: &Value) -> String {
             "Sessions table: scroll step (half a viewport, {} steps)",
             scroll["steps"].as_u64().unwrap_or(0)
         ),
-        format!("{} ms median, {} ms max", f(&scroll["step_median_ms"], 1), f(&scroll["step_max_ms"], 1)),
+        format!("{} ms median, {} ms max (2 frames)", f(&scroll["step_median_ms"], 1), f(&scroll["step_max_ms"], 1)),
         format!(
-            "frames: {} ms median, {} ms max",
+            "frames: {} ms median, {} ms max; jump to middle {} ms",
             f(&scroll["frame_median_ms"], 1),
-            f(&scroll["frame_max_ms"], 1)
+            f(&scroll["frame_max_ms"], 1),
+            f(&scroll["jump_to_middle_ms"], 1)
         ),
         String::new(),
     ]);
     rows.push([
-        "Sessions table: DOM nodes (rows in DOM)".to_owned(),
+        "Sessions table: DOM after scrolling".to_owned(),
         format!(
-            "{} ({} rows)",
-            facts["dom_nodes"].as_u64().unwrap_or(0),
-            facts["rows_in_dom"].as_u64().unwrap_or(0)
-        ),
-        format!(
-            "after scroll: {} ({} rows)",
+            "{} nodes ({} rows)",
             scroll["dom_nodes_after"].as_u64().unwrap_or(0),
             scroll["rows_in_dom_after"].as_u64().unwrap_or(0)
         ),
+        String::new(),
         String::new(),
     ]);
 

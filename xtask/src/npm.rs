@@ -29,8 +29,12 @@ const WASM_FEATURES: &[&str] = &[
 /// Builds `npm/pkg/` (release wasm, wasm-bindgen glue, wasm-opt when
 /// available) and prints the sizes of the `.wasm` and the JavaScript, raw and
 /// gzipped.
+///
+/// The environment variable `SPS_NPM_FEATURES` replaces the cargo features
+/// (default `js`): `js-bench` adds what `npm/bench/boundary.mjs` measures.
 pub fn build_npm(toolchain: &Toolchain) -> Result<(), String> {
     let root = workspace_root();
+    let features = std::env::var("SPS_NPM_FEATURES").unwrap_or_else(|_| "js".to_owned());
     run(toolchain.command("cargo").args([
         "rustc",
         "--package",
@@ -40,7 +44,7 @@ pub fn build_npm(toolchain: &Toolchain) -> Result<(), String> {
         "--target",
         "wasm32-unknown-unknown",
         "--features",
-        "js",
+        &features,
         "--crate-type",
         "cdylib",
     ]))?;

@@ -8,12 +8,12 @@
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use sps_core::{
-    export_file_name, session_columns, ChunkSink, CsvExporter, CsvOptions, ExportKind,
+    export_file_name, session_columns, FieldSpec, ChunkSink, CsvExporter, CsvOptions, ExportKind,
     JsonExporter, NdjsonExporter, SessionRow, TimeFormat, Timestamp, Zone,
 };
 use wasm_bindgen::JsCast;
 
-use crate::api::{self, LIST_FIELDS};
+use crate::api;
 use crate::components::session_table::TableRows;
 use crate::pages::sessions::TimeDisplay;
 
@@ -61,12 +61,13 @@ fn time_format(tz: TimeDisplay) -> TimeFormat {
     }
 }
 
-/// Writes `rows` (display order) as `kind` and downloads the file, named after
+/// Writes `rows` (display order, the table's `columns` for CSV) as `kind` and downloads the file, named after
 /// `query_time_ms` (when the rows were fetched). `progress` hears how many
 /// sessions are written. Returns the file name.
 pub async fn export_rows(
     kind: ExportKind,
     rows: &TableRows,
+    columns: &[&'static FieldSpec],
     tz: TimeDisplay,
     query_time_ms: f64,
     progress: impl Fn(usize),
@@ -82,7 +83,8 @@ pub async fn export_rows(
     let all: Vec<&SessionRow> = rows.iter().collect();
     match kind {
         ExportKind::Csv => {
-            let columns = session_columns(LIST_FIELDS).map_err(|e| e.to_string())?;
+            let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+            let columns = session_columns(&names).map_err(|e| e.to_string())?;
             let options = CsvOptions {
                 time: time_format(tz),
                 ..CsvOptions::new(columns)
@@ -93,7 +95,7 @@ pub async fn export_rows(
                 progress(n * BATCH + batch.len());
                 api::sleep_ms(0).await;
             }
-            out.finish().map_err(|e| e.to_string())?;
+            finish(out.finish())?;
         }
         ExportKind::Json => {
             let mut out = JsonExporter::new(sink).map_err(|e| e.to_string())?;
@@ -102,7 +104,7 @@ pub async fn export_rows(
                 progress(n * BATCH + batch.len());
                 api::sleep_ms(0).await;
             }
-            out.finish().map_err(|e| e.to_string())?;
+            finish(out.finish())?;
         }
         ExportKind::Ndjson => {
             let mut out = NdjsonExporter::new(sink).map_err(|e| e.to_string())?;
@@ -111,7 +113,7 @@ pub async fn export_rows(
                 progress(n * BATCH + batch.len());
                 api::sleep_ms(0).await;
             }
-            out.finish().map_err(|e| e.to_string())?;
+            finish(out.finish())?;
         }
     }
     let when = Timestamp::from_unix_millis(query_time_ms as i64)
@@ -120,6 +122,14 @@ pub async fn export_rows(
     let name = export_file_name(kind, &when);
     download(&name, kind.mime_type(), &parts)?;
     Ok(name)
+}
+
+/// Hands on the last bytes: an exporter's `finish` flushes its own buffer
+/// into the sink, but the sink keeps anything under a chunk until flushed.
+fn finish<W: std::io::Write>(out: sps_core::Result<W>) -> Result<(), String> {
+    let mut sink = out.map_err(|e| e.to_string())?;
+    sink.flush()
+        .map_err(|e| format!("cannot write the export: {e}"))
 }
 
 /// Offers the Blob made of `parts` as a download named `name`.

@@ -1,9 +1,12 @@
 //! Small building blocks shared by the pages.
 
+pub mod columns;
 pub mod export;
 pub mod fetch_all;
+pub mod histogram;
 pub mod login_dialog;
 pub mod session_table;
+pub mod summary_chips;
 mod status;
 mod topbar;
 mod verdict;

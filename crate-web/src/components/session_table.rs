@@ -7,10 +7,13 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use sps_core::{encode_component, FieldSource, SessionRow, SortKey, SparseBody};
+use std::collections::BTreeMap;
 
-use crate::components::VerdictBadge;
-use crate::format;
+use sps_core::{encode_component, Catalogue, FieldSource, FieldSpec, SessionRow, SortKey, SparseBody};
+
+use crate::components::columns::{
+    cell_class, cell_view, default_width, save_widths, KEY_WIDTH, MIN_WIDTH,
+};
 use crate::pages::sessions::TimeDisplay;
 
 /// Height of one body row in CSS pixels; `static/style.css` (`table.vt`)
@@ -32,6 +35,14 @@ pub struct TableRows {
     pub rows: Arc<Vec<SessionRow>>,
     /// Indices into `rows`, in display order.
     pub order: Arc<Vec<u32>>,
+}
+
+impl PartialEq for TableRows {
+    /// The same rows in the same order, by identity: comparing 100,000 rows
+    /// element by element on every signal update would defeat the point.
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.rows, &other.rows) && Arc::ptr_eq(&self.order, &other.order)
+    }
 }
 
 impl TableRows {
@@ -66,27 +77,6 @@ impl TableRows {
     }
 }
 
-/// A table column: header text, the API field it shows and sorts by, and a CSS class.
-pub struct Column {
-    /// Header text.
-    pub title: &'static str,
-    /// The field sorted by a click on the header; `None`: not sortable.
-    pub sort_field: Option<&'static str>,
-    /// CSS class of its cells (widths, alignment).
-    pub class: &'static str,
-}
-
-/// The table's columns, in order.
-pub const COLUMNS: &[Column] = &[
-    Column { title: "Key", sort_field: None, class: "col-key" },
-    Column { title: "Protocol", sort_field: Some("protocol"), class: "col-protocol" },
-    Column { title: "User", sort_field: Some("user.gateway_username"), class: "col-user" },
-    Column { title: "Server", sort_field: Some("server.ip"), class: "col-server" },
-    Column { title: "Start time", sort_field: Some("start_time"), class: "col-start" },
-    Column { title: "Duration", sort_field: Some("duration"), class: "col-duration" },
-    Column { title: "Verdict", sort_field: Some("verdict"), class: "col-verdict" },
-];
-
 /// The virtualised table. Its inputs are plain values: the page rebuilds it
 /// when the rows, their order or the display zone change.
 #[component]
@@ -95,6 +85,10 @@ pub fn SessionTable(
     data: TableRows,
     /// How times are shown.
     tz: TimeDisplay,
+    /// The columns after the key, in order.
+    columns: Vec<&'static FieldSpec>,
+    /// Column widths in pixels by field name (dragged widths; defaults otherwise).
+    widths: RwSignal<BTreeMap<String, f64>>,
     /// The sort in effect (for the header arrows).
     sort: Vec<SortKey>,
     /// A header was clicked: the field, and whether Shift was held (add a
@@ -105,6 +99,7 @@ pub fn SessionTable(
 ) -> impl IntoView {
     let total = data.len();
     let data = StoredValue::new(data);
+    let columns = Arc::new(columns);
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(800.0_f64);
     let wrap = NodeRef::<leptos::html::Div>::new();
@@ -156,25 +151,43 @@ pub fn SessionTable(
         }
     });
 
+    let row_columns = columns.clone();
     let rows = move || {
         let (start, end) = range.get();
         let lit = highlight.get();
         data.with_value(|d| {
             (start..end)
-                .filter_map(|i| d.get(i).map(|row| row_view(row, i, tz, lit == Some(i))))
+                .filter_map(|i| {
+                    d.get(i).map(|row| row_view(row, &row_columns, i, tz, lit == Some(i)))
+                })
                 .collect_view()
         })
     };
     let top_spacer = move || format!("{}px", range.get().0 as f64 * ROW_HEIGHT);
     let bottom_spacer =
         move || format!("{}px", total.saturating_sub(range.get().1) as f64 * ROW_HEIGHT);
-    let header = header_cells(&sort, on_sort);
+    let header = header_cells(&columns, &sort, on_sort, widths);
+    let width_of = move |spec: &'static FieldSpec| {
+        widths.with(|w| w.get(spec.name).copied().unwrap_or_else(|| default_width(spec)))
+    };
+    let col_specs = columns.clone();
+    let table_width = move || {
+        let sum: f64 = col_specs.iter().map(|s| width_of(s)).sum();
+        format!("{}px", sum + KEY_WIDTH)
+    };
+    let cols = columns
+        .iter()
+        .map(|&spec| {
+            view! { <col data-field=spec.name style:width=move || format!("{}px", width_of(spec))/> }
+        })
+        .collect_view();
 
     view! {
         <div class="table-wrap vt-wrap" node_ref=wrap on:scroll=on_scroll data-total=total.to_string()>
-            <table id="sessions-table" class="data vt">
+            <table id="sessions-table" class="data vt" style:width=table_width>
                 <colgroup>
-                    {COLUMNS.iter().map(|c| view! { <col class=c.class/> }).collect_view()}
+                    <col class="col-key" style:width=format!("{KEY_WIDTH}px")/>
+                    {cols}
                 </colgroup>
                 <thead><tr>{header}</tr></thead>
                 <tbody>
@@ -190,15 +203,29 @@ pub fn SessionTable(
 /// The header cells. A click sorts by the column (ascending, then
 /// descending); Shift+click adds it as the next sort key. Arrows show the
 /// direction, and a small number the key's rank when several are in effect.
-fn header_cells(sort: &[SortKey], on_sort: Callback<(&'static str, bool)>) -> impl IntoView {
+/// The handle at each header's right edge resizes the column.
+fn header_cells(
+    columns: &[&'static FieldSpec],
+    sort: &[SortKey],
+    on_sort: Callback<(&'static str, bool)>,
+    widths: RwSignal<BTreeMap<String, f64>>,
+) -> impl IntoView {
     let several = sort.len() > 1;
-    COLUMNS
+    let catalogue = Catalogue::sessions();
+    let cells = columns
         .iter()
-        .map(|col| {
-            let Some(field) = col.sort_field else {
-                return view! { <th class=col.class>{col.title}</th> }.into_any();
-            };
-            let position = sort.iter().position(|k| k.field == field);
+        .map(|&spec| {
+            let field = spec.name;
+            let handle = resize_handle(spec, widths);
+            if !spec.sortable {
+                return view! {
+                    <th class=cell_class(spec) data-field=field>{spec.title}{handle}</th>
+                }
+                .into_any();
+            }
+            let position = sort.iter().position(|k| {
+                catalogue.resolve(&k.field).map_or(k.field.as_str(), |s| s.name) == field
+            });
             let (arrow, aria) = match position.map(|p| sort[p].descending) {
                 Some(false) => (" ▲", "ascending"),
                 Some(true) => (" ▼", "descending"),
@@ -208,18 +235,61 @@ fn header_cells(sort: &[SortKey], on_sort: Callback<(&'static str, bool)>) -> im
             // aria-sort belongs on the primary key's header only.
             let aria = if position == Some(0) { aria } else { "none" };
             view! {
-                <th class=col.class aria-sort=aria data-sort-field=field>
+                <th class=cell_class(spec) aria-sort=aria data-sort-field=field data-field=field>
                     <button type="button" class="sort"
                         title="Sort (Shift+click: add as next sort key)"
                         on:click=move |ev: leptos::ev::MouseEvent| on_sort.run((field, ev.shift_key()))>
-                        {col.title}{arrow}
+                        {spec.title}{arrow}
                         {rank.map(|r| view! { <sup class="sort-rank">{r}</sup> })}
                     </button>
+                    {handle}
                 </th>
             }
             .into_any()
         })
-        .collect_view()
+        .collect_view();
+    view! { <th class="col-key">"Key"</th>{cells} }
+}
+
+/// The drag handle that resizes a column. Pointer capture keeps the moves
+/// coming to the handle while the pointer is over other cells; the width is
+/// saved when the drag ends.
+fn resize_handle(spec: &'static FieldSpec, widths: RwSignal<BTreeMap<String, f64>>) -> impl IntoView {
+    // (pointer x, width) when the drag started; None when not dragging.
+    let drag = StoredValue::new(None::<(f64, f64)>);
+    let down = move |ev: leptos::ev::PointerEvent| {
+        ev.prevent_default();
+        ev.stop_propagation();
+        let width = widths.with_untracked(|w| w.get(spec.name).copied())
+            .unwrap_or_else(|| default_width(spec));
+        drag.set_value(Some((f64::from(ev.client_x()), width)));
+        if let Some(target) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        {
+            let _ = target.set_pointer_capture(ev.pointer_id());
+        }
+    };
+    let moved = move |ev: leptos::ev::PointerEvent| {
+        if let Some((x0, w0)) = drag.get_value() {
+            let width = (w0 + f64::from(ev.client_x()) - x0).max(MIN_WIDTH).round();
+            widths.update(|w| {
+                w.insert(spec.name.to_owned(), width);
+            });
+        }
+    };
+    let up = move |_: leptos::ev::PointerEvent| {
+        if drag.get_value().is_some() {
+            drag.set_value(None);
+            widths.with_untracked(save_widths);
+        }
+    };
+    view! {
+        <span class="col-resize" role="separator" aria-orientation="vertical"
+            title="Drag to resize" data-resize=spec.name
+            on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointercancel=up
+            on:click=|ev: leptos::ev::MouseEvent| ev.stop_propagation()></span>
+    }
 }
 
 /// All values of a field as cell text (multi-valued fields joined with ", ").
@@ -244,38 +314,30 @@ pub fn detail_href(key: &str, tz: TimeDisplay) -> String {
 
 /// One table row at display position `index`. Every value is a text node or
 /// an attribute value, never markup.
-fn row_view(row: &SessionRow, index: usize, tz: TimeDisplay, lit: bool) -> impl IntoView {
-    let body = row.body.as_ref();
-    let protocol = cell(body, "protocol");
-    let user = cell(body, "user.gateway_username");
-    let server = cell(body, "server.ip");
-    let start = body
-        .and_then(|b| b.get_timestamp("start_time"))
-        .map(|t| tz.format(&t))
-        .unwrap_or_else(|| cell(body, "start_time"));
-    let start_title = cell(body, "start_time");
-    let duration = body
-        .and_then(|b| b.get_i64("duration"))
-        .map(format::duration)
-        .unwrap_or_default();
-    let verdict = cell(body, "verdict");
-    let active = body.and_then(|b| b.get_bool("active")).unwrap_or(false);
+fn row_view(
+    row: &SessionRow,
+    columns: &[&'static FieldSpec],
+    index: usize,
+    tz: TimeDisplay,
+    lit: bool,
+) -> impl IntoView {
+    let active = row
+        .body
+        .as_ref()
+        .and_then(|b| b.get_bool("active"))
+        .unwrap_or(false);
     let href = detail_href(&row.key, tz);
+    let cells = columns
+        .iter()
+        .map(|&spec| {
+            view! { <td class=cell_class(spec) data-field=spec.name>{cell_view(row, spec, tz)}</td> }
+        })
+        .collect_view();
     view! {
         <tr class="session-row" class:is-live=active class:is-highlighted=lit
             data-key=row.key.clone() data-index=index.to_string()>
             <td class="col-key"><a class="key-link" href=href><code>{row.key.clone()}</code></a></td>
-            <td class="col-protocol">{protocol.clone()}</td>
-            <td class="col-user" title=user.clone()>{user}</td>
-            <td class="col-server">{server}</td>
-            <td class="col-start" title=start_title>{start}</td>
-            <td class="col-duration">
-                {duration}
-                {active.then(|| view! { <span class="live" data-testid="live">"live"</span> })}
-            </td>
-            <td class="col-verdict">
-                {(!verdict.is_empty()).then(|| view! { <VerdictBadge verdict=verdict/> })}
-            </td>
+            {cells}
         </tr>
     }
 }

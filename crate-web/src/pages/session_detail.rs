@@ -21,7 +21,7 @@ mod timeline;
 mod util;
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 use sps_core::{encode_component, ContentSearch, Session, SessionContext, Single};
 use wasm_bindgen::JsCast;
@@ -149,7 +149,30 @@ impl DetailState {
 pub fn SessionDetailPage() -> impl IntoView {
     let params = use_params_map();
     let navigate = use_navigate();
-    let key = Memo::new(move |_| params.with(|p| p.get("key")).unwrap_or_default());
+    let location = use_location();
+    // The key is taken from the router's (still percent-encoded) path and
+    // decoded exactly once: the router's path parameter is decoded twice
+    // (`decodeURI` for matching, then `decodeURIComponent`), which turns a
+    // key's `%41` into `A`, and keys are opaque, any character allowed. The
+    // parameter is the fallback. (Not `window.location`: the router updates
+    // the address bar only after the new route is ready.)
+    let key = Memo::new(move |_| {
+        location
+            .pathname
+            .with(|path| key_from_path(path))
+            .unwrap_or_else(|| params.with(|p| p.get("key")).unwrap_or_default())
+    });
+
+    // The router writes the address bar with `decodeURI` applied, which turns
+    // `%25` back into `%`: a reload would then read another key. Once the
+    // navigation has settled, put the key back, encoded once.
+    Effect::new(move |_| {
+        let want = format!("/sessions/{}", encode_component(&key.get()));
+        set_timeout(
+            move || util::replace_path(&want),
+            std::time::Duration::from_millis(50),
+        );
+    });
 
     let session = LocalResource::new(move || {
         let key = key.get();
@@ -237,6 +260,15 @@ pub fn SessionDetailPage() -> impl IntoView {
             {body}
         </main>
     }
+}
+
+/// The session key in a `/sessions/<key>` path, percent-decoded once.
+fn key_from_path(path: &str) -> Option<String> {
+    let raw = path.strip_prefix("/sessions/")?;
+    if raw.is_empty() || raw.contains('/') {
+        return None;
+    }
+    js_sys::decode_uri_component(raw).ok().map(String::from)
 }
 
 fn go_to_login(navigate: &impl Fn(&str, NavigateOptions), key: &str) {

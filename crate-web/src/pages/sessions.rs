@@ -5,39 +5,32 @@
 //! list. The API request is derived from the URL (through `sps_core`'s
 //! `SessionSearch`, which checks every parameter), never the other way around.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use sps_core::{
-    encode_component, parse_query, validate, Catalogue, Collection, ErrorKind, FieldSource,
-    SessionRow, SessionSearch, SparseBody, Zone, MAX_OFFSET,
+    compare_by_sort, encode_component, parse_query, parse_sort, validate, CancelToken, Catalogue,
+    Collection, ErrorKind, ExportKind, FieldSpec, SessionRow, SessionSearch, SortKey, Zone, MAX_OFFSET,
 };
 
-use crate::api::{self, ApiError, LIST_FIELDS};
-use crate::components::{ErrorPanel, Loading, TopBar, VerdictBadge};
-use crate::format;
+use std::collections::BTreeMap;
+
+use crate::api::{self, ApiError};
+use crate::components::columns::{load_columns, load_widths, request_fields, ColumnChooser};
+use crate::components::export::{export_rows, ExportMenu};
+use crate::components::fetch_all::{grouped, FetchProgress, FetchRun, PageObserver};
+use crate::components::login_dialog::{ask_login, LoginDialog, Relogin};
+use crate::components::histogram::{self, from_appliance, iso, HistogramChart};
+use crate::components::session_table::{SessionTable, TableRows};
+use crate::components::summary_chips::{add_condition, count_rows, fetch_buckets, SummaryChips};
+use crate::components::{ErrorPanel, Loading, TopBar};
 
 /// Rows per page. Small enough to render instantly, well under SPS's cap of 500.
 pub const PAGE_SIZE: u32 = 50;
-
-/// A table column: header text, the API field it shows and sorts by, whether
-/// the header sorts, and a CSS class.
-struct Column {
-    title: &'static str,
-    sort_field: Option<&'static str>,
-    class: &'static str,
-}
-
-const COLUMNS: &[Column] = &[
-    Column { title: "Key", sort_field: None, class: "col-key" },
-    Column { title: "Protocol", sort_field: Some("protocol"), class: "col-protocol" },
-    Column { title: "User", sort_field: Some("user.gateway_username"), class: "col-user" },
-    Column { title: "Server", sort_field: Some("server.ip"), class: "col-server" },
-    Column { title: "Start time", sort_field: Some("start_time"), class: "col-start" },
-    Column { title: "Duration", sort_field: Some("duration"), class: "col-duration" },
-    Column { title: "Verdict", sort_field: Some("verdict"), class: "col-verdict" },
-];
 
 /// A time range preset: sessions that started within the last day, week or month.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -252,9 +245,9 @@ impl ListState {
     }
 
     /// The API request for this state, each parameter checked by `SessionSearch`.
-    pub fn search(&self) -> Result<SessionSearch, sps_core::Error> {
+    pub fn search(&self, fields: &[&str]) -> Result<SessionSearch, sps_core::Error> {
         let mut search = SessionSearch::new()
-            .with_fields(LIST_FIELDS.iter().copied())?
+            .with_fields(fields.iter().copied())?
             .with_limit(PAGE_SIZE)?;
         if self.offset > 0 {
             search = search.with_offset(self.offset)?;
@@ -279,23 +272,80 @@ impl ListState {
     /// The state after clicking the header of `field`: ascending first, then
     /// descending, back to page one.
     pub fn toggled_sort(&self, field: &str) -> Self {
-        let sort = if self.sort == field {
-            format!("-{field}")
-        } else {
-            field.to_owned()
+        self.with_sort_click(field, false)
+    }
+
+    /// The state after a click on the header of `field`. A plain click sorts
+    /// by that field alone (ascending, then descending); with `add` (Shift
+    /// held) the field becomes the next sort key, or flips direction when it
+    /// already is one. Back to page one either way.
+    pub fn with_sort_click(&self, field: &str, add: bool) -> Self {
+        let mut keys: Vec<String> = self
+            .sort
+            .split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let flip = |key: &str| match key.strip_prefix('-') {
+            Some(name) => name.to_owned(),
+            None => format!("-{key}"),
         };
+        let position = keys
+            .iter()
+            .position(|k| k.strip_prefix('-').unwrap_or(k) == field);
+        if add {
+            match position {
+                Some(i) => keys[i] = flip(&keys[i]),
+                None => keys.push(field.to_owned()),
+            }
+        } else {
+            keys = match (position, keys.len()) {
+                (Some(0), 1) => vec![flip(&keys[0])],
+                _ => vec![field.to_owned()],
+            };
+        }
         ListState {
-            sort,
+            sort: keys.join(","),
             offset: 0,
             ..self.clone()
         }
     }
+
+    /// What the rows depend on: the state without sort, paging and display
+    /// settings. Loaded rows answer every state with the same data key.
+    pub fn data_key(&self) -> ListState {
+        ListState {
+            sort: String::new(),
+            offset: 0,
+            tz: TimeDisplay::default(),
+            ..self.clone()
+        }
+    }
+
+    /// The search for "Fetch all": the list's fields, no paging (the client
+    /// pages) and no sort (the page sorts loaded rows itself, which leaves
+    /// crate-core free to choose snapshots or time slices).
+    pub fn fetch_search(&self, fields: &[&str]) -> Result<SessionSearch, sps_core::Error> {
+        let mut search = SessionSearch::new().with_fields(fields.iter().copied())?;
+        if !self.q.is_empty() {
+            search = search.with_q_text(&self.q)?;
+        }
+        if !self.start.is_empty() {
+            search = search.with_start(&self.start)?;
+        } else if let Some(start) = self.range.start_param() {
+            search = search.with_start(&start)?;
+        }
+        if !self.end.is_empty() {
+            search = search.with_end(&self.end)?;
+        }
+        Ok(search)
+    }
 }
 
-/// Only the table's own columns are offered as sort keys.
+/// A `sort` the catalogue accepts: one or more sortable fields, comma-separated.
 fn is_known_sort(sort: &str) -> bool {
-    let field = sort.strip_prefix('-').unwrap_or(sort);
-    COLUMNS.iter().any(|c| c.sort_field == Some(field))
+    !sort.trim().is_empty() && parse_sort(sort, Catalogue::sessions()).is_ok()
 }
 
 /// A problem in typed `q` text: 1-based column (in characters) and the message.
@@ -326,6 +376,209 @@ pub fn check_query(text: &str) -> Option<QueryProblem> {
     })
 }
 
+/// Every matching session, loaded into the page by "Fetch all" (or by an
+/// export that needed them).
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The search they answer ([`ListState::data_key`]).
+    pub for_key: ListState,
+    /// The rows, in the order the appliance delivered them.
+    pub rows: Arc<Vec<SessionRow>>,
+    /// False when the fetch stopped early (cancelled, or an error): `rows`
+    /// is then a prefix of the result.
+    pub complete: bool,
+    /// How many match, when the appliance said.
+    pub expected: Option<u64>,
+    /// When the fetch started (browser clock, ms): the export's "query time".
+    pub fetched_at_ms: f64,
+    /// Why it stopped early.
+    pub note: Option<String>,
+    /// The fields fetched (`fields=`): a column added later needs a new fetch.
+    pub fields: Vec<&'static str>,
+}
+
+impl PartialEq for Loaded {
+    /// The same fetch: rows are compared by identity (100,000 rows are never
+    /// compared element by element).
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.rows, &other.rows)
+            && self.for_key == other.for_key
+            && self.complete == other.complete
+    }
+}
+
+/// The display order of `rows` under `keys` (crate-core's comparison, the
+/// same the simulator sorts with), as indices; the fetch order when no key.
+pub fn sorted_order(rows: &[SessionRow], keys: &[SortKey]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+    if !keys.is_empty() {
+        let catalogue = Catalogue::sessions();
+        // Stable: rows equal under every key keep the appliance's order.
+        order.sort_by(|&a, &b| {
+            compare_by_sort(keys, catalogue, &rows[a as usize], &rows[b as usize])
+        });
+    }
+    order
+}
+
+/// What an export is doing, for the line next to the export menu.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ExportStatus {
+    Working(String),
+    Done(String),
+    Failed(String),
+}
+
+/// The page's shared signals; `Copy`, so handlers can capture it freely.
+#[derive(Clone, Copy)]
+struct Ctx {
+    state: Memo<ListState>,
+    columns: RwSignal<Vec<&'static FieldSpec>>,
+    widths: RwSignal<BTreeMap<String, f64>>,
+    data_key: Memo<ListState>,
+    go: Callback<ListState>,
+    loaded: RwSignal<Option<Loaded>>,
+    current: Memo<Option<Loaded>>,
+    run: RwSignal<Option<FetchRun>>,
+    relogin: RwSignal<Relogin>,
+    export_status: RwSignal<Option<ExportStatus>>,
+}
+
+/// Fetches every session of the current search into the page. Returns what
+/// was loaded (complete or not), or `None` when a fetch was already running
+/// or the search cannot be sent.
+async fn fetch_everything(ctx: Ctx) -> Option<Loaded> {
+    if ctx.run.with_untracked(Option::is_some) {
+        return None;
+    }
+    let key = ctx.data_key.get_untracked();
+    let fields = ctx.columns.with_untracked(|c| request_fields(c));
+    let search = match key.fetch_search(&fields) {
+        Ok(search) => search,
+        Err(e) => {
+            ctx.export_status.set(Some(ExportStatus::Failed(e.to_string())));
+            return None;
+        }
+    };
+    let cancel = CancelToken::new();
+    ctx.run.set(Some(FetchRun {
+        fetched: 0,
+        expected: None,
+        cancel: cancel.clone(),
+    }));
+    let mut observer = PageObserver {
+        run: ctx.run,
+        relogin: ctx.relogin,
+    };
+    let started = js_sys::Date::now();
+    let result = api::fetch_all_sessions(&search, &mut observer, &cancel).await;
+    let expected = ctx.run.with_untracked(|r| r.as_ref().and_then(|r| r.expected));
+    ctx.run.set(None);
+    let loaded = match result {
+        Ok(fetched) => Loaded {
+            for_key: key,
+            rows: Arc::new(fetched.items),
+            complete: true,
+            expected: fetched.expected_total.or(expected),
+            fetched_at_ms: started,
+            note: None,
+            fields,
+        },
+        Err(stopped) => {
+            let note = if matches!(stopped.error.kind(), ErrorKind::Cancelled) {
+                "Cancelled".to_owned()
+            } else {
+                ApiError::from(stopped.error).to_string()
+            };
+            Loaded {
+                for_key: key,
+                rows: Arc::new(stopped.partial),
+                complete: false,
+                expected,
+                fetched_at_ms: started,
+                note: Some(note),
+                fields,
+            }
+        }
+    };
+    ctx.loaded.set(Some(loaded.clone()));
+    Some(loaded)
+}
+
+/// Exports the whole current result: the loaded rows when complete, else
+/// fetches them first (with the same progress bar and Cancel).
+async fn export_everything(ctx: Ctx, kind: ExportKind) {
+    let ready = ctx.current.get_untracked().filter(|l| l.complete);
+    let loaded = match ready {
+        Some(loaded) => loaded,
+        None => {
+            ctx.export_status
+                .set(Some(ExportStatus::Working("Fetching every session first…".into())));
+            match fetch_everything(ctx).await {
+                Some(loaded) if loaded.complete => loaded,
+                Some(loaded) => {
+                    let why = loaded.note.unwrap_or_default();
+                    ctx.export_status.set(Some(ExportStatus::Failed(format!(
+                        "Not exported: the fetch stopped ({why}) after {} sessions.",
+                        grouped(loaded.rows.len() as u64)
+                    ))));
+                    return;
+                }
+                None => {
+                    ctx.export_status.set(None);
+                    return;
+                }
+            }
+        }
+    };
+    let state = ctx.state.get_untracked();
+    let keys = parse_sort(&state.sort, Catalogue::sessions()).unwrap_or_default();
+    let data = TableRows {
+        order: Arc::new(sorted_order(&loaded.rows, &keys)),
+        rows: loaded.rows,
+    };
+    let total = data.len() as u64;
+    let status = ctx.export_status;
+    let progress = move |n: usize| {
+        status.set(Some(ExportStatus::Working(format!(
+            "Writing {} of {} sessions…",
+            grouped(n as u64),
+            grouped(total)
+        ))));
+    };
+    let columns = ctx.columns.get_untracked();
+    match export_rows(kind, &data, &columns, state.tz, loaded.fetched_at_ms, progress).await {
+        Ok(name) => status.set(Some(ExportStatus::Done(format!(
+            "Saved {name} ({} sessions)",
+            grouped(total)
+        )))),
+        Err(e) => status.set(Some(ExportStatus::Failed(format!("Export failed: {e}")))),
+    }
+}
+
+/// True when keyboard shortcuts must leave the key alone: typing in a field,
+/// or a key combined with Ctrl/Meta/Alt.
+fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    let in_field = ev
+        .target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+        .is_some_and(|el| {
+            el.is_content_editable()
+                || matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        });
+    in_field || ev.ctrl_key() || ev.meta_key() || ev.alt_key()
+}
+
+/// The first element matching `selector`, as an `HtmlElement`.
+fn html_element(selector: &str) -> Option<web_sys::HtmlElement> {
+    let found = web_sys::window()?
+        .document()?
+        .query_selector(selector)
+        .ok()
+        .flatten()?;
+    wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(found).ok()
+}
+
 /// The session list page.
 #[component]
 pub fn SessionsPage() -> impl IntoView {
@@ -333,91 +586,302 @@ pub fn SessionsPage() -> impl IntoView {
     let navigate = use_navigate();
 
     let state = Memo::new(move |_| query.with(ListState::from_query));
-    // What the request depends on: the state without display-only settings, so
+    let data_key = Memo::new(move |_| state.with(ListState::data_key));
+    let loaded = RwSignal::new(None::<Loaded>);
+    let columns = RwSignal::new(load_columns());
+    let widths = RwSignal::new(load_widths());
+    let fields = Memo::new(move |_| columns.with(|c| request_fields(c)));
+    // The loaded rows when they answer the search in the URL and hold every
+    // column's field; changing the query or range goes back to server pages.
+    let current = Memo::new(move |_| {
+        loaded.with(|l| {
+            l.clone().filter(|l| {
+                data_key.with(|k| *k == l.for_key)
+                    && fields.with(|f| f.iter().all(|name| l.fields.contains(name)))
+            })
+        })
+    });
+    let run = RwSignal::new(None::<FetchRun>);
+    let relogin = RwSignal::new(Relogin::Hidden);
+    let export_status = RwSignal::new(None::<ExportStatus>);
+    let highlight = RwSignal::new(None::<usize>);
+    let go = Callback::new(move |next: ListState| {
+        navigate(&next.page_url(), NavigateOptions::default());
+    });
+    let ctx = Ctx {
+        state,
+        columns,
+        widths,
+        data_key,
+        go,
+        loaded,
+        current,
+        run,
+        relogin,
+        export_status,
+    };
+    // Leaving the page stops a fetch nobody would see.
+    on_cleanup(move || {
+        if let Some(r) = run.try_get_untracked().flatten() {
+            r.cancel.cancel();
+        }
+    });
+
+    // What a page request depends on: nothing when every row is loaded (sort
+    // is then client-side); otherwise the state without display settings, so
     // switching the time zone re-renders but does not fetch again.
-    let request_state = Memo::new(move |_| ListState {
-        tz: TimeDisplay::default(),
-        ..state.get()
+    let request_state = Memo::new(move |_| {
+        if current.with(Option::is_some) {
+            None
+        } else {
+            Some((
+                ListState {
+                    tz: TimeDisplay::default(),
+                    ..state.get()
+                },
+                fields.get(),
+            ))
+        }
     });
     // Each result carries the state it was fetched for: the previous page stays
     // on screen (dimmed, "Updating…") while the next one loads, instead of
     // flashing an empty table.
     let sessions = LocalResource::new(move || {
         let for_state = request_state.get();
-        let search = for_state.search();
         async move {
-            let result = match search {
+            let (for_state, fields) = for_state?;
+            let result = match for_state.search(&fields) {
                 Ok(search) => api::list_sessions(&search).await,
                 Err(e) => Err(ApiError::NotSent(e.to_string())),
             };
-            (for_state, result)
+            Some((for_state, result))
         }
     });
-    let updating =
-        move || sessions.with(|r| r.as_ref().is_some_and(|(s, _)| *s != request_state.get()));
+    let updating = move || {
+        let Some(wanted) = request_state.get() else {
+            return false;
+        };
+        sessions.with(|r| matches!(r, Some(Some((s, _))) if *s != wanted.0))
+    };
 
-    // A 401 here means the cookie is missing or expired: back to the login page,
-    // which brings the user back to this very list afterwards.
-    {
-        let navigate = navigate.clone();
-        Effect::new(move |_| {
-            let expired =
-                sessions.with(|r| matches!(r, Some((_, Err(e))) if e.is_unauthenticated()));
-            if expired {
-                let here = state.with_untracked(ListState::page_url);
-                let url = format!("/login?reason=expired&next={}", encode_component(&here));
-                navigate(
-                    &url,
-                    NavigateOptions {
-                        replace: true,
-                        ..NavigateOptions::default()
-                    },
-                );
-            }
+    // A 401 means the cookie is missing or expired: the login dialog opens
+    // over the page, and the list loads again once logged in.
+    Effect::new(move |_| {
+        let expired = sessions
+            .with(|r| matches!(r, Some(Some((_, Err(e)))) if e.is_unauthenticated()));
+        if expired && relogin.get_untracked() == Relogin::Hidden {
+            spawn_local(async move {
+                if ask_login(relogin).await {
+                    sessions.refetch();
+                }
+            });
+        }
+    });
+
+    // Loaded rows in display order: client-side sort by the URL's `sort`.
+    let sort_keys = Memo::new(move |_| {
+        state.with(|s| parse_sort(&s.sort, Catalogue::sessions()).unwrap_or_default())
+    });
+    let loaded_rows = Memo::new(move |_| {
+        current.with(|l| {
+            l.as_ref().map(|l| {
+                let order = sorted_order(&l.rows, &sort_keys.get());
+                TableRows {
+                    rows: l.rows.clone(),
+                    order: Arc::new(order),
+                }
+            })
+        })
+    });
+    let page_rows = Memo::new(move |_| {
+        sessions.with(|r| match r {
+            Some(Some((_, Ok(page)))) => Some(TableRows::in_order(Arc::new(page.items.clone()))),
+            _ => None,
+        })
+    });
+    let shown = Memo::new(move |_| {
+        if current.with(Option::is_some) {
+            loaded_rows.get()
+        } else {
+            page_rows.get()
+        }
+    });
+
+    // Summary chips: the appliance's counts over the whole result while
+    // paged; counted from the rows once all are loaded.
+    let stats = LocalResource::new(move || {
+        let key = current.with(Option::is_none).then(|| data_key.get());
+        async move {
+            let search = key?.fetch_search(&["protocol"]).ok()?;
+            Some(fetch_buckets(search).await)
+        }
+    });
+    let loaded_counts = Memo::new(move |_| {
+        current.with(|l| {
+            l.as_ref()
+                .map(|l| count_rows(&TableRows::in_order(l.rows.clone())))
+        })
+    });
+    let on_pick = Callback::new(move |(field, value): (&'static str, String)| {
+        let now = state.get_untracked();
+        go.run(ListState {
+            q: add_condition(&now.q, field, &value),
+            offset: 0,
+            ..now
         });
-    }
+    });
+    let chips = move || {
+        if let Some(buckets) = loaded_counts.get() {
+            return Some(view! { <SummaryChips buckets=buckets source="loaded rows" on_pick=on_pick/> });
+        }
+        match stats.get() {
+            Some(Some(Ok(buckets))) => {
+                Some(view! { <SummaryChips buckets=buckets source="whole result" on_pick=on_pick/> })
+            }
+            // No `stats` endpoint (older appliance): count what is shown.
+            Some(Some(Err(e))) if !e.is_unauthenticated() => page_rows.get().map(|rows| {
+                view! { <SummaryChips buckets=count_rows(&rows) source="rows on this page" on_pick=on_pick/> }
+            }),
+            _ => None,
+        }
+    };
+
+    // Sessions over time: counted by the appliance per bar while paged,
+    // from the rows once all are loaded.
+    let histogram_paged = LocalResource::new(move || {
+        let key = current.with(Option::is_none).then(|| data_key.get());
+        async move {
+            let search = key?.fetch_search(&["start_time"]).ok()?;
+            from_appliance(search).await.ok().flatten()
+        }
+    });
+    let histogram_loaded = Memo::new(move |_| {
+        current.with(|l| {
+            l.as_ref()
+                .and_then(|l| histogram::from_rows(&TableRows::in_order(l.rows.clone())))
+        })
+    });
+    let on_range = Callback::new(move |(lo, hi): (i64, i64)| {
+        go.run(ListState {
+            start: iso(lo),
+            end: iso(hi),
+            range: RangePreset::All,
+            offset: 0,
+            ..state.get_untracked()
+        });
+    });
+    let chart = move || {
+        if current.with(Option::is_some) {
+            return histogram_loaded.get().map(|data| {
+                view! { <HistogramChart data=data source="loaded rows" on_range=on_range/> }
+            });
+        }
+        histogram_paged.get().flatten().map(|data| {
+            view! { <HistogramChart data=data source="counted by the appliance" on_range=on_range/> }
+        })
+    };
 
     // The detail page offers previous/next in this list's order and a way back
     // to it: it reads what the list showed last from `sessionStorage`.
     Effect::new(move |_| {
-        sessions.with(|r| {
-            if let Some((for_state, Ok(page))) = r {
-                let keys: Vec<&str> = page.items.iter().map(|row| row.key.as_str()).collect();
-                let url = ListState {
-                    tz: state.with_untracked(|s| s.tz),
-                    ..for_state.clone()
-                }
-                .page_url();
-                remember_list(&keys, &url);
+        shown.with(|rows| {
+            if let Some(rows) = rows {
+                // Capped: sessionStorage holds a few megabytes at most.
+                let keys: Vec<&str> = rows.iter().take(10_000).map(|r| r.key.as_str()).collect();
+                remember_list(&keys, &state.with_untracked(ListState::page_url));
             }
         });
     });
+    // A new result or order starts without a highlighted row.
+    Effect::new(move |_| {
+        shown.track();
+        highlight.set(None);
+    });
 
-    let go = move |next: ListState| navigate(&next.page_url(), NavigateOptions::default());
-    let go_search = go.clone();
+    // Keys: j/k move the highlighted row, Enter opens it, e opens the export menu.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if typing(&ev) || relogin.get_untracked() == Relogin::Asking {
+            return;
+        }
+        let total = shown.with_untracked(|r| r.as_ref().map_or(0, TableRows::len));
+        match ev.key().as_str() {
+            "j" if total > 0 => {
+                ev.prevent_default();
+                highlight.update(|h| *h = Some(h.map_or(0, |i| (i + 1).min(total - 1))));
+            }
+            "k" if total > 0 => {
+                ev.prevent_default();
+                highlight.update(|h| *h = Some(h.map_or(0, |i| i.saturating_sub(1))));
+            }
+            "Enter" => {
+                // Enter on a focused link or button keeps its own meaning.
+                let on_control = ev
+                    .target()
+                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                    .is_some_and(|el| matches!(el.tag_name().as_str(), "A" | "BUTTON" | "SUMMARY"));
+                if highlight.get_untracked().is_some() && !on_control {
+                    if let Some(link) = html_element("#sessions-table tr.is-highlighted a.key-link") {
+                        ev.prevent_default();
+                        link.click();
+                    }
+                }
+            }
+            "e" => {
+                if let Some(menu) = html_element("#export-menu") {
+                    ev.prevent_default();
+                    let _ = menu.set_attribute("open", "");
+                    if let Some(first) = html_element("#export-menu button") {
+                        let _ = first.focus();
+                    }
+                }
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
 
-    let body = move || match sessions.get() {
-        None => view! { <Loading what="sessions"/> }.into_any(),
-        Some((_, Err(e))) if e.is_unauthenticated() => {
-            view! { <Loading what="the login page"/> }.into_any()
+    let on_sort = Callback::new(move |(field, add): (&'static str, bool)| {
+        // A new order starts at its first row (the table element is reused
+        // across renders, and with it the scroll position).
+        if let Some(table) = html_element(".vt-wrap") {
+            table.set_scroll_top(0);
         }
-        // Parameters that failed the local check: retrying cannot help.
-        Some((_, Err(e @ ApiError::NotSent(_)))) => view! {
-            <ErrorPanel title="This search cannot be sent" message=e.to_string()/>
+        go.run(state.get_untracked().with_sort_click(field, add));
+    });
+
+    let body = move || {
+        if let Some(l) = current.get() {
+            let Some(data) = loaded_rows.get() else {
+                return view! { <Loading what="sessions"/> }.into_any();
+            };
+            return loaded_view(ctx, l, data, sort_keys.get(), on_sort, highlight);
         }
-        .into_any(),
-        Some((_, Err(e))) => view! {
-            <ErrorPanel
-                title="Could not load sessions"
-                message=e.to_string()
-                retry=Callback::new(move |()| sessions.refetch())
-            />
-        }
-        .into_any(),
-        // The URL's current display settings with the rows fetched for `for_state`.
-        Some((for_state, Ok(page))) => {
-            let tz = state.with(|s| s.tz);
-            results(page, ListState { tz, ..for_state }, go.clone())
+        match sessions.get() {
+            None | Some(None) => view! { <Loading what="sessions"/> }.into_any(),
+            Some(Some((_, Err(e)))) if e.is_unauthenticated() => view! {
+                <ErrorPanel title="Not logged in" message="Log in to see the sessions (the login dialog is open)."
+                    retry=Callback::new(move |()| sessions.refetch())/>
+            }
+            .into_any(),
+            // Parameters that failed the local check: retrying cannot help.
+            Some(Some((_, Err(e @ ApiError::NotSent(_))))) => view! {
+                <ErrorPanel title="This search cannot be sent" message=e.to_string()/>
+            }
+            .into_any(),
+            Some(Some((_, Err(e)))) => view! {
+                <ErrorPanel
+                    title="Could not load sessions"
+                    message=e.to_string()
+                    retry=Callback::new(move |()| sessions.refetch())
+                />
+            }
+            .into_any(),
+            // The URL's current display settings with the rows fetched for `for_state`.
+            Some(Some((for_state, Ok(page)))) => {
+                let tz = state.with(|s| s.tz);
+                let data = page_rows.get().unwrap_or_else(|| TableRows::in_order(Arc::default()));
+                paged_view(ctx, &page, data, ListState { tz, ..for_state }, sort_keys.get(), on_sort, highlight)
+            }
         }
     };
 
@@ -432,12 +896,15 @@ pub fn SessionsPage() -> impl IntoView {
                     </span>
                 })}
             </div>
-            <SearchBar state=state go=go_search/>
+            <SearchBar state=state go=move |next| go.run(next)/>
+            <FetchProgress run=run/>
+            {chips}
+            {chart}
             <div class="results" class:stale=updating>{body}</div>
+            <LoginDialog state=relogin/>
         </main>
     }
 }
-
 /// The query input and the time range presets. Both change the page URL; the
 /// list follows the URL.
 #[component]
@@ -683,11 +1150,82 @@ fn date_part(bound: &str) -> String {
     }
 }
 
-/// The table plus its summary line and pager, for a loaded page.
-fn results<G>(page: Collection<SessionRow>, state: ListState, go: G) -> AnyView
-where
-    G: Fn(ListState) + Clone + Send + Sync + 'static,
-{
+/// The time zone buttons.
+fn tz_buttons(state: &ListState, go: Callback<ListState>) -> impl IntoView {
+    let buttons = TimeDisplay::ALL
+        .into_iter()
+        .map(|choice| {
+            let next = ListState {
+                tz: choice,
+                ..state.clone()
+            };
+            let pressed = choice == state.tz;
+            view! {
+                <button type="button" class="seg" class:active=pressed
+                    aria-pressed=if pressed { "true" } else { "false" }
+                    data-tz=choice.token()
+                    on:click=move |_| go.run(next.clone())>
+                    {choice.label()}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div id="tz-choice" class="segmented segmented-small" role="group" aria-label="Show times in">
+            <span class="seg-label">"Times"</span>
+            {buttons}
+        </div>
+    }
+}
+
+/// The export menu and the line that tells how an export goes.
+fn export_controls(ctx: Ctx) -> impl IntoView {
+    let busy = Signal::derive(move || {
+        ctx.run.with(Option::is_some)
+            || ctx.export_status.with(|s| matches!(s, Some(ExportStatus::Working(_))))
+    });
+    let on_export = Callback::new(move |kind: ExportKind| {
+        if let Some(menu) = html_element("#export-menu") {
+            let _ = menu.remove_attribute("open");
+        }
+        spawn_local(export_everything(ctx, kind));
+    });
+    view! {
+        <ExportMenu on_export=on_export busy=busy/>
+        {move || ctx.export_status.get().map(|s| {
+            let (class, text) = match s {
+                ExportStatus::Working(t) => ("export-status working", t),
+                ExportStatus::Done(t) => ("export-status done", t),
+                ExportStatus::Failed(t) => ("export-status failed", t),
+            };
+            view! { <span id="export-status" class=class role="status">{text}</span> }
+        })}
+    }
+}
+
+/// The "Fetch all" button.
+fn fetch_button(ctx: Ctx, label: String) -> impl IntoView {
+    view! {
+        <button id="fetch-all" type="button" class="btn"
+            disabled=move || ctx.run.with(Option::is_some)
+            title="Load every matching session into the page, to scroll, sort and export them all"
+            on:click=move |_| spawn_local(async move { let _ = fetch_everything(ctx).await; })>
+            {label}
+        </button>
+    }
+}
+
+/// A server page of the list: summary, pager, the offer to fetch everything.
+fn paged_view(
+    ctx: Ctx,
+    page: &Collection<SessionRow>,
+    data: TableRows,
+    state: ListState,
+    sort: Vec<SortKey>,
+    on_sort: Callback<(&'static str, bool)>,
+    highlight: RwSignal<Option<usize>>,
+) -> AnyView {
+    let go = ctx.go;
     let meta = page.meta.as_ref();
     let total = meta.and_then(|m| m.match_count);
     let offset = meta
@@ -703,9 +1241,9 @@ where
     let summary = match total {
         Some(n) => view! {
             <p class="summary">
-                <span id="match-count" data-count=n.to_string()>{n.to_string()}</span>
+                <span id="match-count" data-count=n.to_string()>{grouped(n)}</span>
                 {if n == 1 { " session matches" } else { " sessions match" }}
-                {(shown > 0).then(|| format!(" · showing {first}–{last}"))}
+                {(shown > 0).then(|| format!(" · showing {}–{}", grouped(first), grouped(last)))}
             </p>
         }
         .into_any(),
@@ -720,7 +1258,6 @@ where
     // SPS refuses offsets past 10 000: beyond that only a snapshot reaches.
     let next_offset = offset + limit;
     let has_next = more && next_offset <= u64::from(MAX_OFFSET);
-    let capped = more && !has_next;
     let to_u32 = |n: u64| u32::try_from(n).unwrap_or(MAX_OFFSET);
     let prev_state = ListState {
         offset: to_u32(offset.saturating_sub(limit)),
@@ -730,16 +1267,12 @@ where
         offset: to_u32(next_offset),
         ..state.clone()
     };
-    let (go_prev, go_next) = (go.clone(), go.clone());
     let pager = view! {
         <div class="pager">
-            {capped.then(|| view! {
-                <span class="muted cap-note">"SPS pages only to 10 000: narrow the search to see more"</span>
-            })}
             <button id="page-prev" type="button" class="btn" disabled=!has_prev
-                on:click=move |_| go_prev(prev_state.clone())>"← Previous"</button>
+                on:click=move |_| go.run(prev_state.clone())>"← Previous"</button>
             <button id="page-next" type="button" class="btn" disabled=!has_next
-                on:click=move |_| go_next(next_state.clone())>"Next →"</button>
+                on:click=move |_| go.run(next_state.clone())>"Next →"</button>
         </div>
     };
 
@@ -754,141 +1287,98 @@ where
         .into_any();
     }
 
+    // Past 10,000 SPS pages no further: say so, and offer the fetch that
+    // reaches everything (snapshots or time slices, crate-core decides).
+    let big = total.filter(|&n| n > u64::from(MAX_OFFSET)).map(|n| {
+        view! {
+            <div id="big-result" class="big-result" role="note">
+                <span>
+                    <strong>{format!("{} sessions match", grouped(n))}</strong>
+                    " — more than the 10,000 that SPS lets you page through. Fetch them all to scroll, sort and export every one here."
+                </span>
+                {fetch_button(ctx, format!("Fetch all {}", grouped(n)))}
+            </div>
+        }
+    });
+    let fetch = total
+        .filter(|&n| n > shown && n <= u64::from(MAX_OFFSET))
+        .map(|n| fetch_button(ctx, format!("Fetch all {}", grouped(n))));
     let tz = state.tz;
-    let tz_buttons = TimeDisplay::ALL
-        .into_iter()
-        .map(|choice| {
-            let go = go.clone();
-            let next = ListState {
-                tz: choice,
-                ..state.clone()
-            };
-            let pressed = choice == tz;
-            view! {
-                <button type="button" class="seg" class:active=pressed
-                    aria-pressed=if pressed { "true" } else { "false" }
-                    data-tz=choice.token()
-                    on:click=move |_| go(next.clone())>
-                    {choice.label()}
-                </button>
-            }
-        })
-        .collect_view();
-    let header = header_cells(&state, go);
-    let rows = page
-        .items
-        .into_iter()
-        .map(|row| row_view(row, tz))
-        .collect_view();
     view! {
+        {big}
         <div class="toolbar">
             {summary}
             <div class="toolbar-right">
-                <div id="tz-choice" class="segmented segmented-small" role="group" aria-label="Show times in">
-                    <span class="seg-label">"Times"</span>
-                    {tz_buttons}
-                </div>
+                {fetch}
+                <ColumnChooser columns=ctx.columns/>
+                {export_controls(ctx)}
+                {tz_buttons(&state, go)}
                 {pager}
             </div>
         </div>
-        <div class="table-wrap">
-            <table id="sessions-table" class="data">
-                <thead><tr>{header}</tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <SessionTable data=data tz=tz columns=ctx.columns.get_untracked() widths=ctx.widths sort=sort on_sort=on_sort highlight=highlight/>
     }
     .into_any()
 }
 
-/// The header cells; sortable columns are buttons that change the URL's `sort`.
-fn header_cells<G>(state: &ListState, go: G) -> impl IntoView
-where
-    G: Fn(ListState) + Clone + Send + Sync + 'static,
-{
-    COLUMNS
-        .iter()
-        .map(|col| {
-            let (direction, aria) = match col.sort_field {
-                Some(f) if state.sort == f => (" ▲", "ascending"),
-                Some(f) if state.sort.strip_prefix('-') == Some(f) => (" ▼", "descending"),
-                _ => ("", "none"),
-            };
-            match col.sort_field {
-                Some(field) => {
-                    let go = go.clone();
-                    let next = state.toggled_sort(field);
-                    view! {
-                        <th class=col.class aria-sort=aria data-sort-field=field>
-                            <button type="button" class="sort" on:click=move |_| go(next.clone())>
-                                {col.title}{direction}
-                            </button>
-                        </th>
-                    }
-                    .into_any()
-                }
-                None => view! { <th class=col.class>{col.title}</th> }.into_any(),
-            }
-        })
-        .collect_view()
-}
-
-/// All values of a field as cell text (multi-valued fields joined with ", ").
-fn cell(body: Option<&SparseBody>, path: &str) -> String {
-    body.map(|b| {
-        b.field_values(path)
-            .map(|v| v.to_text().into_owned())
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join(", ")
-    })
-    .unwrap_or_default()
-}
-
-/// One table row. Every value is a text node or an attribute value, never markup.
-fn row_view(row: SessionRow, tz: TimeDisplay) -> impl IntoView {
-    let body = row.body.as_ref();
-    let protocol = cell(body, "protocol");
-    let user = cell(body, "user.gateway_username");
-    let server = cell(body, "server.ip");
-    let start = body
-        .and_then(|b| b.get_timestamp("start_time"))
-        .map(|t| tz.format(&t))
-        .unwrap_or_else(|| cell(body, "start_time"));
-    let start_title = cell(body, "start_time");
-    let duration = body
-        .and_then(|b| b.get_i64("duration"))
-        .map(format::duration)
-        .unwrap_or_default();
-    let verdict = cell(body, "verdict");
-    let active = body.and_then(|b| b.get_bool("active")).unwrap_or(false);
-    let class = if active {
-        "session-row is-live"
+/// Every row loaded: a count, client-side sort, no pager.
+fn loaded_view(
+    ctx: Ctx,
+    loaded: Loaded,
+    data: TableRows,
+    sort: Vec<SortKey>,
+    on_sort: Callback<(&'static str, bool)>,
+    highlight: RwSignal<Option<usize>>,
+) -> AnyView {
+    let state = ctx.state.get_untracked();
+    let n = loaded.rows.len() as u64;
+    let stopped = (!loaded.complete).then(|| {
+        let of = loaded
+            .expected
+            .map(|e| format!(" of {}", grouped(e)))
+            .unwrap_or_default();
+        let why = loaded.note.clone().unwrap_or_default();
+        view! {
+            <span id="fetch-stopped" class="fetch-stopped" role="status">
+                {format!("Stopped after {}{of}: {why}", grouped(n))}
+            </span>
+        }
+    });
+    let again = if loaded.complete { "Fetch again" } else { "Fetch the rest" };
+    let loaded_ref = ctx.loaded;
+    let body = if data.is_empty() {
+        view! {
+            <div class="state state-empty" data-testid="empty">
+                <strong>"No sessions match"</strong>
+                <p>"Nothing was recorded for this selection. Widen the time range or change the query."</p>
+            </div>
+        }
+        .into_any()
     } else {
-        "session-row"
-    };
-    let key_attr = row.key.clone();
-    // The detail page (pages/session_detail.rs) keeps the list's time zone.
-    let detail_href = match tz {
-        TimeDisplay::AsSent => format!("/sessions/{}", encode_component(&row.key)),
-        other => format!("/sessions/{}?tz={}", encode_component(&row.key), other.token()),
+        view! { <SessionTable data=data tz=state.tz columns=ctx.columns.get_untracked() widths=ctx.widths sort=sort on_sort=on_sort highlight=highlight/> }
+            .into_any()
     };
     view! {
-        <tr class=class data-key=key_attr>
-            <td class="col-key"><a class="key-link" href=detail_href><code>{row.key}</code></a></td>
-            <td class="col-protocol">{protocol}</td>
-            <td class="col-user">{user}</td>
-            <td class="col-server">{server}</td>
-            <td class="col-start" title=start_title>{start}</td>
-            <td class="col-duration">
-                {duration}
-                {active.then(|| view! { <span class="live" data-testid="live">"live"</span> })}
-            </td>
-            <td class="col-verdict">
-                {(!verdict.is_empty()).then(|| view! { <VerdictBadge verdict=verdict/> })}
-            </td>
-        </tr>
+        <div class="toolbar">
+            <p class="summary">
+                <span id="row-count" data-count=n.to_string() data-complete=loaded.complete.to_string()>{grouped(n)}</span>
+                {if n == 1 { " session loaded" } else { " sessions loaded" }}
+                {loaded.complete.then_some(" · all of the result, sorted here")}
+                " "
+                {stopped}
+            </p>
+            <div class="toolbar-right">
+                {fetch_button(ctx, again.to_owned())}
+                <button id="back-to-pages" type="button" class="btn"
+                    on:click=move |_| loaded_ref.set(None)>"Back to pages"</button>
+                <ColumnChooser columns=ctx.columns/>
+                {export_controls(ctx)}
+                {tz_buttons(&state, ctx.go)}
+            </div>
+        </div>
+        {body}
     }
+    .into_any()
 }
 
 #[cfg(test)]
@@ -939,9 +1429,38 @@ mod tests {
     }
 
     #[test]
+    fn shift_click_adds_sort_keys() {
+        let state = state_of(&[("sort", "-duration")]);
+        let added = state.with_sort_click("protocol", true);
+        assert_eq!(added.sort, "-duration,protocol");
+        assert_eq!(added.with_sort_click("protocol", true).sort, "-duration,-protocol");
+        assert_eq!(added.with_sort_click("verdict", false).sort, "verdict");
+        assert_eq!(added.with_sort_click("duration", false).sort, "duration");
+        assert_eq!(state_of(&[("sort", "-duration,protocol")]).sort, "-duration,protocol");
+    }
+
+    #[test]
+    fn loaded_rows_sort_with_crate_cores_comparison() {
+        let row = |key: &str, duration: i64, protocol: &str| SessionRow {
+            key: key.into(),
+            meta: None,
+            body: {
+                let mut body = sps_core::SparseBody::new();
+                body.insert("duration", serde_json::json!(duration));
+                body.insert("protocol", serde_json::json!(protocol));
+                Some(body)
+            },
+        };
+        let rows = vec![row("a", 30, "SSH"), row("b", 10, "RDP"), row("c", 30, "RDP")];
+        let keys = parse_sort("-duration,protocol", Catalogue::sessions()).unwrap_or_default();
+        assert_eq!(sorted_order(&rows, &keys), vec![2, 0, 1]);
+        assert_eq!(sorted_order(&rows, &[]), vec![0, 1, 2]);
+    }
+
+    #[test]
     fn api_query_asks_for_the_list_fields() {
         let state = state_of(&[("sort", "-start_time"), ("offset", "50")]);
-        let query = state.search().map(|s| s.to_query_string()).unwrap_or_default();
+        let query = state.search(api::LIST_FIELDS).map(|s| s.to_query_string()).unwrap_or_default();
         assert!(query.contains("limit=50"), "{query}");
         assert!(query.contains("offset=50"), "{query}");
         assert!(query.contains("sort=-start_time"), "{query}");
@@ -953,9 +1472,9 @@ mod tests {
         let state = state_of(&[("range", "24h"), ("start", "2026-11-01"), ("end", "2026-11-20")]);
         assert_eq!(state.range, RangePreset::All);
         assert_eq!(state.page_url(), "/sessions?start=2026-11-01&end=2026-11-20");
-        let query = state.search().map(|s| s.to_query_string()).unwrap_or_default();
+        let query = state.search(api::LIST_FIELDS).map(|s| s.to_query_string()).unwrap_or_default();
         assert!(query.contains("start=2026-11-01") && query.contains("end=2026-11-20"), "{query}");
-        assert!(state_of(&[("start", "yesterday")]).search().is_err());
+        assert!(state_of(&[("start", "yesterday")]).search(api::LIST_FIELDS).is_err());
         assert_eq!(date_part("2026-11-01T10:00:00Z"), "2026-11-01");
         assert_eq!(date_part("junk"), "");
     }

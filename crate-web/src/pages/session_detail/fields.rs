@@ -45,6 +45,11 @@ pub fn endpoint_text(ep: Option<&Endpoint>) -> String {
     }
 }
 
+/// The "—" of a missing value inside a richer cell.
+fn dash() -> impl IntoView {
+    view! { <span class="dash">"—"</span> }
+}
+
 /// One label/value line of a field group.
 fn kv(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
     let missing = value == DASH;
@@ -132,6 +137,7 @@ pub fn SessionFields(
     let start_title = start.as_ref().map(|t| t.original());
     let end_title = end.as_ref().map(|t| t.original());
     let creation_title = creation.as_ref().map(|t| t.original());
+    let (start_missing, creation_missing) = (start.is_none(), creation.is_none());
     let active = s.is_active();
     // SPS computes `duration` when it writes the document: for a live session
     // it is already stale, so the time since the start is shown instead.
@@ -153,7 +159,7 @@ pub fn SessionFields(
             <dl>
                 <div class="kv" data-field="start_time">
                     <dt>"Start"</dt>
-                    <dd title=start_title>{move || time_text(start.as_ref(), zone.get())}</dd>
+                    <dd title=start_title class:missing=start_missing>{move || time_text(start.as_ref(), zone.get())}</dd>
                 </div>
                 <div class="kv" data-field="end_time">
                     <dt>"End"</dt>
@@ -171,7 +177,7 @@ pub fn SessionFields(
                 </div>
                 <div class="kv" data-field="creation_time">
                     <dt>"Created"</dt>
-                    <dd title=creation_title>{move || time_text(creation.as_ref(), zone.get())}</dd>
+                    <dd title=creation_title class:missing=creation_missing>{move || time_text(creation.as_ref(), zone.get())}</dd>
                 </div>
                 {kv("Revision", or_dash(s.revision), "revision")}
             </dl>
@@ -196,7 +202,7 @@ pub fn SessionFields(
                             let class = index_class(st.kind());
                             view! { <span class=class>{st.as_str().to_owned()}</span> }.into_any()
                         }
-                        None => DASH.into_any(),
+                        None => dash().into_any(),
                     }}</dd>
                 </div>
                 {kv("Auth method", or_dash(rec.auth_method.clone()), "recording.auth_method")}
@@ -237,7 +243,7 @@ pub fn SessionFields(
     let chips = |items: Option<Vec<String>>, class: &'static str| {
         let items = items.unwrap_or_default();
         if items.is_empty() {
-            return DASH.into_any();
+            return dash().into_any();
         }
         view! {
             <ul class="chips">
@@ -268,7 +274,7 @@ pub fn SessionFields(
                     <dt>"Risk score"</dt>
                     <dd title=score_details>{match score {
                         Some(v) => view! { <span class=score_class(v) data-score=v.to_string()>{v.to_string()}" / 100"</span> }.into_any(),
-                        None => DASH.into_any(),
+                        None => dash().into_any(),
                     }}</dd>
                 </div>
                 <div class="kv" data-field="analytics.tags">
@@ -283,7 +289,7 @@ pub fn SessionFields(
                 <div class="kv" data-field="analytics.scripted_results">
                     <dt>"Scripted results"</dt>
                     <dd>{if scripted_results.is_empty() {
-                        DASH.into_any()
+                        dash().into_any()
                     } else {
                         view! { <ul class="plain">{scripted_results}</ul> }.into_any()
                     }}</dd>
@@ -291,7 +297,7 @@ pub fn SessionFields(
                 <div class="kv" data-field="analytics.similar_sessions">
                     <dt>"Similar sessions"</dt>
                     <dd>{if similar.is_empty() {
-                        DASH.into_any()
+                        dash().into_any()
                     } else {
                         view! { <ul class="plain">{similar.into_iter().map(similar_item).collect_view()}</ul> }.into_any()
                     }}</dd>

@@ -16,6 +16,17 @@ use super::DetailState;
 use crate::api::ApiError;
 use crate::components::{ErrorPanel, Loading};
 
+/// Enter or Space on a focused row selects it, as a click does.
+fn activates(ev: &web_sys::KeyboardEvent) -> bool {
+    let key = ev.key();
+    if key == "Enter" || key == " " {
+        ev.prevent_default();
+        true
+    } else {
+        false
+    }
+}
+
 /// The DOM id of an event's row: by record id, else by position.
 pub fn event_row_id(event: &Event, index: usize) -> String {
     match event.record_id {
@@ -352,9 +363,16 @@ fn event_row(
     let id_for_class = row_id.clone();
     let id_for_click = row_id.clone();
     let selected = move || state.selected_event.get().as_deref() == Some(id_for_class.as_str());
+    let id_for_key = id_for_click.clone();
     let on_click = move |_| state.select_event(id_for_click.clone(), t, false);
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        if activates(&ev) {
+            state.select_event(id_for_key.clone(), t, false);
+        }
+    };
     view! {
-        <tr id=row_id class="event-row" class:selected=selected data-record-id=ev.record_id.map(|r| r.to_string()) on:click=on_click>
+        <tr id=row_id class="event-row" class:selected=selected data-record-id=ev.record_id.map(|r| r.to_string())
+            tabindex="0" on:click=on_click on:keydown=on_key>
             <td class="col-time" title=time_title>{time}</td>
             <td class="col-kind"><span class="pill">{kind}</span></td>
             <td class="col-channel" title=channel_title>{channel}</td>
@@ -471,7 +489,8 @@ fn alert_row(
         <tr id=alert_row_id(index) class="alert-row" class:selected=selected
             data-record-id=alert.record_id.map(|r| r.to_string())
             data-highlighted=if highlighted { "true" } else { "false" }
-            on:click=move |_| on_select.run(index)>
+            tabindex="0" on:click=move |_| on_select.run(index)
+            on:keydown=move |ev| if activates(&ev) { on_select.run(index) }>
             <td class="col-time" title=time_title>{time}</td>
             <td>{or_dash(alert.rule_name.clone())}</td>
             <td><span class="pill">{or_dash(alert.alert_type.clone())}</span></td>
@@ -600,7 +619,9 @@ fn hit_row(
         .unwrap_or_else(|| DASH.to_owned());
     let selected = move || state.selected_hit.get() == Some(index);
     view! {
-        <tr id=hit_row_id(index) class="hit-row" class:selected=selected on:click=move |_| state.select_hit(index, t)>
+        <tr id=hit_row_id(index) class="hit-row" class:selected=selected tabindex="0"
+            on:click=move |_| state.select_hit(index, t)
+            on:keydown=move |ev| if activates(&ev) { state.select_hit(index, t) }>
             <td class="num">{rank}</td>
             <td title=channel_title>{channel}</td>
             <td class="col-time">{start}</td>
@@ -727,5 +748,50 @@ pub fn DownloadsPanel(
             <header class="panel-head"><h2>"Trail downloads"</h2></header>
             {body}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_type_select_joins_the_query() {
+        let text = |f: EventFilter| f.search().map(|s| s.to_query_string()).unwrap_or_default();
+        assert_eq!(text(EventFilter::default()), "");
+        let kind_only = EventFilter {
+            q: String::new(),
+            kind: "command".into(),
+        };
+        assert!(text(kind_only).starts_with("q=type%3A"));
+        let both = EventFilter {
+            q: "content:sudo OR content:su".into(),
+            kind: "screen.content".into(),
+        };
+        let rendered = text(both);
+        assert!(rendered.contains("AND"), "{rendered}");
+        assert!(rendered.contains("screen.content"), "{rendered}");
+    }
+
+    #[test]
+    fn problems_point_at_a_column() {
+        assert_eq!(check_event_query(""), None);
+        assert_eq!(check_event_query("content:sudo"), None);
+        let problem = check_event_query("content:(sudo");
+        assert!(problem.is_some());
+        let unknown = check_event_query("type:command AND nosuch:x");
+        assert_eq!(unknown.map(|p| p.column), Some(18));
+        // `action` is listed by SPS but cannot be filtered on.
+        assert!(check_event_query("action:ls").is_some());
+    }
+
+    #[test]
+    fn row_ids_use_the_record_id() {
+        let ev = Event {
+            record_id: Some(46),
+            ..Event::default()
+        };
+        assert_eq!(event_row_id(&ev, 3), "event-46");
+        assert_eq!(event_row_id(&Event::default(), 3), "event-n3");
     }
 }

@@ -752,6 +752,34 @@ mod tests {
     }
 
     #[test]
+    fn marks_find_their_lane_by_key_or_channel_id() {
+        let items: Vec<ChannelItem> = serde_json::from_str(
+            r#"[{"key": "a", "body": {"channel_id": 7, "type": "session shell", "verdict": "accept",
+                 "start_time": 1451901988, "end_time": 1451902145}},
+                {"key": "2", "body": {"type": "x11 forward", "verdict": "deny"}}]"#,
+        )
+        .unwrap_or_default();
+        let origin = 1_451_901_988_000.0;
+        let lanes = lanes_of(
+            &items,
+            origin,
+            500.0,
+            400.0,
+            ZoneChoice {
+                display: Default::default(),
+                appliance: sps_core::Zone::Utc,
+            },
+        );
+        assert_eq!(lanes.len(), 2);
+        assert!(lanes[0].is(&StrOrInt::Int(7)));
+        assert!(lanes[0].is(&StrOrInt::Str("a".into())));
+        assert!(lanes[1].is(&StrOrInt::Str("2".into())));
+        assert_eq!((lanes[0].t0, lanes[0].t1), (0.0, 157.0));
+        assert_eq!(lanes[0].verdict_class, "v-accept");
+        assert_eq!(lanes[1].verdict_class, "v-deny");
+    }
+
+    #[test]
     fn extras_name_the_channel() {
         let ch = Channel {
             originator_ip: Some("::1".into()),

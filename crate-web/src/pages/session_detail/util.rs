@@ -70,11 +70,8 @@ pub fn replace_tz(display: TimeDisplay) {
         format!("?tz={}", display.token())
     };
     if let Ok(history) = window().history() {
-        let _ = history.replace_state_with_url(
-            &JsValue::NULL,
-            "",
-            Some(&format!("{path}{query}{hash}")),
-        );
+        let state = history.state().unwrap_or(JsValue::NULL);
+        let _ = history.replace_state_with_url(&state, "", Some(&format!("{path}{query}{hash}")));
     }
 }
 
@@ -167,7 +164,26 @@ pub fn replace_hash(fragment: &str) {
         format!("{path}{search}#{fragment}")
     };
     if let Ok(history) = window().history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+        let _ = history.replace_state_with_url(
+            &history.state().unwrap_or(JsValue::NULL),
+            "",
+            Some(&url),
+        );
+    }
+}
+
+/// Replaces the path of the address (keeping query and fragment) when it
+/// differs, without a navigation.
+pub fn replace_path(path: &str) {
+    let location = window().location();
+    if location.pathname().ok().as_deref() == Some(path) {
+        return;
+    }
+    let search = location.search().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    if let Ok(history) = window().history() {
+        let state = history.state().unwrap_or(JsValue::NULL);
+        let _ = history.replace_state_with_url(&state, "", Some(&format!("{path}{search}{hash}")));
     }
 }
 

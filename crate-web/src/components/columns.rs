@@ -1,0 +1,288 @@
+//! The table's columns: which fields (any showable field of crate-core's
+//! session catalogue), in which order and how wide, kept in `localStorage` so
+//! that the choice survives a reload; the chooser; and the cell of a field.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use sps_core::{Catalogue, FieldSource, FieldSpec, FieldType, SessionRow};
+
+use crate::components::VerdictBadge;
+use crate::format;
+use crate::pages::sessions::TimeDisplay;
+
+/// `localStorage` key of the chosen columns: a JSON array of field names.
+pub const COLUMNS_KEY: &str = "spsview.list.columns";
+
+/// `localStorage` key of the column widths: a JSON object field → pixels.
+pub const WIDTHS_KEY: &str = "spsview.list.widths";
+
+/// The columns shown before anyone chooses.
+pub const DEFAULT_COLUMNS: &[&str] = &[
+    "protocol",
+    "user.gateway_username",
+    "server.ip",
+    "start_time",
+    "duration",
+    "verdict",
+];
+
+/// Always fetched: `active` marks live sessions whether or not it is a column.
+pub const ALWAYS_FETCHED: &[&str] = &["active"];
+
+/// Narrowest a column can be dragged to.
+pub const MIN_WIDTH: f64 = 60.0;
+
+/// Width of the key column (not resizable: keys have a fixed length).
+pub const KEY_WIDTH: f64 = 230.0;
+
+/// The catalogue entry of a showable sessions field.
+pub fn spec(name: &str) -> Option<&'static FieldSpec> {
+    Catalogue::sessions().resolve(name).filter(|s| s.showable)
+}
+
+/// The chosen columns: from storage, unknown names dropped (an older version
+/// may have stored a field this catalogue no longer has), else the defaults.
+pub fn load_columns() -> Vec<&'static FieldSpec> {
+    let stored: Option<Vec<String>> = storage()
+        .and_then(|s| s.get_item(COLUMNS_KEY).ok().flatten())
+        .and_then(|json| serde_json::from_str(&json).ok());
+    let chosen: Vec<&'static FieldSpec> = stored
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| spec(n))
+        .fold(Vec::new(), |mut acc, s| {
+            if !acc.iter().any(|a: &&FieldSpec| a.name == s.name) {
+                acc.push(s);
+            }
+            acc
+        });
+    if chosen.is_empty() {
+        DEFAULT_COLUMNS.iter().filter_map(|n| spec(n)).collect()
+    } else {
+        chosen
+    }
+}
+
+/// Saves the chosen columns. Best effort: storage may be disabled or full.
+pub fn save_columns(columns: &[&'static FieldSpec]) {
+    let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&names)) {
+        let _ = s.set_item(COLUMNS_KEY, &json);
+    }
+}
+
+/// The stored column widths.
+pub fn load_widths() -> BTreeMap<String, f64> {
+    storage()
+        .and_then(|s| s.get_item(WIDTHS_KEY).ok().flatten())
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+/// Saves the column widths (best effort).
+pub fn save_widths(widths: &BTreeMap<String, f64>) {
+    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(widths)) {
+        let _ = s.set_item(WIDTHS_KEY, &json);
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The `fields=` of the list request: the columns plus [`ALWAYS_FETCHED`].
+pub fn request_fields(columns: &[&'static FieldSpec]) -> Vec<&'static str> {
+    let mut fields: Vec<&'static str> = columns.iter().map(|c| c.name).collect();
+    for extra in ALWAYS_FETCHED {
+        if !fields.contains(extra) {
+            fields.push(extra);
+        }
+    }
+    fields
+}
+
+/// A width that suits the field's values before anyone resizes it.
+pub fn default_width(spec: &FieldSpec) -> f64 {
+    match (spec.name, spec.kind) {
+        (_, FieldType::Date) => 290.0,
+        ("verdict", _) | ("recording.verdict", _) => 170.0,
+        ("protocol", _) => 100.0,
+        ("duration", _) => 140.0,
+        (_, FieldType::Boolean) | (_, FieldType::Integer) => 110.0,
+        (_, FieldType::Ip) => 150.0,
+        _ => 180.0,
+    }
+}
+
+/// A CSS class for the field's cells (alignment), from a fixed list.
+pub fn cell_class(spec: &FieldSpec) -> &'static str {
+    match spec.kind {
+        FieldType::Integer => "col-num",
+        _ => "col-text",
+    }
+}
+
+/// The class of a risk-score badge: low, medium or high. SPS's aggregated
+/// score runs from 0 to 10 (values above are read as percentages).
+pub fn score_class(score: f64) -> &'static str {
+    let score = if score > 10.0 { score / 10.0 } else { score };
+    if score >= 7.0 {
+        "badge score score-high"
+    } else if score >= 4.0 {
+        "badge score score-medium"
+    } else {
+        "badge score score-low"
+    }
+}
+
+/// The cell of `spec` for `row`: times in the chosen zone (offset written),
+/// durations as `3m 05s`, verdicts and risk scores as coloured badges,
+/// everything else as text. Never markup from the data.
+pub fn cell_view(row: &SessionRow, spec: &'static FieldSpec, tz: TimeDisplay) -> AnyView {
+    let Some(body) = row.body.as_ref() else {
+        return ().into_any();
+    };
+    let name = spec.name;
+    match name {
+        "verdict" | "recording.verdict" => {
+            let text = joined(body, name);
+            if text.is_empty() {
+                return ().into_any();
+            }
+            return view! { <VerdictBadge verdict=text/> }.into_any();
+        }
+        "analytics.score.aggregated" => {
+            let Some(score) = body.first_value(name).and_then(|v| v.as_f64()) else {
+                return ().into_any();
+            };
+            let text = joined(body, name);
+            let attr = text.clone();
+            return view! { <span class=score_class(score) data-score=attr>{text}</span> }
+                .into_any();
+        }
+        "duration" => {
+            let live = body.get_bool("active").unwrap_or(false);
+            let text = body.get_i64(name).map(format::duration).unwrap_or_default();
+            return view! {
+                {text}
+                {live.then(|| view! { <span class="live" data-testid="live">"live"</span> })}
+            }
+            .into_any();
+        }
+        _ => {}
+    }
+    if spec.kind == FieldType::Date {
+        let text = body
+            .get_timestamp(name)
+            .map(|t| tz.format(&t))
+            .unwrap_or_else(|| joined(body, name));
+        return text.into_any();
+    }
+    joined(body, name).into_any()
+}
+
+/// All values of a field as text, joined with ", ".
+fn joined<S: FieldSource + ?Sized>(body: &S, name: &str) -> String {
+    body.field_values(name)
+        .map(|v| v.to_text().into_owned())
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The column chooser: the chosen columns in order (move up, remove), and a
+/// list of every other showable field to add. Changes are saved at once.
+#[component]
+pub fn ColumnChooser(
+    /// The chosen columns, shared with the table and the requests.
+    columns: RwSignal<Vec<&'static FieldSpec>>,
+) -> impl IntoView {
+    let update = move |f: &dyn Fn(&mut Vec<&'static FieldSpec>)| {
+        columns.update(|c| f(c));
+        columns.with_untracked(|c| save_columns(c));
+    };
+    let chosen = move || {
+        let list = columns.get();
+        let n = list.len();
+        list.into_iter()
+            .enumerate()
+            .map(|(i, spec)| {
+                let up = move |_| {
+                    update(&|c| {
+                        if i > 0 && i < c.len() {
+                            c.swap(i - 1, i);
+                        }
+                    })
+                };
+                let remove = move |_| {
+                    update(&|c| {
+                        if c.len() > 1 {
+                            c.retain(|s| s.name != spec.name);
+                        }
+                    })
+                };
+                view! {
+                    <li class="chosen-column" data-field=spec.name>
+                        <span class="column-title">{spec.title}</span>
+                        <code class="muted">{spec.name}</code>
+                        <button type="button" class="icon-btn" title="Move left" disabled=i == 0 on:click=up>"↑"</button>
+                        <button type="button" class="icon-btn" title="Remove" disabled=n <= 1
+                            data-remove=spec.name on:click=remove>"✕"</button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let others = move || {
+        let list = columns.get();
+        Catalogue::sessions()
+            .fields()
+            .iter()
+            .filter(|f| f.showable && !list.iter().any(|c| c.name == f.name))
+            .map(|spec| {
+                let add = move |_| update(&|c| c.push(spec));
+                view! {
+                    <li>
+                        <button type="button" class="field-chip" data-add=spec.name on:click=add>
+                            "+ "{spec.title}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <details id="column-chooser" class="column-chooser">
+            <summary class="btn">"Columns"</summary>
+            <div class="chooser-panel">
+                <p class="muted">"Shown, in order (saved in this browser):"</p>
+                <ol class="chosen-columns">{chosen}</ol>
+                <p class="muted">"Add:"</p>
+                <ul class="other-columns">{others}</ul>
+            </div>
+        </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_showable_and_active_is_always_fetched() {
+        let columns: Vec<_> = DEFAULT_COLUMNS.iter().filter_map(|n| spec(n)).collect();
+        assert_eq!(columns.len(), DEFAULT_COLUMNS.len());
+        let fields = request_fields(&columns);
+        assert!(fields.contains(&"active"));
+        assert_eq!(fields[0], "protocol");
+    }
+
+    #[test]
+    fn scores_are_coloured_by_level() {
+        assert_eq!(score_class(1.0), "badge score score-low");
+        assert_eq!(score_class(5.0), "badge score score-medium");
+        assert_eq!(score_class(9.0), "badge score score-high");
+        assert_eq!(score_class(85.0), "badge score score-high");
+    }
+}

@@ -1,0 +1,650 @@
+// Types of the npm package `spsview`, written by hand from crate-core's models
+// (crate-core/src/{session,channel,event,alert,content,envelope}.rs) and the
+// bindings (crate-core/src/js.rs). Field names are the API's own (snake_case);
+// options of this package are camelCase.
+
+// ---------------------------------------------------------------------------
+// Values
+// ---------------------------------------------------------------------------
+
+/** Any JSON value, as SPS sent it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * A timestamp in the form SPS sent it: ISO 8601 text (with or without an
+ * offset), or UNIX seconds/milliseconds as a number.
+ */
+export type Timestamp = string | number;
+
+/** An id SPS sends as text or as a number, depending on the version. */
+export type StrOrInt = string | number;
+
+/** Known values of an enum SPS may extend: the known ones, or any other text. */
+type Open<Known extends string> = Known | (string & {});
+
+/** A session verdict (matched case-insensitively by the query language). */
+export type Verdict = Open<
+  | 'accept' | 'accept-terminated' | 'auth-fail' | 'deny' | 'fail'
+  | 'gw-auth-fail' | 'key-error' | 'user-mapping-fail' | 'ACCEPT' | 'Accepted'
+>;
+/** The protocol of a session. */
+export type Protocol = Open<'SSH' | 'RDP' | 'Telnet' | 'VNC' | 'HTTP' | 'ICA'>;
+/** How SPS received the session. */
+export type Origin = Open<'RECORDING' | 'PSM' | 'LOG'>;
+/** Indexing status of a session's channels (names, or the numeric codes as text). */
+export type IndexStatus = Open<
+  | 'CHANNEL_OPEN' | 'NOT_INDEXED' | 'INDEXING_IN_PROGRESS' | 'INDEXED'
+  | 'INDEXING_NOT_REQUIRED' | 'INDEXING_FAILED' | 'NO_TRAIL'
+>;
+/** A channel's type. */
+export type ChannelType = Open<
+  | 'session shell' | 'session exec' | 'session exec scp' | 'session subsystem sftp'
+  | 'local forward' | 'remote forward' | 'x11 forward' | 'drawing' | 'sound'
+  | 'clipboard' | 'seamless' | 'dynamic virtual' | 'custom' | 'serial redirect'
+  | 'parallel redirect' | 'printer redirect' | 'disk redirect' | 'scard redirect'
+>;
+/** A channel's verdict. */
+export type ChannelVerdict = Open<
+  | 'accept' | 'deny' | 'four-eyes-deferred' | 'four-eyes-error'
+  | 'four-eyes-reject' | 'four-eyes-timeout'
+>;
+/** An event's type. */
+export type EventType = Open<
+  | 'command' | 'file_transfer' | 'http_request' | 'window_title'
+  | 'screen.content' | 'screen.creditcard' | 'screen.windowtitle'
+>;
+
+// ---------------------------------------------------------------------------
+// Envelopes
+// ---------------------------------------------------------------------------
+
+/** A link to a sub-resource. */
+export interface Link {
+  href: string;
+}
+
+/** The `meta` of a single object or of a list item. */
+export interface SingleMeta {
+  href?: string | null;
+  parent?: string | null;
+  /** Seconds until the login times out. */
+  remaining_seconds?: number | null;
+}
+
+/** The `meta` of a collection page; links are relative URLs. */
+export interface CollectionMeta {
+  href?: string | null;
+  parent?: string | null;
+  first?: string | null;
+  last?: string | null;
+  next?: string | null;
+  previous?: string | null;
+  limit?: number | null;
+  offset?: number | null;
+  /** How many items match in all. */
+  match_count?: number | null;
+  /** The `fields=` selection, as requested. */
+  fields?: string[] | null;
+  remaining_seconds?: number | null;
+}
+
+/** `{key, body, meta}`: one object (a session, a channel). */
+export interface Single<T> {
+  key?: string | null;
+  body: T;
+  meta?: SingleMeta | null;
+}
+
+/** One page of a collection. */
+export interface Page<T> {
+  items: T[];
+  meta?: CollectionMeta | null;
+}
+
+// ---------------------------------------------------------------------------
+// Sessions
+// ---------------------------------------------------------------------------
+
+/** An address. */
+export interface Endpoint {
+  ip?: string;
+  name?: string;
+  port?: number;
+}
+
+/** The user of a session. */
+export interface User {
+  id?: string;
+  /** Older name of `gateway_username`. */
+  name?: string;
+  /** Username(s) on the server: one or a list. */
+  server_username?: string | string[];
+  gateway_username?: string;
+}
+
+/** SPA risk score. */
+export interface Score {
+  /** 0 (no risk) to 100. */
+  aggregated?: number;
+  details?: { [algorithm: string]: JsonValue };
+}
+
+/** Analytics (SPA) results. */
+export interface Analytics {
+  interesting_events?: string[];
+  scripted?: boolean;
+  scripted_results?: { [algorithm: string]: JsonValue };
+  similar_sessions?: JsonValue[];
+  tags?: string[];
+  score?: Score;
+}
+
+/** Where and when an audit trail was archived. */
+export interface Archive {
+  date?: Timestamp;
+  path?: string;
+  policy?: string;
+  server?: string;
+}
+
+/** Archive details and download link of an audit trail. */
+export interface AuditTrailDetails {
+  archive?: Archive | null;
+  download?: Link;
+}
+
+/** Recording and connection-policy properties. */
+export interface Recording {
+  archived?: boolean;
+  /** Details, or (older data) the trail's path on SPS. */
+  audit_trail?: AuditTrailDetails | string;
+  auth_method?: string;
+  channel_policy?: string;
+  command_extracted?: boolean;
+  connection_policy?: string;
+  connection_policy_id?: string;
+  content_reference_id?: number;
+  has_accepted_channel?: boolean;
+  index_status?: IndexStatus;
+  network_id?: string;
+  server_local?: Endpoint;
+  session_id?: StrOrInt;
+  target?: Endpoint;
+  verdict?: Verdict;
+  window_title_extracted?: boolean;
+}
+
+/** A session (connection), as `GET /api/audit/sessions/<key>` describes it. */
+export interface Session {
+  active?: boolean;
+  alerts?: Link;
+  analytics?: Analytics;
+  /** Inline channels (older data). */
+  channel?: Channel[];
+  channels?: Link;
+  client?: Endpoint;
+  creation_time?: Timestamp;
+  /** Seconds. */
+  duration?: number;
+  /** `null` while active. */
+  end_time?: Timestamp | null;
+  events?: Link;
+  hidden?: boolean;
+  indexer?: Link;
+  indexing?: Link;
+  node_id?: string;
+  origin?: Origin;
+  phantom?: boolean;
+  protocol?: Protocol;
+  recording?: Recording;
+  revision?: number;
+  server?: Endpoint;
+  server_local?: Endpoint;
+  start_time?: Timestamp;
+  target?: Endpoint;
+  trail_downloads?: Link;
+  user?: User;
+  verdict?: Verdict;
+}
+
+/**
+ * The body of a list item with `fields=a,b`: the field names exactly as
+ * requested (dotted, e.g. `"user.gateway_username"`), `null` where the
+ * session has none. With `fields=*` it is a whole {@link Session}.
+ */
+export type SparseBody = { [field: string]: JsonValue };
+
+/** An item of the sessions list: `key`, `meta`, and a `body` when `fields` was given. */
+export interface SessionRow<Body = SparseBody> {
+  key: string;
+  meta?: SingleMeta;
+  body?: Body;
+}
+
+/** One full session: `{key, body, meta}`. */
+export type SessionItem = Single<Session>;
+
+// ---------------------------------------------------------------------------
+// Details
+// ---------------------------------------------------------------------------
+
+/** A channel of a session. Dotted names are the API's own. */
+export interface Channel {
+  active?: boolean;
+  application?: string;
+  audit_stream_id?: string;
+  channel_id?: StrOrInt;
+  client_x509_subject?: string;
+  command?: string;
+  'connected.address'?: string;
+  'connected.ip'?: string;
+  'connected.name'?: string;
+  'connected.port'?: number;
+  device_name?: string;
+  duration?: number;
+  dynamic_channel?: string;
+  end_time?: Timestamp | null;
+  four_eyes_authorizer?: string;
+  four_eyes_description?: string;
+  'originator.address'?: string;
+  'originator.ip'?: string;
+  'originator.name'?: string;
+  'originator.port'?: number;
+  rule_num?: StrOrInt;
+  scp_path?: string;
+  start_time?: Timestamp;
+  subsystem_name?: string;
+  type?: ChannelType;
+  verdict?: ChannelVerdict;
+}
+
+/** A channel list item: `{key, body, meta}`. */
+export type ChannelItem = Single<Channel>;
+
+/** An event of a session (command, window title, file transfer...). */
+export interface Event {
+  action?: string;
+  channels_id?: StrOrInt;
+  content?: string;
+  record_id?: number;
+  time?: Timestamp;
+  type?: EventType;
+}
+
+/** An alert raised by a content policy. */
+export interface Alert {
+  alert_type?: string;
+  channel_id?: StrOrInt;
+  matched_action?: string;
+  matched_content?: string;
+  matched_regexp?: string;
+  record_id?: number;
+  rule_name?: string;
+  time?: Timestamp;
+}
+
+/** Record ids of a content hit. */
+export interface RecordRange {
+  begin?: number;
+  end?: number;
+  for_screenshot?: number;
+}
+
+/** A hit of a search in a session's recorded content. */
+export interface ContentHit {
+  'channel.id'?: StrOrInt;
+  end_time?: Timestamp;
+  rank?: number;
+  record_id?: RecordRange;
+  start_time?: Timestamp;
+  trail_id?: StrOrInt;
+}
+
+/** A session's indexing details. */
+export interface Indexing {
+  config?: {
+    command?: { enabled?: boolean };
+    keyboard?: { buffer_interval?: number; enabled?: boolean };
+    mouse?: { buffer_interval?: number; enabled?: boolean };
+    near_realtime?: boolean;
+    ocr_languages?: string[];
+    screen?: { enabled?: boolean; omnipage_trade_off?: string };
+    title?: { enabled?: boolean };
+  };
+  statistics?: { cpu_time?: number; duration?: number; start_time?: Timestamp };
+  status?: string;
+  version?: { adp?: string; worker?: string };
+}
+
+/** Who downloaded a session's audit trail, and when. */
+export interface TrailDownload {
+  from_api?: boolean;
+  ip_address?: string;
+  time?: Timestamp;
+  username?: string;
+}
+
+/** A login method the appliance offers. */
+export interface LoginMethod {
+  /** The value for `loginMethod`. */
+  name: string;
+  /** `local`, `ldap`, ... when told. */
+  kind: string | null;
+  /** A label for people. */
+  label: string;
+}
+
+/** `/api/info`. */
+export type Info = Single<{ firmware_version?: string | null }>;
+
+// ---------------------------------------------------------------------------
+// Queries
+// ---------------------------------------------------------------------------
+
+/** A value of a condition: taken literally, whatever characters it holds. */
+export type Literal = string | number | boolean;
+
+/** A `q` query, built with {@link Query.field} or parsed with {@link Query.parse}. */
+export declare class Query {
+  private constructor();
+  /** Starts a condition on a field (canonical name or alias, e.g. `protocol`, `name`). */
+  static field(name: string): FieldBuilder;
+  /** A bare literal term without a field (content searches, event content). */
+  static text(value: Literal): Query;
+  /** Parses `q` text (syntax only); throws {@link SpsQueryError} with the position. */
+  static parse(text: string): Query;
+  /** `this AND other`. */
+  and(other: Query): Query;
+  /** `this OR other`. */
+  or(other: Query): Query;
+  /** `this AND NOT other`. */
+  andNot(other: Query): Query;
+  /** `NOT this`. */
+  not(): Query;
+  /** The `q` text, e.g. `protocol:ssh AND verdict:accept`. */
+  toString(): string;
+  /** The same as {@link Query.toString}. */
+  toJSON(): string;
+  /** Frees the wasm memory now instead of at garbage collection. */
+  free(): void;
+}
+
+/** A condition on one field, waiting for its value. */
+export declare class FieldBuilder {
+  private constructor();
+  /** `field:value`, the value taken literally (escaped or quoted as needed). */
+  eq(value: Literal): Query;
+  /** `field:"value"`, always quoted. */
+  phrase(value: Literal): Query;
+  /** `field:pattern` with `*` and `?` as wildcards. */
+  wildcard(pattern: string): Query;
+  /** `field:*`: the field has a value. */
+  exists(): Query;
+  /** `field:[lo TO hi]`, both ends included; `null`, `undefined` or `'*'` for an open end. */
+  range(lo: Literal | null | undefined, hi: Literal | null | undefined): Query;
+  /** `field:(a b c)`: any of the values. */
+  anyOf(values: Literal[]): Query;
+  free(): void;
+}
+
+/** A sessions field name (canonical or alias), or `*` for every field. */
+export type FieldName = string;
+
+/** A time for `start`/`end`: ISO 8601 text (a date alone means that day, UTC), UNIX seconds, or a Date. */
+export type TimeInput = string | number | Date;
+
+/** The parameters of a sessions search. */
+export interface SessionQuery {
+  /** The filter: `q` text or a built {@link Query}. */
+  q?: string | Query;
+  /** A content search (Lucene syntax; must not start with `*`). */
+  content?: string;
+  /** The fields to return: names, or comma-separated text; `*` for all. */
+  fields?: FieldName[] | string;
+  /** Sort keys, `-` for descending: `['-start_time']` or `'-start_time,duration'`. */
+  sort?: string[] | string;
+  /** Sessions that started at or after this. */
+  start?: TimeInput;
+  /** Sessions that ended at or before this (active sessions never match). */
+  end?: TimeInput;
+  /** Page size for {@link SpsClient.page} (1 to 500). */
+  limit?: number;
+  /** Offset for {@link SpsClient.page} (up to 10,000). */
+  offset?: number;
+}
+
+/** A sessions query: `q` text, a built {@link Query}, or all parameters. */
+export type SessionQueryInput = string | Query | SessionQuery | undefined | null;
+
+/** An events query: `q` text (e.g. `type:command`), a {@link Query}, or with paging. */
+export type EventQueryInput = string | Query | { q?: string | Query; limit?: number; offset?: number } | undefined | null;
+
+// ---------------------------------------------------------------------------
+// Fetching everything
+// ---------------------------------------------------------------------------
+
+/** How {@link SpsClient.fetchAll} walks the results. */
+export type PagingMode = 'offset' | 'followLinks' | 'snapshot' | 'timeSlices';
+
+/** Where a fetch stands. */
+export interface Progress {
+  /** Rows delivered so far. */
+  fetched: number;
+  /** How many the search matches, once known. */
+  expected: number | null;
+  /** The strategy, once decided. */
+  mode: PagingMode | null;
+}
+
+/** Counters of a fetch. */
+export interface FetchStats {
+  requests: number;
+  retries: number;
+  relogins: number;
+  snapshotReopens: number;
+  duplicates: number;
+}
+
+/** Options of {@link SpsClient.fetchAll} and {@link SpsClient.sessions}. */
+export interface FetchAllOptions {
+  /** Cancels the fetch: requests in flight are aborted. */
+  signal?: AbortSignal;
+  /** Called as rows arrive. */
+  onProgress?: (progress: Progress) => void;
+  /** Called with each batch of new rows, in order, each key once. */
+  onRows?: (rows: SessionRow[]) => void;
+  /**
+   * The appliance answered 401 mid-fetch: log in again (e.g. `client.relogin(...)`)
+   * and resolve to true to resume from the failed page, or false to stop.
+   */
+  onRelogin?: () => boolean | Promise<boolean>;
+  /** The login will time out in `remainingSeconds`. */
+  onSessionExpiring?: (remainingSeconds: number) => void;
+  /** Requests in flight at once (default 4). */
+  inFlight?: number;
+  /** Rows per page, 1 to 500 (default 500). */
+  pageSize?: number;
+  /** Retries of one request after 5xx, 429 or network failure (default 5). */
+  maxRetries?: number;
+  /** First back-off delay in ms, doubled per retry (default 250). */
+  backoffInitialMs?: number;
+  /** Longest back-off delay in ms (default 8000). */
+  backoffMaxMs?: number;
+  /** Warn through `onSessionExpiring` under this many seconds left (default 60). */
+  expiryWarningSeconds?: number;
+  /** Re-logins in a row without progress (default 3). */
+  maxRelogins?: number;
+  /** Times an expired snapshot is reopened (default 3). */
+  maxSnapshotReopens?: number;
+  /** Snapshot use past 10,000 results (default `auto`). */
+  snapshots?: 'auto' | 'never' | 'always';
+  /** False: `items` of the result stays empty (the rows went to `onRows`). Default true. */
+  collect?: boolean;
+}
+
+/** The result of {@link SpsClient.fetchAll}. */
+export interface Fetched {
+  /** Every matching session, each once, in result order. */
+  items: SessionRow[];
+  mode: PagingMode;
+  /** `match_count` when the appliance told it. */
+  expectedTotal: number | null;
+  /** False only for time slices under a sort on another field than `start_time`. */
+  inGlobalOrder: boolean;
+  stats: FetchStats;
+}
+
+/** Credentials for {@link SpsClient.login}. */
+export interface Credentials {
+  user: string;
+  password: string;
+  /** A login method's `name` (see {@link SpsClient.loginMethods}). */
+  loginMethod?: string;
+}
+
+/** A logged-in client of one appliance (or simulator). */
+export declare class SpsClient {
+  private constructor();
+  /**
+   * Logs in (HTTP Basic) and returns a client. `baseUrl`: the appliance's
+   * address; in a browser page served from its origin it may be omitted.
+   * In Node the client keeps the login cookie itself.
+   */
+  static login(baseUrl: string | undefined, credentials: Credentials): Promise<SpsClient>;
+  /** The login methods the appliance offers (no login needed). */
+  static loginMethods(baseUrl?: string): Promise<LoginMethod[]>;
+  /** Logs in again on this client (after a timeout). */
+  relogin(credentials: Credentials): Promise<void>;
+  /** Seconds left before the login times out, as last told. */
+  readonly remainingSeconds: number | undefined;
+  /** `/api/info`. */
+  info(): Promise<Info>;
+  /** One page of the sessions list. */
+  page(query?: SessionQueryInput): Promise<Page<SessionRow>>;
+  /** How many sessions match. */
+  count(query?: SessionQueryInput): Promise<number>;
+  /**
+   * Every matching session, each once, past the 10,000-result cap (snapshots
+   * or time slices), several pages in flight, with retries and re-login.
+   * Rejects with {@link SpsError} whose `partial` holds the rows fetched before.
+   */
+  fetchAll(query?: SessionQueryInput, options?: FetchAllOptions): Promise<Fetched>;
+  /** Every matching session as an async iterator; leaving the loop cancels the rest. */
+  sessions(query?: SessionQueryInput, options?: Omit<FetchAllOptions, 'collect'>): AsyncGenerator<SessionRow, void, undefined>;
+  /** One full session. */
+  session(key: string): Promise<SessionItem>;
+  /** A session's channels. */
+  channels(key: string): Promise<ChannelItem[]>;
+  /** A session's events (one page), optionally filtered. */
+  events(key: string, query?: EventQueryInput): Promise<Event[]>;
+  /** A session's alerts. */
+  alerts(key: string): Promise<Alert[]>;
+  /** A session's indexing details. */
+  indexing(key: string): Promise<Indexing[]>;
+  /** A session's audit-trail downloads. */
+  trailDownloads(key: string): Promise<TrailDownload[]>;
+  /** A search in a session's recorded content (Lucene syntax). */
+  contentSearch(key: string, q: string): Promise<ContentHit[]>;
+  /** Forgets the login (Node: drops the kept cookie). */
+  logout(): void;
+}
+
+/** Checks a sessions query without sending it; rejects with {@link SpsQueryError}. */
+export declare function checkQuery(query: SessionQueryInput): Promise<void>;
+/** The URL query string a sessions query sends (`fields=protocol&q=protocol%3Assh`). */
+export declare function queryString(query: SessionQueryInput): Promise<string>;
+
+// ---------------------------------------------------------------------------
+// Exports
+// ---------------------------------------------------------------------------
+
+/** A session to export: a list row, or a full session item. */
+export type ExportRow = SessionRow<SparseBody | Session> | SessionItem;
+
+/** Options of {@link toCsv}. */
+export interface CsvOptions {
+  /**
+   * Columns after `Key` (sessions field names; `*` for all). Default: the
+   * first row's body fields (a `fields` selection), else every field.
+   */
+  fields?: FieldName[] | string;
+  /** What SPS writes for `format=csv`: values as sent, no formula guard. Default false. */
+  spsCompatible?: boolean;
+  /** Prefix cells a spreadsheet would run as a formula with `'`. Default true. */
+  formulaGuard?: boolean;
+  /** Quote every cell. Default true. */
+  quoteAll?: boolean;
+  /** Default `crlf`. */
+  lineEnd?: 'crlf' | 'lf';
+  /** Several values: one row each (`expand`, as SPS) or joined with `;`. Default `expand`. */
+  multiValue?: 'expand' | 'join';
+  /** Timestamps: `utc` (default), `local`, `asSent`, or an offset like `+02:00`. */
+  time?: 'utc' | 'local' | 'asSent' | `${'+' | '-'}${string}`;
+  /** Scheme and host of `trail_download_link`. Default `https://127.0.0.1`. */
+  publicBase?: string;
+  /** Start with a UTF-8 byte order mark. Default false. */
+  bom?: boolean;
+}
+
+/** Sessions as CSV text: header `Key` then the fields' titles. */
+export declare function toCsv(rows: readonly ExportRow[], options?: CsvOptions): Promise<string>;
+/** Sessions as a JSON array text (`{key, body, meta}` per line). */
+export declare function toJson(rows: readonly ExportRow[]): Promise<string>;
+/** Sessions as NDJSON text. */
+export declare function toNdjson(rows: readonly ExportRow[]): Promise<string>;
+
+// ---------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------
+
+/** What went wrong, as crate-core's `ErrorKind` names it. */
+export type ErrorKind =
+  | 'Api' | 'Decode' | 'Timestamp' | 'QuerySyntax' | 'QueryField' | 'QueryInvalid'
+  | 'SearchParameter' | 'Export' | 'Transport' | 'Cancelled' | 'SliceTooDense'
+  | 'Paging' | 'Other';
+
+/** Any error of this package. */
+export declare class SpsError extends Error {
+  /** SPS's error type for API errors (`AuthenticationFailure`, `NotFound`, `InvalidQuery`...), else the kind. */
+  readonly type: string;
+  /** The kind of error. */
+  readonly kind: ErrorKind;
+  /** HTTP status, for API errors. */
+  readonly status?: number;
+  /** SPS's `details`, as sent. */
+  readonly details?: JsonValue;
+  /** 1-based column of a query error (the message ends with `at <position>`). */
+  readonly position?: number;
+  /** For a failed or cancelled {@link SpsClient.fetchAll}: the rows fetched before. */
+  readonly partial?: SessionRow[];
+  /** For a failed or cancelled {@link SpsClient.fetchAll}: its counters. */
+  readonly stats?: FetchStats;
+}
+/** Login refused or expired (HTTP 401 or 403). */
+export declare class SpsAuthError extends SpsError {}
+/** A query that does not parse or check, or a bad search parameter or option. */
+export declare class SpsQueryError extends SpsError {}
+/** A reply (or input) that does not match the model. */
+export declare class SpsDecodeError extends SpsError {}
+/** HTTP 404: no such session or endpoint. */
+export declare class SpsNotFoundError extends SpsError {}
+/** The request did not complete (network down, connection dropped). */
+export declare class SpsNetworkError extends SpsError {}
+/** Cancelled through an AbortSignal. */
+export declare class SpsAbortError extends SpsError {}
+
+// ---------------------------------------------------------------------------
+// Loading
+// ---------------------------------------------------------------------------
+
+/** Where the .wasm comes from: a URL, a fetch Response, bytes, or a compiled module. */
+export type WasmSource = URL | string | Response | BufferSource | WebAssembly.Module;
+
+/**
+ * Loads the WebAssembly module (every async entry point does it; needed
+ * before the synchronous {@link Query} builder, or to choose the .wasm's location).
+ */
+export declare function init(wasm?: WasmSource | Promise<Response>): Promise<void>;
+
+/** The raw bindings; not a stable API. */
+export declare const internals: { readonly raw: unknown; ready(): Promise<void> };

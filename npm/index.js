@@ -1,0 +1,346 @@
+// spsview: the SPS audit API client, query builder and exporters of sps-core
+// (Rust, compiled to WebAssembly), for Node 20+ and browsers/bundlers.
+//
+// This file is a thin wrapper: it loads the wasm, turns the raw bindings'
+// errors into Error subclasses, wires AbortSignal to cancellation and turns
+// callbacks into an async iterator. Models, query parsing, paging, retries and
+// exports all live in Rust (crate-core/src/js.rs).
+import initWasm, * as raw from './pkg/spsview_core.js';
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+let loading = null;
+let loaded = false;
+
+/**
+ * Loads the WebAssembly module. Called by every entry point, so calling it
+ * yourself is only needed to choose where the .wasm comes from (a URL, a
+ * Response, bytes or a compiled WebAssembly.Module).
+ */
+export function init(wasm) {
+  if (!loading) {
+    loading = (async () => {
+      let source = wasm ?? new URL('./pkg/spsview_core_bg.wasm', import.meta.url);
+      if (isNode && source instanceof URL && source.protocol === 'file:') {
+        // Node's fetch cannot read file: URLs. A variable specifier keeps
+        // bundlers from trying to resolve a Node builtin for the browser.
+        const fsModule = 'node:fs/promises';
+        const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ fsModule);
+        source = await readFile(source);
+      }
+      await initWasm({ module_or_path: source });
+      loaded = true;
+    })();
+    loading.catch(() => { loading = null; });
+  }
+  return loading;
+}
+
+function ready() {
+  return loading ?? init();
+}
+
+/** Any error of this package: the kind (`type`), HTTP status, and details. */
+export class SpsError extends Error {
+  constructor(message, { type, status, details, position, kind, partial, stats, cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.type = type ?? kind ?? 'Error';
+    this.kind = kind ?? 'Other';
+    if (status !== undefined) this.status = status;
+    if (details !== undefined) this.details = details;
+    if (position !== undefined) this.position = position;
+    if (partial !== undefined) this.partial = partial;
+    if (stats !== undefined) this.stats = stats;
+  }
+}
+/** Login refused or expired (HTTP 401, 403). */
+export class SpsAuthError extends SpsError {}
+/** A query that does not parse or check, or a bad search parameter. */
+export class SpsQueryError extends SpsError {}
+/** A reply that does not match the model. */
+export class SpsDecodeError extends SpsError {}
+/** HTTP 404: no such session (or endpoint). */
+export class SpsNotFoundError extends SpsError {}
+/** The request did not complete (network down, connection dropped). */
+export class SpsNetworkError extends SpsError {}
+/** Cancelled through an AbortSignal. */
+export class SpsAbortError extends SpsError {}
+
+// Names written out: minifiers rename classes.
+for (const [Class, name] of [
+  [SpsError, 'SpsError'], [SpsAuthError, 'SpsAuthError'], [SpsQueryError, 'SpsQueryError'],
+  [SpsDecodeError, 'SpsDecodeError'], [SpsNotFoundError, 'SpsNotFoundError'],
+  [SpsNetworkError, 'SpsNetworkError'], [SpsAbortError, 'SpsAbortError'],
+]) {
+  Object.defineProperty(Class.prototype, 'name', { value: name, writable: true, configurable: true });
+}
+
+const QUERY_KINDS = new Set(['QuerySyntax', 'QueryField', 'QueryInvalid', 'SearchParameter', 'Timestamp']);
+
+/** Turns a raw binding error into the matching SpsError subclass. */
+function wrapError(err) {
+  if (err instanceof SpsError || !err || typeof err !== 'object' || !('spsKind' in err)) {
+    return err;
+  }
+  const { spsKind: kind, type, status, details, position, partial, stats } = err;
+  const fields = { kind, type, status, details, position, partial, stats };
+  let Class = SpsError;
+  if (kind === 'Api') {
+    if (status === 401 || status === 403) Class = SpsAuthError;
+    else if (status === 404) Class = SpsNotFoundError;
+    else if (status === 400 && /query|invalid/i.test(type)) Class = SpsQueryError;
+  } else if (QUERY_KINDS.has(kind)) Class = SpsQueryError;
+  else if (kind === 'Decode') Class = SpsDecodeError;
+  else if (kind === 'Transport') Class = SpsNetworkError;
+  else if (kind === 'Cancelled') Class = SpsAbortError;
+  return new Class(err.message, fields);
+}
+
+async function call(fn) {
+  await ready();
+  try {
+    return await fn();
+  } catch (err) {
+    throw wrapError(err);
+  }
+}
+
+function callSync(fn) {
+  if (!loaded) throw new SpsError('spsview is not loaded yet: await init() first', { kind: 'Other' });
+  try {
+    return fn();
+  } catch (err) {
+    throw wrapError(err);
+  }
+}
+
+/** A query argument as the raw bindings take it: q text or a plain object. */
+function normaliseQuery(query) {
+  if (query === undefined || query === null) return undefined;
+  if (typeof query === 'string') return query;
+  if (query instanceof raw.Query) return query.toString();
+  if (typeof query === 'object') {
+    const out = {};
+    for (const [name, value] of Object.entries(query)) {
+      if (value === undefined) continue;
+      if (value instanceof raw.Query) out[name] = value.toString();
+      else if (value instanceof Date) out[name] = value.toISOString();
+      else out[name] = value;
+    }
+    return out;
+  }
+  throw new TypeError(`a query is a string, a Query or an object, not ${typeof query}`);
+}
+
+/** Links an AbortSignal to a fresh cancel handle; returns [handle, unlink]. */
+function cancelHandle(signal) {
+  const handle = new raw.CancelHandle();
+  if (!signal) return [handle, () => {}];
+  if (signal.aborted) {
+    handle.cancel();
+    return [handle, () => {}];
+  }
+  const onAbort = () => handle.cancel();
+  signal.addEventListener('abort', onAbort, { once: true });
+  return [handle, () => signal.removeEventListener('abort', onAbort)];
+}
+
+/** A client of one appliance (or simulator), logged in. */
+export class SpsClient {
+  #raw;
+
+  constructor(rawClient) {
+    this.#raw = rawClient;
+  }
+
+  /**
+   * Logs in and returns a client. `baseUrl` is the appliance's address
+   * (`https://sps.example.com`); in a browser page served from the appliance's
+   * origin it may be omitted.
+   */
+  static async login(baseUrl, { user, password, loginMethod } = {}) {
+    if (isNode && !baseUrl) throw new TypeError('in Node, SpsClient.login needs the appliance\'s base URL');
+    await ready();
+    const client = new SpsClient(new raw.RawClient(baseUrl ?? undefined, isNode));
+    await client.relogin({ user, password, loginMethod });
+    return client;
+  }
+
+  /** The login methods the appliance offers (works without logging in). */
+  static async loginMethods(baseUrl) {
+    await ready();
+    const client = new raw.RawClient(baseUrl ?? undefined, isNode);
+    return call(() => client.loginMethods());
+  }
+
+  /** Logs in again on this client (after a timeout). */
+  async relogin({ user, password, loginMethod } = {}) {
+    if (typeof user !== 'string' || typeof password !== 'string') {
+      throw new TypeError('login needs { user, password } strings');
+    }
+    await call(() => this.#raw.login(user, password, loginMethod || undefined));
+  }
+
+  /** Seconds left before the login times out, as the appliance last said. */
+  get remainingSeconds() {
+    return this.#raw.remainingSeconds;
+  }
+
+  /** `/api/info`. */
+  info() {
+    return call(() => this.#raw.info());
+  }
+
+  /** One page of the sessions list (`limit` up to 500, `offset` up to 10,000). */
+  page(query) {
+    return call(() => this.#raw.page(normaliseQuery(query)));
+  }
+
+  /** How many sessions match. */
+  count(query) {
+    return call(() => this.#raw.count(normaliseQuery(query)));
+  }
+
+  /** Every matching session, each once; paging, retries and re-login handled. */
+  async fetchAll(query, options = {}) {
+    const { signal, ...rest } = options;
+    await ready();
+    // An already aborted signal cancels before anything is sent (SpsAbortError).
+    const [handle, unlink] = cancelHandle(signal);
+    try {
+      return await call(() => this.#raw.fetchAll(normaliseQuery(query), rest, handle));
+    } finally {
+      unlink();
+      handle.free();
+    }
+  }
+
+  /**
+   * Every matching session as an async iterator, page by page as they
+   * arrive. Breaking out of the loop cancels the requests still running.
+   */
+  async *sessions(query, options = {}) {
+    const { signal, ...rest } = options;
+    await ready();
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(signal.reason);
+    if (signal?.aborted) stop.abort(signal.reason);
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    const batches = [];
+    let finished = false;
+    let failure = null;
+    let wake = null;
+    const notify = () => { if (wake) { wake(); wake = null; } };
+    const run = this.fetchAll(query, {
+      ...rest,
+      signal: stop.signal,
+      collect: false,
+      onRows: (rows) => {
+        batches.push(rows);
+        rest.onRows?.(rows);
+        notify();
+      },
+    }).then(
+      () => { finished = true; notify(); },
+      (err) => { failure = err; finished = true; notify(); },
+    );
+    try {
+      for (;;) {
+        while (batches.length > 0) {
+          yield* batches.shift();
+        }
+        if (finished) {
+          if (failure) throw failure;
+          return;
+        }
+        await new Promise((resolve) => { wake = resolve; });
+      }
+    } finally {
+      if (!finished) stop.abort();
+      signal?.removeEventListener('abort', onAbort);
+      await run;
+    }
+  }
+
+  /** One full session: `{key, body, meta}`. */
+  session(key) {
+    return call(() => this.#raw.session(String(key)));
+  }
+
+  /** A session's channels. */
+  channels(key) {
+    return call(() => this.#raw.channels(String(key)));
+  }
+
+  /** A session's events, optionally filtered (`q` text, a Query, or `{q, limit, offset}`). */
+  events(key, query) {
+    return call(() => this.#raw.events(String(key), normaliseQuery(query)));
+  }
+
+  /** A session's alerts. */
+  alerts(key) {
+    return call(() => this.#raw.alerts(String(key)));
+  }
+
+  /** A session's indexing details. */
+  indexing(key) {
+    return call(() => this.#raw.indexing(String(key)));
+  }
+
+  /** A session's audit-trail downloads. */
+  trailDownloads(key) {
+    return call(() => this.#raw.trailDownloads(String(key)));
+  }
+
+  /** Hits of a search in a session's recorded content. */
+  contentSearch(key, q) {
+    return call(() => this.#raw.contentSearch(String(key), String(q)));
+  }
+
+  /** Forgets the login (Node: drops the kept cookie). */
+  logout() {
+    this.#raw.forgetCookie();
+  }
+}
+
+/** The `q` query builder: `Query.field('protocol').eq('ssh').and(...)`. */
+export const Query = new Proxy(raw.Query, {
+  get(target, name, receiver) {
+    const value = Reflect.get(target, name, receiver);
+    if (typeof value !== 'function' || !['field', 'text', 'parse'].includes(name)) return value;
+    return (...args) => callSync(() => value.apply(target, args));
+  },
+});
+
+/** Checks a sessions query without sending it (throws SpsQueryError). */
+export async function checkQuery(query) {
+  await ready();
+  callSync(() => raw.checkQuery(normaliseQuery(query)));
+}
+
+/** The URL query string a sessions query sends (`q=protocol%3Assh&...`). */
+export async function queryString(query) {
+  await ready();
+  return callSync(() => raw.queryString(normaliseQuery(query)));
+}
+
+/** Session rows as CSV text (spreadsheet-safe unless `spsCompatible`). */
+export async function toCsv(rows, options) {
+  await ready();
+  return callSync(() => raw.rowsToCsv(JSON.stringify(rows), options ?? undefined));
+}
+
+/** Session rows as a JSON array text, one session per line. */
+export async function toJson(rows) {
+  await ready();
+  return callSync(() => raw.rowsToJson(JSON.stringify(rows)));
+}
+
+/** Session rows as NDJSON text. */
+export async function toNdjson(rows) {
+  await ready();
+  return callSync(() => raw.rowsToNdjson(JSON.stringify(rows)));
+}
+
+/** The raw bindings, for measurements and tests; not a stable API. */
+export const internals = { raw, ready };

@@ -1,0 +1,57 @@
+// Compiled with `tsc --noEmit` by ../types.test.mjs: the declarations of
+// `spsview` describe real shapes (no `any`), and misuse does not compile.
+import {
+  init, SpsClient, Query, toCsv, SpsError, SpsAuthError, SpsQueryError,
+  type Session, type SessionRow, type Channel, type Event, type Alert, type ContentHit,
+  type Fetched, type Progress, type SessionQuery,
+} from 'spsview';
+import { mountViewer, type ViewerHandle } from 'spsview/viewer';
+
+export async function example(baseUrl: string): Promise<number> {
+  await init();
+  const sps: SpsClient = await SpsClient.login(baseUrl, { user: 'admin', password: 'admin' });
+  const q: Query = Query.field('protocol').eq('ssh').and(Query.field('duration').range(10, null));
+  const search: SessionQuery = { q, fields: ['protocol'], sort: '-start_time', start: new Date() };
+  let total = 0;
+  for await (const row of sps.sessions(search)) {
+    const key: string = row.key;
+    const protocol = row.body?.['protocol'];
+    if (typeof protocol === 'string') total += key.length;
+  }
+  const fetched: Fetched = await sps.fetchAll('protocol:rdp', {
+    onProgress: (p: Progress) => { const n: number = p.fetched; void n; },
+    signal: AbortSignal.timeout(1000),
+    snapshots: 'never',
+  });
+  const rows: SessionRow[] = fetched.items;
+  const item = await sps.session(rows[0].key);
+  const session: Session = item.body;
+  const user: string | undefined = session.user?.gateway_username;
+  const channels: Channel[] = (await sps.channels(item.key ?? '')).map((c) => c.body);
+  const events: Event[] = await sps.events(rows[0].key, { q: 'type:command', limit: 10 });
+  const alerts: Alert[] = await sps.alerts(rows[0].key);
+  const hits: ContentHit[] = await sps.contentSearch(rows[0].key, 'passwd');
+  const csv: string = await toCsv(rows, { fields: ['protocol'], lineEnd: 'lf', time: '+02:00' });
+  try {
+    await sps.page('protocol:(ssh');
+  } catch (err) {
+    if (err instanceof SpsQueryError) { const at: number | undefined = err.position; void at; }
+    if (err instanceof SpsAuthError) { const status: number | undefined = err.status; void status; }
+    if (err instanceof SpsError) { const type: string = err.type; void type; }
+  }
+  const handle: ViewerHandle = mountViewer(document.body, { baseUrl, initialQuery: q });
+  handle.show('verdict:accept');
+  return total + channels.length + events.length + alerts.length + hits.length + csv.length + (user?.length ?? 0);
+}
+
+export async function misuse(sps: SpsClient): Promise<void> {
+  // @ts-expect-error: a session key is a string
+  await sps.session(42);
+  // @ts-expect-error: unknown fetchAll option
+  await sps.fetchAll('', { pageSise: 10 });
+  // @ts-expect-error: lineEnd is crlf or lf
+  await toCsv([], { lineEnd: 'cr' });
+  const rows = await sps.page();
+  // @ts-expect-error: rows have no `protocol` at the top level
+  rows.items[0].protocol;
+}
