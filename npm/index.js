@@ -21,6 +21,7 @@ export function init(wasm) {
   if (!loading) {
     loading = (async () => {
       let source = wasm ?? new URL('./pkg/spsview_core_bg.wasm', import.meta.url);
+      if (isNode && typeof source === 'string' && source.startsWith('file:')) source = new URL(source);
       if (isNode && source instanceof URL && source.protocol === 'file:') {
         // Node's fetch cannot read file: URLs. A variable specifier keeps
         // bundlers from trying to resolve a Node builtin for the browser.

@@ -363,7 +363,10 @@ impl FetchInput {
                 .into())
             }
         };
-        if self.page_size.is_some_and(|p| p == 0 || p > crate::MAX_LIMIT) {
+        if self
+            .page_size
+            .is_some_and(|p| p == 0 || p > crate::MAX_LIMIT)
+        {
             return Err(ErrorKind::SearchParameter {
                 parameter: "pageSize".to_owned(),
                 message: format!("must be between 1 and {}", crate::MAX_LIMIT),
@@ -374,7 +377,9 @@ impl FetchInput {
             in_flight: self.in_flight.unwrap_or(defaults.in_flight).max(1),
             snapshots,
             max_retries: self.max_retries.unwrap_or(defaults.max_retries),
-            backoff_initial_ms: self.backoff_initial_ms.unwrap_or(defaults.backoff_initial_ms),
+            backoff_initial_ms: self
+                .backoff_initial_ms
+                .unwrap_or(defaults.backoff_initial_ms),
             backoff_max_ms: self.backoff_max_ms.unwrap_or(defaults.backoff_max_ms),
             expiry_warning_seconds: self
                 .expiry_warning_seconds
@@ -489,7 +494,10 @@ impl FetchObserver for JsObserver {
 
     fn session_expiring(&mut self, remaining_seconds: i64) {
         if let Some(f) = &self.on_session_expiring {
-            let _ = f.call1(&JsValue::UNDEFINED, &JsValue::from(remaining_seconds as f64));
+            let _ = f.call1(
+                &JsValue::UNDEFINED,
+                &JsValue::from(remaining_seconds as f64),
+            );
         }
     }
 
@@ -956,14 +964,24 @@ fn csv_options(input: CsvInput, rows: &[SessionRow]) -> Result<CsvOptions> {
         options.line_end = match line_end.as_str() {
             "crlf" | "\r\n" => LineEnd::Crlf,
             "lf" | "\n" => LineEnd::Lf,
-            _ => return Err(option_error("lineEnd", format!("`{line_end}` is not `crlf` or `lf`"))),
+            _ => {
+                return Err(option_error(
+                    "lineEnd",
+                    format!("`{line_end}` is not `crlf` or `lf`"),
+                ))
+            }
         };
     }
     if let Some(multi) = input.multi_value {
         options.multi_value = match multi.as_str() {
             "expand" => MultiValue::Expand,
             "join" => MultiValue::Join,
-            _ => return Err(option_error("multiValue", format!("`{multi}` is not `expand` or `join`"))),
+            _ => {
+                return Err(option_error(
+                    "multiValue",
+                    format!("`{multi}` is not `expand` or `join`"),
+                ))
+            }
         };
     }
     if let Some(time) = input.time {
@@ -977,10 +995,10 @@ fn csv_options(input: CsvInput, rows: &[SessionRow]) -> Result<CsvOptions> {
                 match probe.and_then(|t| t.offset()) {
                     Some(fixed) => TimeFormat::Zone(Zone::Fixed(fixed)),
                     None => {
-                        return Err(option_error(
-                            "time",
-                            format!("`{offset}` is not `asSent`, `utc`, `local` or an offset like `+02:00`"),
-                        ))
+                        let message = format!(
+                            "`{offset}` is not `asSent`, `utc`, `local` or an offset like `+02:00`"
+                        );
+                        return Err(option_error("time", message));
                     }
                 }
             }

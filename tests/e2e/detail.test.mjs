@@ -348,6 +348,7 @@ test('the events filter is checked as typed and filters by q and type', async ()
   await waitForCount(page, '#event-count', expected.items.length);
   const types = await page.locator('#events-table tbody tr .col-kind').allTextContents();
   assert.ok(types.every((t) => t === 'command'));
+  await page.evaluate(() => document.querySelector('#events').scrollIntoView());
   await screenshot(page, 'detail-events-filtered');
   assert.deepEqual(problems.pageErrors, []);
   await context.close();

@@ -3,7 +3,9 @@
 // whole result, the login dialog when the login expires midway, keyboard use.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSimulator, launchBrowser, newPage, login, screenshot } from './harness.mjs';
 
 const TOTAL = 30000;
@@ -374,6 +376,140 @@ test('the histogram: a click on a bar or a drag narrows the time range', async (
   const span = Date.parse(dragged.searchParams.get('end')) - Date.parse(dragged.searchParams.get('start'));
   const barWidth = (end - start);
   assert.ok(Math.abs(span - 5 * barWidth) <= 5000, `span ${span} vs 5 bars of ${barWidth}`);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('query bar: field and value completion, recent queries, content search', async () => {
+  const { page, problems, context } = await loggedIn();
+  await page.waitForSelector('#summary-chips', { timeout: 30_000 });
+  const input = page.locator('#query-input');
+  await input.click();
+  await input.pressSequentially('proto');
+  const list = page.locator('#query-suggestions');
+  await list.waitFor();
+  assert.match(await list.innerText(), /protocol/);
+  await page.keyboard.press('Tab');
+  assert.equal(await input.inputValue(), 'protocol:');
+  // Values come from the summary counts (the appliance's stats).
+  await input.pressSequentially('S');
+  await page.waitForFunction(() => [...document.querySelectorAll('#query-suggestions .suggestion[data-kind="value"]')]
+    .some((li) => li.textContent.includes('SSH')));
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  assert.match(await input.inputValue(), /^protocol:S/);
+  await input.fill('protocol:SSH');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/q=protocol%3ASSH/);
+  // A content search that starts with * is refused before sending.
+  await page.fill('#content-input', '*passwd');
+  await page.click('#query-apply');
+  await page.locator('#content-error').waitFor();
+  assert.match(await page.locator('#content-error').innerText(), /\*/);
+  assert.doesNotMatch(page.url(), /content=/);
+  await page.fill('#content-input', 'passwd');
+  await page.click('#query-apply');
+  await page.waitForURL(/content=passwd/);
+  await page.waitForSelector('#match-count, [data-testid="empty"]');
+  // The history offers the query again in an empty box.
+  await input.fill('');
+  await input.focus();
+  await page.keyboard.press('ArrowDown');
+  const recent = page.locator('#query-suggestions .suggestion[data-kind="recent"]').first();
+  await recent.waitFor();
+  assert.match(await recent.innerText(), /protocol:SSH/);
+  await screenshot(page, 'list-query-assist');
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('a fixed offset zone and a custom range with time of day', async () => {
+  const { page, problems, context } = await loggedIn();
+  await page.fill('#tz-offset', '+05:30');
+  await page.press('#tz-offset', 'Enter');
+  await page.waitForURL(/tz=%2B05%3A30/);
+  await page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('#sessions-table td[data-field="start_time"]')];
+    return cells.length > 0 && cells.every((td) => td.textContent.endsWith('+05:30'));
+  });
+  assert.equal(await page.locator('#range-zone').innerText(), 'UTC+05:30');
+  // Two days ago, 10:00 wall-clock time at +05:30.
+  const day = new Date(Date.now() - 2 * 86400e3).toISOString().slice(0, 10);
+  await page.fill('#range-start', `${day}T10:00`);
+  await page.waitForURL(/start=/);
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('start'), `${day}T10:00:00+05:30`);
+  assert.equal(await page.inputValue('#range-start'), `${day}T10:00`);
+  await page.waitForFunction(() => !document.querySelector('[data-testid="updating"]') && document.querySelector('#match-count'));
+  const shown = Number(await page.getAttribute('#match-count', 'data-count'));
+  const expected = await page.evaluate(async (start) => {
+    const r = await fetch(`/api/audit/sessions?limit=1&start=${encodeURIComponent(start)}`);
+    return (await r.json()).meta.match_count;
+  }, `${day}T10:00:00+05:30`);
+  assert.equal(shown, expected);
+  // The earliest session shown started at or after 04:30 UTC that day.
+  const earliest = await page.evaluate(async (start) => {
+    const r = await fetch(`/api/audit/sessions?limit=1&sort=start_time&fields=start_time&start=${encodeURIComponent(start)}`);
+    return (await r.json()).items[0].body.start_time;
+  }, `${day}T10:00:00+05:30`);
+  assert.ok(Date.parse(earliest) >= Date.parse(`${day}T04:30:00Z`));
+  await screenshot(page, 'list-zone-range');
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('offline: an exported NDJSON file is browsed, filtered, sorted and exported without the appliance', async () => {
+  // An export file: 800 sessions as spsview's NDJSON export writes them.
+  const { page: online, context: onlineContext } = await loggedIn();
+  const lines = await online.evaluate(async () => {
+    const fields = 'protocol,user.gateway_username,server.ip,start_time,duration,verdict,active';
+    const r = await fetch(`/api/audit/sessions?limit=500&fields=${fields}`);
+    const r2 = await fetch(`/api/audit/sessions?limit=300&offset=500&fields=${fields}`);
+    const items = [...(await r.json()).items, ...(await r2.json()).items];
+    return items.map((item) => JSON.stringify(item));
+  });
+  await onlineContext.close();
+  const file = join(mkdtempSync(join(tmpdir(), 'spsview-')), 'sessions.ndjson');
+  writeFileSync(file, lines.join('\n') + '\n');
+  const records = lines.map((l) => JSON.parse(l));
+  const ssh = records.filter((r) => r.body.protocol === 'SSH');
+
+  // A fresh browser, not logged in: nothing may go to /api.
+  const { page, problems, context } = await newPage(browser);
+  const apiCalls = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) apiCalls.push(r.url()); });
+  await page.goto(`${sim.baseUrl}/sessions?offline=1`);
+  await page.waitForSelector('[data-testid="offline-empty"]', { timeout: 30_000 });
+  await page.setInputFiles('#open-file-input', file);
+  await page.waitForSelector('#row-count', { timeout: 30_000 });
+  assert.equal(await page.getAttribute('#row-count', 'data-count'), '800');
+  assert.match(await page.locator('#offline-badge').innerText(), /sessions\.ndjson/);
+  // Filtered with crate-core's evaluator.
+  await page.fill('#query-input', 'protocol:ssh');
+  await page.press('#query-input', 'Enter');
+  await page.waitForFunction((n) => document.querySelector('#row-count')?.dataset.count === String(n), ssh.length);
+  // Sorted here.
+  await page.click('th[data-sort-field="duration"] button');
+  await page.waitForFunction(() =>
+    document.querySelector('th[data-sort-field="duration"]')?.getAttribute('aria-sort') === 'ascending');
+  const shortest = [...ssh].sort((a, b) => a.body.duration - b.body.duration)[0];
+  const firstKey = await page.locator('#sessions-table tr.session-row').first().getAttribute('data-key');
+  const firstDuration = records.find((r) => r.key === firstKey).body.duration;
+  assert.equal(firstDuration, shortest.body.duration);
+  // Chips and histogram from the file's rows.
+  assert.equal(await page.getAttribute('#summary-chips', 'data-source'), 'loaded rows');
+  await page.waitForSelector('#histogram');
+  // Exported again.
+  await page.keyboard.press('e');
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.click('#export-menu [data-export="csv"]'),
+  ]);
+  const csv = readFileSync(await download.path(), 'utf8').split('\r\n').filter(Boolean);
+  assert.equal(csv.length - 1, ssh.length);
+  assert.ok(csv[1].startsWith(`"${firstKey}"`));
+  assert.deepEqual(apiCalls, [], 'no request to the appliance');
+  await screenshot(page, 'list-offline');
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });

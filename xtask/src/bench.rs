@@ -27,13 +27,22 @@ pub struct BenchArgs {
     /// Sessions the simulator generates for the table bench.
     #[arg(long, default_value_t = 100_000)]
     sessions: u64,
+    /// Only print the table again from the last run's target/bench/results.json.
+    #[arg(long)]
+    report_only: bool,
 }
 
 /// Runs every bench and prints the markdown table.
 pub fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
-    let toolchain = ensure_test_tools()?;
     let root = workspace_root();
     let out_dir = root.join("target").join("bench");
+    if args.report_only {
+        let table = markdown(&read_json(&out_dir.join("results.json"))?);
+        write(&out_dir.join("results.md"), &table)?;
+        println!("{table}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let toolchain = ensure_test_tools()?;
     std::fs::create_dir_all(&out_dir)
         .map_err(|err| format!("cannot create {}: {err}", out_dir.display()))?;
 
@@ -325,8 +334,10 @@ fn collect_files(base: &Path, dir: &Path, files: &mut Vec<BundleFile>) -> Result
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
         if path.is_dir() {
-            // The npm package's node_modules (if any) is not part of it.
-            if entry.file_name() != "node_modules" {
+            // Not shipped: an npm package's node_modules, and Trunk's `.stage`
+            // (present while another build is writing dist/).
+            let name = entry.file_name();
+            if name != "node_modules" && !name.to_string_lossy().starts_with('.') {
                 collect_files(base, &path, files)?;
             }
             continue;
@@ -400,6 +411,19 @@ pub fn check_budget(what: &str, bundle: &Bundle, budget: u64) -> bool {
     ok
 }
 
+/// 100000 → "100,000", as the README writes numbers.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn kb(bytes: u64) -> String {
     format!("{:.1} kB", bytes as f64 / 1000.0)
 }
@@ -446,7 +470,7 @@ fn markdown(r: &Value) -> String {
     rows.push([
         format!(
             "CSV export of {} sessions in wasm (viewer settings, {} MB)",
-            csv["sessions"].as_u64().unwrap_or(0),
+            grouped(csv["sessions"].as_u64().unwrap_or(0)),
             f(&json!(csv["bytes"].as_f64().unwrap_or(0.0) / 1e6), 1)
         ),
         format!("{} MB/s ({} ms)", f(&wasm_mbs, 1), f(&csv["median_ms"], 0)),
@@ -466,7 +490,7 @@ fn markdown(r: &Value) -> String {
         rows.push([
             format!(
                 "`fetch_all` {} sessions, {} ms latency, 4 pages in flight",
-                entry["sessions"].as_u64().unwrap_or(0),
+                grouped(entry["sessions"].as_u64().unwrap_or(0)),
                 entry["latency_ms"].as_u64().unwrap_or(0)
             ),
             format!("{} ms", f(&entry["four_in_flight_ms"], 0)),
@@ -476,7 +500,7 @@ fn markdown(r: &Value) -> String {
     }
 
     let table = &r["browser"]["table"];
-    let sessions = table["sessions"].as_u64().unwrap_or(0);
+    let sessions = grouped(table["sessions"].as_u64().unwrap_or(0));
     let mode = table["mode"].as_str().unwrap_or("unknown");
     // A measure whose DOM never went quiet is a lower bound, and says so.
     let settled = |v: &Value| if v["settled"].as_bool() == Some(false) { " (did not settle)" } else { "" };
@@ -501,7 +525,7 @@ fn markdown(r: &Value) -> String {
             format!("{} ms{}", f(&table["fetch_all"]["ms"], 0), settled(&table["fetch_all"])),
             format!(
                 "{} rows loaded, {} in the DOM, {} nodes",
-                fetched["loaded_rows"].as_u64().unwrap_or(0),
+                grouped(fetched["loaded_rows"].as_u64().unwrap_or(0)),
                 fetched["rows_in_dom"].as_u64().unwrap_or(0),
                 fetched["dom_nodes"].as_u64().unwrap_or(0)
             ),
@@ -511,7 +535,7 @@ fn markdown(r: &Value) -> String {
     rows.push([
         "Sessions table: re-sort (click Duration) → painted".to_owned(),
         format!("{} ms{}", f(&table["resort"]["ms"], 0), settled(&table["resort"])),
-        format!("{} rows sorted", table["after_sort"]["loaded_rows"].as_u64().map_or("one server page of".to_owned(), |n| n.to_string())),
+        format!("{} rows sorted", table["after_sort"]["loaded_rows"].as_u64().map_or("one server page of".to_owned(), grouped)),
         String::new(),
     ]);
     let scroll = &table["scroll"];
@@ -584,6 +608,13 @@ fn markdown(r: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::{parse_duration_ms, parse_fetch_line};
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(super::grouped(100_000), "100,000");
+        assert_eq!(super::grouped(999), "999");
+        assert_eq!(super::grouped(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn reads_duration_debug_text() {

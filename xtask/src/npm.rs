@@ -58,7 +58,14 @@ pub fn build_npm(toolchain: &Toolchain) -> Result<(), String> {
         .map_err(|err| format!("cannot create {}: {err}", out.display()))?;
     let mut bindgen = toolchain.command("wasm-bindgen");
     bindgen
-        .args(["--target", "web", "--no-typescript", "--out-name", OUT_NAME, "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            OUT_NAME,
+            "--out-dir",
+        ])
         .arg(&out)
         .arg(&wasm);
     run(&mut bindgen)?;
@@ -68,7 +75,11 @@ pub fn build_npm(toolchain: &Toolchain) -> Result<(), String> {
     if wasm_opt.exists() {
         let optimised = out.join(format!("{OUT_NAME}_bg.opt.wasm"));
         let mut opt = toolchain.command(&wasm_opt.to_string_lossy());
-        opt.arg("-Oz").args(WASM_FEATURES).arg(&bg).arg("-o").arg(&optimised);
+        opt.arg("-Oz")
+            .args(WASM_FEATURES)
+            .arg(&bg)
+            .arg("-o")
+            .arg(&optimised);
         run(&mut opt)?;
         std::fs::rename(&optimised, &bg)
             .map_err(|err| format!("cannot replace {}: {err}", bg.display()))?;
@@ -89,10 +100,11 @@ pub fn build_npm(toolchain: &Toolchain) -> Result<(), String> {
 /// Prints a file's size, raw and `gzip -9`.
 fn report_size(file: &Path) {
     let raw = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-    let gzipped = output_of(Command::new("sh").arg("-c").arg(format!(
-        "gzip -9 -c '{}' | wc -c",
-        file.display()
-    )))
+    let gzipped = output_of(
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("gzip -9 -c '{}' | wc -c", file.display())),
+    )
     .and_then(|text| text.trim().parse::<u64>().ok());
     let name = file
         .strip_prefix(workspace_root())

@@ -9,7 +9,7 @@ use sps_core::{Catalogue, FieldSource, FieldSpec, FieldType, SessionRow};
 
 use crate::components::VerdictBadge;
 use crate::format;
-use crate::pages::sessions::TimeDisplay;
+use crate::components::zone::ListZone;
 
 /// `localStorage` key of the chosen columns: a JSON array of field names.
 pub const COLUMNS_KEY: &str = "spsview.list.columns";
@@ -139,7 +139,7 @@ pub fn score_class(score: f64) -> &'static str {
 /// The cell of `spec` for `row`: times in the chosen zone (offset written),
 /// durations as `3m 05s`, verdicts and risk scores as coloured badges,
 /// everything else as text. Never markup from the data.
-pub fn cell_view(row: &SessionRow, spec: &'static FieldSpec, tz: TimeDisplay) -> AnyView {
+pub fn cell_view(row: &SessionRow, spec: &'static FieldSpec, tz: ListZone) -> AnyView {
     let Some(body) = row.body.as_ref() else {
         return ().into_any();
     };

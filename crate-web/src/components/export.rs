@@ -9,13 +9,13 @@ use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use sps_core::{
     export_file_name, session_columns, FieldSpec, ChunkSink, CsvExporter, CsvOptions, ExportKind,
-    JsonExporter, NdjsonExporter, SessionRow, TimeFormat, Timestamp, Zone,
+    JsonExporter, NdjsonExporter, SessionRow, Timestamp,
 };
 use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::components::session_table::TableRows;
-use crate::pages::sessions::TimeDisplay;
+use crate::components::zone::ListZone;
 
 /// Sessions written between two pauses.
 const BATCH: usize = 2_000;
@@ -51,24 +51,15 @@ pub fn ExportMenu(
     }
 }
 
-/// The CSV time format for the table's zone: the appliance's own zone means
-/// the times as SPS wrote them (with their offset).
-fn time_format(tz: TimeDisplay) -> TimeFormat {
-    match tz {
-        TimeDisplay::AsSent => TimeFormat::AsSent,
-        TimeDisplay::Utc => TimeFormat::Zone(Zone::Utc),
-        TimeDisplay::Local => TimeFormat::Zone(Zone::Local),
-    }
-}
-
-/// Writes `rows` (display order, the table's `columns` for CSV) as `kind` and downloads the file, named after
+/// Writes `rows` (display order; the table's `columns` and zone for CSV) as
+/// `kind` and downloads the file, named after
 /// `query_time_ms` (when the rows were fetched). `progress` hears how many
 /// sessions are written. Returns the file name.
 pub async fn export_rows(
     kind: ExportKind,
     rows: &TableRows,
     columns: &[&'static FieldSpec],
-    tz: TimeDisplay,
+    tz: ListZone,
     query_time_ms: f64,
     progress: impl Fn(usize),
 ) -> Result<String, String> {
@@ -86,7 +77,7 @@ pub async fn export_rows(
             let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
             let columns = session_columns(&names).map_err(|e| e.to_string())?;
             let options = CsvOptions {
-                time: time_format(tz),
+                time: tz.time_format(),
                 ..CsvOptions::new(columns)
             };
             let mut out = CsvExporter::new(sink, options).map_err(|e| e.to_string())?;

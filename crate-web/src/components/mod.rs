@@ -5,11 +5,14 @@ pub mod export;
 pub mod fetch_all;
 pub mod histogram;
 pub mod login_dialog;
+pub mod offline;
+pub mod query_assist;
 pub mod session_table;
 pub mod summary_chips;
 mod status;
 mod topbar;
 mod verdict;
+pub mod zone;
 
 pub use status::{ErrorPanel, Loading};
 pub use topbar::TopBar;

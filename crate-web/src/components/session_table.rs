@@ -9,11 +9,12 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
-use sps_core::{encode_component, Catalogue, FieldSource, FieldSpec, SessionRow, SortKey, SparseBody};
+use sps_core::{encode_component, Catalogue, FieldSpec, SessionRow, SortKey};
 
 use crate::components::columns::{
     cell_class, cell_view, default_width, save_widths, KEY_WIDTH, MIN_WIDTH,
 };
+use crate::components::zone::ListZone;
 use crate::pages::sessions::TimeDisplay;
 
 /// Height of one body row in CSS pixels; `static/style.css` (`table.vt`)
@@ -84,7 +85,7 @@ pub fn SessionTable(
     /// The rows, in display order.
     data: TableRows,
     /// How times are shown.
-    tz: TimeDisplay,
+    tz: ListZone,
     /// The columns after the key, in order.
     columns: Vec<&'static FieldSpec>,
     /// Column widths in pixels by field name (dragged widths; defaults otherwise).
@@ -292,21 +293,9 @@ fn resize_handle(spec: &'static FieldSpec, widths: RwSignal<BTreeMap<String, f64
     }
 }
 
-/// All values of a field as cell text (multi-valued fields joined with ", ").
-pub fn cell(body: Option<&SparseBody>, path: &str) -> String {
-    body.map(|b| {
-        b.field_values(path)
-            .map(|v| v.to_text().into_owned())
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join(", ")
-    })
-    .unwrap_or_default()
-}
-
 /// The detail page's URL for `key`; it keeps the list's time zone.
-pub fn detail_href(key: &str, tz: TimeDisplay) -> String {
-    match tz {
+pub fn detail_href(key: &str, tz: ListZone) -> String {
+    match tz.for_detail() {
         TimeDisplay::AsSent => format!("/sessions/{}", encode_component(key)),
         other => format!("/sessions/{}?tz={}", encode_component(key), other.token()),
     }
@@ -318,7 +307,7 @@ fn row_view(
     row: &SessionRow,
     columns: &[&'static FieldSpec],
     index: usize,
-    tz: TimeDisplay,
+    tz: ListZone,
     lit: bool,
 ) -> impl IntoView {
     let active = row

@@ -26,7 +26,12 @@ use crate::components::fetch_all::{grouped, FetchProgress, FetchRun, PageObserve
 use crate::components::login_dialog::{ask_login, LoginDialog, Relogin};
 use crate::components::histogram::{self, from_appliance, iso, HistogramChart};
 use crate::components::session_table::{SessionTable, TableRows};
-use crate::components::summary_chips::{add_condition, count_rows, fetch_buckets, SummaryChips};
+use crate::components::offline::{dropped_file, filter_rows, open_file, OfflineFile, OpenFileButton};
+use crate::components::zone::{parse_offset, ListZone};
+use crate::components::query_assist::{history_suggestions, remember_query, suggest, Suggestion};
+use crate::components::summary_chips::{
+    add_condition, count_rows, fetch_buckets, Buckets, SummaryChips,
+};
 use crate::components::{ErrorPanel, Loading, TopBar};
 
 /// Rows per page. Small enough to render instantly, well under SPS's cap of 500.
@@ -96,7 +101,7 @@ impl RangePreset {
     /// The URL keeps the preset, not the instant, so a bookmark means "the last
     /// 24 hours" whenever it is opened. `js_sys::Date` rather than chrono's clock,
     /// which has no time source on wasm32-unknown-unknown.
-    fn start_param(self) -> Option<String> {
+    pub(crate) fn start_param(self) -> Option<String> {
         let seconds = self.seconds()?;
         let then = js_sys::Date::now() - seconds * 1000.0;
         js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(then))
@@ -140,7 +145,8 @@ impl TimeDisplay {
         }
     }
 
-    fn from_token(token: &str) -> Self {
+    /// Reads a URL value (`utc`); anything else is the default.
+    pub fn from_token(token: &str) -> Self {
         TimeDisplay::ALL
             .into_iter()
             .find(|t| t.token() == token)
@@ -168,12 +174,16 @@ pub struct ListState {
     pub start: String,
     /// Custom `end=`: sessions that ended then or earlier (that day, for a date).
     pub end: String,
+    /// Content search (`content=`): text typed or shown in the sessions; empty: none.
+    pub content: String,
+    /// Browsing an opened export file instead of the appliance (`offline=1`).
+    pub offline: bool,
     /// Server-side sort expression (`start_time`, `-duration`); empty: the server's default.
     pub sort: String,
     /// Index of the first row shown.
     pub offset: u32,
     /// How times are shown (display only: never part of the request).
-    pub tz: TimeDisplay,
+    pub tz: ListZone,
 }
 
 impl ListState {
@@ -194,6 +204,7 @@ impl ListState {
             .unwrap_or(0);
         let text = |name: &str| get(name).unwrap_or_default().trim().to_owned();
         let q = text("q");
+        let content = text("content");
         let (start, end) = (text("start"), text("end"));
         // A custom range replaces the preset, so the URL has one meaning.
         let range = if start.is_empty() && end.is_empty() {
@@ -201,12 +212,14 @@ impl ListState {
         } else {
             RangePreset::All
         };
-        let tz = TimeDisplay::from_token(get("tz").unwrap_or_default());
+        let tz = ListZone::from_token(get("tz").unwrap_or_default());
         ListState {
             q,
             range,
             start,
             end,
+            content,
+            offline: get("offline") == Some("1"),
             sort,
             offset,
             tz,
@@ -228,14 +241,20 @@ impl ListState {
         if !self.end.is_empty() {
             parts.push(format!("end={}", encode_component(&self.end)));
         }
+        if !self.content.is_empty() {
+            parts.push(format!("content={}", encode_component(&self.content)));
+        }
         if !self.sort.is_empty() {
             parts.push(format!("sort={}", encode_component(&self.sort)));
         }
         if self.offset > 0 {
             parts.push(format!("offset={}", self.offset));
         }
-        if self.tz != TimeDisplay::AsSent {
-            parts.push(format!("tz={}", self.tz.token()));
+        if self.offline {
+            parts.push("offline=1".to_owned());
+        }
+        if self.tz != ListZone::DEFAULT {
+            parts.push(format!("tz={}", encode_component(&self.tz.token())));
         }
         if parts.is_empty() {
             "/sessions".to_owned()
@@ -257,6 +276,9 @@ impl ListState {
         }
         if !self.q.is_empty() {
             search = search.with_q_text(&self.q)?;
+        }
+        if !self.content.is_empty() {
+            search = search.with_content(&self.content)?;
         }
         if !self.start.is_empty() {
             search = search.with_start(&self.start)?;
@@ -318,7 +340,7 @@ impl ListState {
         ListState {
             sort: String::new(),
             offset: 0,
-            tz: TimeDisplay::default(),
+            tz: ListZone::DEFAULT,
             ..self.clone()
         }
     }
@@ -330,6 +352,9 @@ impl ListState {
         let mut search = SessionSearch::new().with_fields(fields.iter().copied())?;
         if !self.q.is_empty() {
             search = search.with_q_text(&self.q)?;
+        }
+        if !self.content.is_empty() {
+            search = search.with_content(&self.content)?;
         }
         if !self.start.is_empty() {
             search = search.with_start(&self.start)?;
@@ -593,7 +618,31 @@ pub fn SessionsPage() -> impl IntoView {
     let fields = Memo::new(move |_| columns.with(|c| request_fields(c)));
     // The loaded rows when they answer the search in the URL and hold every
     // column's field; changing the query or range goes back to server pages.
+    // Offline: the opened file's sessions that the URL's query selects,
+    // evaluated here by crate-core.
+    let offline_file = RwSignal::new(None::<OfflineFile>);
+    let offline_error = RwSignal::new(None::<String>);
+    let is_offline = Memo::new(move |_| state.with(|s| s.offline));
+    let offline_loaded = Memo::new(move |_| {
+        if !is_offline.get() {
+            return None;
+        }
+        let file = offline_file.get()?;
+        let key = data_key.get();
+        Some(filter_rows(&file.rows, &key).map(|rows| Loaded {
+            for_key: key,
+            rows: Arc::new(rows),
+            complete: true,
+            expected: None,
+            fetched_at_ms: file.opened_ms,
+            note: None,
+            fields: Vec::new(),
+        }))
+    });
     let current = Memo::new(move |_| {
+        if is_offline.get() {
+            return offline_loaded.get().and_then(Result::ok);
+        }
         loaded.with(|l| {
             l.clone().filter(|l| {
                 data_key.with(|k| *k == l.for_key)
@@ -631,12 +680,12 @@ pub fn SessionsPage() -> impl IntoView {
     // is then client-side); otherwise the state without display settings, so
     // switching the time zone re-renders but does not fetch again.
     let request_state = Memo::new(move |_| {
-        if current.with(Option::is_some) {
+        if current.with(Option::is_some) || is_offline.get() {
             None
         } else {
             Some((
                 ListState {
-                    tz: TimeDisplay::default(),
+                    tz: ListZone::DEFAULT,
                     ..state.get()
                 },
                 fields.get(),
@@ -710,7 +759,7 @@ pub fn SessionsPage() -> impl IntoView {
     // Summary chips: the appliance's counts over the whole result while
     // paged; counted from the rows once all are loaded.
     let stats = LocalResource::new(move || {
-        let key = current.with(Option::is_none).then(|| data_key.get());
+        let key = (current.with(Option::is_none) && !is_offline.get()).then(|| data_key.get());
         async move {
             let search = key?.fetch_search(&["protocol"]).ok()?;
             Some(fetch_buckets(search).await)
@@ -746,10 +795,15 @@ pub fn SessionsPage() -> impl IntoView {
         }
     };
 
+    // Values the query bar completes: the summary's counts.
+    let known_values = Memo::new(move |_| {
+        loaded_counts.get().or_else(|| stats.get().flatten().and_then(Result::ok)).unwrap_or_default()
+    });
+
     // Sessions over time: counted by the appliance per bar while paged,
     // from the rows once all are loaded.
     let histogram_paged = LocalResource::new(move || {
-        let key = current.with(Option::is_none).then(|| data_key.get());
+        let key = (current.with(Option::is_none) && !is_offline.get()).then(|| data_key.get());
         async move {
             let search = key?.fetch_search(&["start_time"]).ok()?;
             from_appliance(search).await.ok().flatten()
@@ -840,6 +894,23 @@ pub fn SessionsPage() -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
 
+    let open_file_cb = Callback::new(move |file: web_sys::File| {
+        offline_error.set(None);
+        spawn_local(async move {
+            match open_file(file).await {
+                Ok(opened) => {
+                    offline_file.set(Some(opened));
+                    go.run(ListState {
+                        offline: true,
+                        offset: 0,
+                        ..state.get_untracked()
+                    });
+                }
+                Err(e) => offline_error.set(Some(format!("Cannot open the file: {e}"))),
+            }
+        });
+    });
+
     let on_sort = Callback::new(move |(field, add): (&'static str, bool)| {
         // A new order starts at its first row (the table element is reused
         // across renders, and with it the scroll position).
@@ -850,6 +921,22 @@ pub fn SessionsPage() -> impl IntoView {
     });
 
     let body = move || {
+        if is_offline.get() {
+            if let Some(Err(e)) = offline_loaded.get() {
+                return view! { <ErrorPanel title="This search cannot be applied to the file" message=e/> }
+                    .into_any();
+            }
+            if offline_file.with(Option::is_none) {
+                return view! {
+                    <div class="state state-empty drop-zone" data-testid="offline-empty">
+                        <strong>"Browse an export without an appliance"</strong>
+                        <p>"Open a JSON or NDJSON file exported by spsview (or drop it here): filter, sort and export it like a live result."</p>
+                        <OpenFileButton on_file=open_file_cb/>
+                    </div>
+                }
+                .into_any();
+            }
+        }
         if let Some(l) = current.get() {
             let Some(data) = loaded_rows.get() else {
                 return view! { <Loading what="sessions"/> }.into_any();
@@ -887,16 +974,40 @@ pub fn SessionsPage() -> impl IntoView {
 
     view! {
         <TopBar/>
-        <main class="page page-sessions">
+        <main class="page page-sessions" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                if let Some(file) = dropped_file(&ev) {
+                    open_file_cb.run(file);
+                }
+            }>
             <div class="page-head">
                 <h1>"Sessions"</h1>
+                {move || offline_file.get().filter(|_| is_offline.get()).map(|f| {
+                    let n = grouped(f.rows.len() as u64);
+                    view! {
+                        <span id="offline-badge" class="offline-badge" title="Browsing a file; nothing is sent to an appliance">
+                            "Offline: "<strong>{f.name}</strong>{format!(" ({n} sessions)")}
+                        </span>
+                        <button id="offline-close" type="button" class="btn btn-small" on:click=move |_| {
+                            offline_file.set(None);
+                            go.run(ListState { offline: false, offset: 0, ..state.get_untracked() });
+                        }>"Close file"</button>
+                    }
+                })}
+                <span class="page-head-right">
+                    <OpenFileButton on_file=open_file_cb/>
+                </span>
+                {move || offline_error.get().map(|e| view! {
+                    <span id="offline-error" class="form-error" role="alert">{e}</span>
+                })}
                 {move || updating().then(|| view! {
                     <span class="updating" data-testid="updating" role="status">
                         <span class="spinner" aria-hidden="true"></span>"Updating…"
                     </span>
                 })}
             </div>
-            <SearchBar state=state go=move |next| go.run(next)/>
+            <SearchBar state=state go=move |next| go.run(next) known=known_values/>
             <FetchProgress run=run/>
             {chips}
             {chart}
@@ -913,12 +1024,80 @@ fn SearchBar<G>(
     state: Memo<ListState>,
     /// Navigates to a new state.
     go: G,
+    /// Known values per field (the summary counts), for completion.
+    known: Memo<Buckets>,
 ) -> impl IntoView
 where
     G: Fn(ListState) + Clone + Send + Sync + 'static,
 {
     let draft = RwSignal::new(state.with_untracked(|s| s.q.clone()));
+    let content = RwSignal::new(state.with_untracked(|s| s.content.clone()));
+    let content_problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<QueryProblem>);
     let input_ref = NodeRef::<leptos::html::Input>::new();
+    // Completion: the suggestions for the text typed, and the one chosen by
+    // the arrow keys.
+    let suggestions = RwSignal::new(Vec::<Suggestion>::new());
+    let active = RwSignal::new(None::<usize>);
+    let refresh = move || {
+        let text = draft.get_untracked();
+        let list = if text.is_empty() {
+            history_suggestions()
+        } else {
+            known.with_untracked(|k| {
+                let values = |field: &str| -> Vec<String> {
+                    k.iter()
+                        .find(|(f, _)| *f == field)
+                        .map(|(_, v)| v.iter().map(|(value, _)| value.clone()).collect())
+                        .unwrap_or_default()
+                };
+                suggest(&text, &values)
+            })
+        };
+        suggestions.set(list);
+        active.set(None);
+    };
+    let accept = move |i: usize| {
+        let chosen = suggestions.with_untracked(|s| s.get(i).cloned());
+        if let Some(chosen) = chosen {
+            draft.set(chosen.text);
+            problem.set(None);
+            refresh();
+            if let Some(input) = input_ref.get_untracked() {
+                let _ = input.focus();
+            }
+        }
+    };
+    let on_keys = move |ev: leptos::ev::KeyboardEvent| {
+        let n = suggestions.with_untracked(Vec::len);
+        if n == 0 {
+            return;
+        }
+        match ev.key().as_str() {
+            "ArrowDown" => {
+                ev.prevent_default();
+                active.update(|a| *a = Some(a.map_or(0, |i| (i + 1) % n)));
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                active.update(|a| *a = Some(a.map_or(n - 1, |i| (i + n - 1) % n)));
+            }
+            "Tab" => {
+                ev.prevent_default();
+                accept(active.get_untracked().unwrap_or(0));
+            }
+            "Enter" => {
+                if let Some(i) = active.get_untracked() {
+                    ev.prevent_default();
+                    accept(i);
+                } else {
+                    suggestions.set(Vec::new());
+                }
+            }
+            "Escape" => suggestions.set(Vec::new()),
+            _ => {}
+        }
+    };
     // "/" focuses the search box, as in most log and code search tools; typing
     // "/" inside a text field still types it.
     let slash = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -934,19 +1113,20 @@ where
         }
     });
     on_cleanup(move || slash.remove());
-    let problem = RwSignal::new(None::<QueryProblem>);
     // The URL changed (back/forward, a preset, a pasted link): show the query in
     // effect, and its problem if someone typed a broken one into the address bar.
     Effect::new(move |_| {
         let q = state.with(|s| s.q.clone());
         problem.set(if q.is_empty() { None } else { check_query(&q) });
         draft.set(q);
+        content.set(state.with(|s| s.content.clone()));
     });
 
     let submit = {
         let go = go.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
+            suggestions.set(Vec::new());
             let text = draft.get_untracked().trim().to_owned();
             if !text.is_empty() {
                 if let Some(found) = check_query(&text) {
@@ -955,16 +1135,28 @@ where
                 }
             }
             problem.set(None);
+            // SPS refuses a content search that starts with a wildcard
+            // (crate-core says why); say so here instead of sending it.
+            let content_text = content.get_untracked().trim().to_owned();
+            if let Err(e) = SessionSearch::new().with_content(&content_text) {
+                content_problem.set(Some(e.to_string()));
+                return;
+            }
+            content_problem.set(None);
+            remember_query(&text);
             go(ListState {
                 q: text,
+                content: content_text,
                 offset: 0,
                 ..state.get_untracked()
             });
         }
     };
 
-    // Custom dates are whole UTC days (`start=2026-11-20`), as SPS reads a date
-    // without a time; an emptied field removes its bound.
+    // Custom bounds are a date and a time of day, read in the zone the list
+    // shows (UTC for the appliance's zone, which differs per session) and
+    // written to the URL as ISO times with their offset; an emptied field
+    // removes its bound.
     let set_bound = {
         let go = go.clone();
         move |which: &'static str, value: String| {
@@ -972,6 +1164,15 @@ where
                 range: RangePreset::All,
                 offset: 0,
                 ..state.get_untracked()
+            };
+            let value = if value.trim().is_empty() {
+                String::new()
+            } else {
+                match next.tz.input_to_iso(&value) {
+                    Some(iso) => iso,
+                    // Half-typed: wait for a complete date and time.
+                    None => return,
+                }
             };
             if which == "start" {
                 next.start = value;
@@ -1034,24 +1235,76 @@ where
                 title="Search (press / to focus)"
                 node_ref=input_ref
                 bind:value=draft
-                on:input=move |_| problem.set(None)
+                on:input=move |_| {
+                    problem.set(None);
+                    refresh();
+                }
+                on:focus=move |_| refresh()
+                on:blur=move |_| suggestions.set(Vec::new())
+                on:keydown=on_keys
+                aria-autocomplete="list"
+                aria-controls="query-suggestions"
+            />
+            {move || {
+                let list = suggestions.get();
+                (!list.is_empty()).then(|| {
+                    let lit = active.get();
+                    let items = list
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, s)| {
+                            // mousedown, not click: the input's blur (which
+                            // closes the list) would come first otherwise.
+                            view! {
+                                <li class="suggestion" class:active=lit == Some(i) data-kind=s.kind
+                                    role="option" aria-selected=if lit == Some(i) { "true" } else { "false" }
+                                    on:mousedown=move |ev: leptos::ev::MouseEvent| {
+                                        ev.prevent_default();
+                                        accept(i);
+                                    }>
+                                    <span class="suggestion-label">{s.label}</span>
+                                    <span class="suggestion-kind">{s.kind}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    view! { <ul id="query-suggestions" class="suggestions" role="listbox">{items}</ul> }
+                })
+            }}
+            <input
+                id="content-input"
+                type="search"
+                class="content-input"
+                class:invalid=move || content_problem.with(Option::is_some)
+                placeholder="Content: text seen or typed in sessions"
+                autocomplete="off"
+                spellcheck="false"
+                aria-label="Content search"
+                bind:value=content
+                on:input=move |_| content_problem.set(None)
             />
             <button id="query-apply" class="btn btn-primary" type="submit">"Search"</button>
             <div id="range-presets" class="segmented" role="group" aria-label="Time range">
                 {presets}
             </div>
-            <div class="custom-range" role="group" aria-label="Custom time range (UTC days)">
+            <div class="custom-range" role="group" aria-label="Custom time range">
                 <label for="range-start">"From"</label>
-                <input id="range-start" type="date" class="date-input"
-                    prop:value=move || date_part(&state.with(|s| s.start.clone()))
+                <input id="range-start" type="datetime-local" class="date-input"
+                    prop:value=move || state.with(|s| s.tz.iso_to_input(&s.start))
                     on:change=set_start/>
                 <label for="range-end">"ended by"</label>
-                <input id="range-end" type="date" class="date-input"
-                    prop:value=move || date_part(&state.with(|s| s.end.clone()))
+                <input id="range-end" type="datetime-local" class="date-input"
+                    prop:value=move || state.with(|s| s.tz.iso_to_input(&s.end))
                     on:change=set_end/>
+                <span id="range-zone" class="muted">{move || state.with(|s| s.tz.input_label())}</span>
             </div>
         </form>
         <QueryHelp draft=draft input_ref=input_ref/>
+        {move || content_problem.get().map(|p| view! {
+            <div id="content-error" class="query-error" role="alert">
+                <span class="query-error-message">{format!("Content search: {p}")}</span>
+            </div>
+        })}
         {move || problem.get().map(|p| {
             // A caret under the offending character: the query and the caret are
             // two text lines in a monospace block, so columns line up.
@@ -1134,32 +1387,16 @@ fn remember_list(keys: &[&str], url: &str) {
     let _ = storage.set_item(LIST_URL_KEY, url);
 }
 
-/// The `YYYY-MM-DD` a date input can show, from a URL bound (a date, or the
-/// date part of an ISO time); empty otherwise.
-fn date_part(bound: &str) -> String {
-    let date: String = bound.chars().take(10).collect();
-    let bytes = date.as_bytes();
-    let looks_like_date = bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && date.chars().filter(char::is_ascii_digit).count() == 8;
-    if looks_like_date {
-        date
-    } else {
-        String::new()
-    }
-}
-
-/// The time zone buttons.
+/// The time zone buttons, and a box for a fixed offset (`+05:30`).
 fn tz_buttons(state: &ListState, go: Callback<ListState>) -> impl IntoView {
     let buttons = TimeDisplay::ALL
         .into_iter()
         .map(|choice| {
             let next = ListState {
-                tz: choice,
+                tz: ListZone::Display(choice),
                 ..state.clone()
             };
-            let pressed = choice == state.tz;
+            let pressed = ListZone::Display(choice) == state.tz;
             view! {
                 <button type="button" class="seg" class:active=pressed
                     aria-pressed=if pressed { "true" } else { "false" }
@@ -1170,10 +1407,28 @@ fn tz_buttons(state: &ListState, go: Callback<ListState>) -> impl IntoView {
             }
         })
         .collect_view();
+    let fixed = match state.tz {
+        ListZone::Fixed(_) => state.tz.token(),
+        ListZone::Display(_) => String::new(),
+    };
+    let is_fixed = !fixed.is_empty();
+    let current = state.clone();
+    let set_offset = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        if text.trim().is_empty() {
+            go.run(ListState { tz: ListZone::DEFAULT, ..current.clone() });
+        } else if let Some(offset) = parse_offset(&text) {
+            go.run(ListState { tz: ListZone::Fixed(offset), ..current.clone() });
+        }
+    };
     view! {
         <div id="tz-choice" class="segmented segmented-small" role="group" aria-label="Show times in">
             <span class="seg-label">"Times"</span>
             {buttons}
+            <input id="tz-offset" class="seg seg-input" class:active=is_fixed type="text"
+                inputmode="text" size="6" maxlength="6" placeholder="±hh:mm"
+                title="A fixed offset from UTC, e.g. +05:30 (Enter to apply)"
+                aria-label="Fixed UTC offset" prop:value=fixed on:change=set_offset/>
         </div>
     }
 }
@@ -1363,14 +1618,20 @@ fn loaded_view(
             <p class="summary">
                 <span id="row-count" data-count=n.to_string() data-complete=loaded.complete.to_string()>{grouped(n)}</span>
                 {if n == 1 { " session loaded" } else { " sessions loaded" }}
-                {loaded.complete.then_some(" · all of the result, sorted here")}
+                {if state.offline {
+                    Some(" · from the file, filtered and sorted here")
+                } else {
+                    loaded.complete.then_some(" · all of the result, sorted here")
+                }}
                 " "
                 {stopped}
             </p>
             <div class="toolbar-right">
-                {fetch_button(ctx, again.to_owned())}
-                <button id="back-to-pages" type="button" class="btn"
-                    on:click=move |_| loaded_ref.set(None)>"Back to pages"</button>
+                {(!state.offline).then(|| view! {
+                    {fetch_button(ctx, again.to_owned())}
+                    <button id="back-to-pages" type="button" class="btn"
+                        on:click=move |_| loaded_ref.set(None)>"Back to pages"</button>
+                })}
                 <ColumnChooser columns=ctx.columns/>
                 {export_controls(ctx)}
                 {tz_buttons(&state, ctx.go)}
@@ -1402,7 +1663,7 @@ mod tests {
         ]);
         assert_eq!(state.range, RangePreset::Week);
         assert_eq!(state.offset, 50);
-        assert_eq!(state.tz, TimeDisplay::Utc);
+        assert_eq!(state.tz, ListZone::Display(TimeDisplay::Utc));
         let url = state.page_url();
         let query = url.strip_prefix("/sessions?").unwrap_or_default();
         let pairs = sps_core::parse_query_string(query);
@@ -1475,8 +1736,6 @@ mod tests {
         let query = state.search(api::LIST_FIELDS).map(|s| s.to_query_string()).unwrap_or_default();
         assert!(query.contains("start=2026-11-01") && query.contains("end=2026-11-20"), "{query}");
         assert!(state_of(&[("start", "yesterday")]).search(api::LIST_FIELDS).is_err());
-        assert_eq!(date_part("2026-11-01T10:00:00Z"), "2026-11-01");
-        assert_eq!(date_part("junk"), "");
     }
 
     #[test]

@@ -1,0 +1,199 @@
+//! The list's time zone: the detail page's three choices ([`TimeDisplay`]:
+//! the appliance's own offset, UTC, the browser's zone) plus a fixed offset
+//! such as `+05:30`, for an analyst reading logs of another site. Every time
+//! shown carries its offset whatever the choice.
+//!
+//! Also the conversions of the custom range's `datetime-local` inputs (a
+//! wall-clock time without zone) to and from the URL's ISO `start`/`end`: the
+//! inputs are read in the chosen zone.
+
+use chrono::FixedOffset;
+use sps_core::{Timestamp, TimeFormat, Zone};
+
+use crate::pages::sessions::TimeDisplay;
+
+/// Where the list shows its times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListZone {
+    /// One of the choices shared with the detail page.
+    Display(TimeDisplay),
+    /// A fixed offset from UTC.
+    Fixed(FixedOffset),
+}
+
+impl Default for ListZone {
+    /// The appliance's zone, as on the detail page.
+    fn default() -> Self {
+        ListZone::DEFAULT
+    }
+}
+
+impl From<TimeDisplay> for ListZone {
+    fn from(d: TimeDisplay) -> Self {
+        ListZone::Display(d)
+    }
+}
+
+/// `+05:30` as an offset; `Z`, `+0530`, `5:30` and `-3` are accepted too.
+pub fn parse_offset(text: &str) -> Option<FixedOffset> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("z") {
+        return FixedOffset::east_opt(0);
+    }
+    let (sign, rest) = match t.as_bytes().first()? {
+        b'+' => (1, &t[1..]),
+        b'-' => (-1, &t[1..]),
+        _ => (1, t),
+    };
+    let (h, m) = match rest.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if rest.len() == 4 => rest.split_at(2),
+        None => (rest, "0"),
+    };
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    if !(0..=14).contains(&h) || !(0..60).contains(&m) {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+/// `+05:30`.
+pub fn offset_text(offset: FixedOffset) -> String {
+    let s = offset.local_minus_utc();
+    let sign = if s < 0 { '-' } else { '+' };
+    let s = s.abs();
+    format!("{sign}{:02}:{:02}", s / 3600, s % 3600 / 60)
+}
+
+impl ListZone {
+    /// The appliance's zone (the default).
+    pub const DEFAULT: ListZone = ListZone::Display(TimeDisplay::AsSent);
+
+    /// The URL value: `sent`, `utc`, `local` or the offset (`+05:30`).
+    pub fn token(self) -> String {
+        match self {
+            ListZone::Display(d) => d.token().to_owned(),
+            ListZone::Fixed(o) => offset_text(o),
+        }
+    }
+
+    /// Reads a URL value; anything unknown is the default.
+    pub fn from_token(token: &str) -> Self {
+        if let Some(d) = TimeDisplay::ALL.into_iter().find(|d| d.token() == token) {
+            return ListZone::Display(d);
+        }
+        match token.as_bytes().first() {
+            Some(b'+' | b'-') => parse_offset(token).map_or(Self::DEFAULT, ListZone::Fixed),
+            _ => Self::DEFAULT,
+        }
+    }
+
+    /// `time` as text in this zone, offset always written.
+    pub fn format(self, time: &Timestamp) -> String {
+        match self {
+            ListZone::Display(d) => d.format(time),
+            ListZone::Fixed(o) => time.format_in(Zone::Fixed(o)),
+        }
+    }
+
+    /// The choice the detail page understands (it has no fixed offsets: UTC
+    /// there, which at least names its zone).
+    pub fn for_detail(self) -> TimeDisplay {
+        match self {
+            ListZone::Display(d) => d,
+            ListZone::Fixed(_) => TimeDisplay::Utc,
+        }
+    }
+
+    /// How CSV writes times in this zone (the appliance's zone: as SPS sent them).
+    pub fn time_format(self) -> TimeFormat {
+        match self {
+            ListZone::Display(TimeDisplay::AsSent) => TimeFormat::AsSent,
+            ListZone::Display(TimeDisplay::Utc) => TimeFormat::Zone(Zone::Utc),
+            ListZone::Display(TimeDisplay::Local) => TimeFormat::Zone(Zone::Local),
+            ListZone::Fixed(o) => TimeFormat::Zone(Zone::Fixed(o)),
+        }
+    }
+
+    /// The zone the custom range's inputs are read in. The appliance's zone
+    /// differs per session, so its inputs are read as UTC (and say so).
+    fn input_zone(self) -> Zone {
+        match self {
+            ListZone::Display(TimeDisplay::AsSent | TimeDisplay::Utc) => Zone::Utc,
+            ListZone::Display(TimeDisplay::Local) => Zone::Local,
+            ListZone::Fixed(o) => Zone::Fixed(o),
+        }
+    }
+
+    /// The zone's name next to the custom range inputs.
+    pub fn input_label(self) -> String {
+        match self.input_zone() {
+            Zone::Utc => "UTC".to_owned(),
+            Zone::Local => "browser time".to_owned(),
+            Zone::Fixed(o) => format!("UTC{}", offset_text(o)),
+        }
+    }
+
+    /// A `datetime-local` value (`2026-11-20T10:00`) read in this zone, as
+    /// the ISO time the URL and the API take.
+    pub fn input_to_iso(self, value: &str) -> Option<String> {
+        let value = value.trim();
+        if value.len() < 16 {
+            return None;
+        }
+        let naive = format!("{}:00", &value[..16]);
+        match self.input_zone() {
+            Zone::Utc => Some(format!("{naive}Z")),
+            Zone::Fixed(o) => Some(format!("{naive}{}", offset_text(o))),
+            // The browser knows its own zone's rules (summer time included):
+            // a date-time string without offset is local time to `Date`.
+            Zone::Local => {
+                let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&naive));
+                date.get_time().is_finite().then(|| date.to_iso_string().as_string()).flatten()
+            }
+        }
+    }
+
+    /// The `datetime-local` value for a URL bound (a date or an ISO time) in
+    /// this zone; empty when the bound is empty or unreadable.
+    pub fn iso_to_input(self, bound: &str) -> String {
+        let Ok(time) = Timestamp::parse(bound) else {
+            return String::new();
+        };
+        // `2026-11-20 10:00:00 +05:30` → `2026-11-20T10:00`.
+        let text = time.format_in(self.input_zone());
+        text.get(..16).map(|t| t.replacen(' ', "T", 1)).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_read_and_print() {
+        let o = parse_offset("+05:30");
+        assert_eq!(o.map(offset_text).as_deref(), Some("+05:30"));
+        assert_eq!(parse_offset("-0330").map(offset_text).as_deref(), Some("-03:30"));
+        assert_eq!(parse_offset("9").map(offset_text).as_deref(), Some("+09:00"));
+        assert_eq!(parse_offset("+25:00"), None);
+        assert_eq!(parse_offset("abc"), None);
+    }
+
+    #[test]
+    fn tokens_round_trip() {
+        for token in ["sent", "utc", "local", "+05:30", "-08:00"] {
+            assert_eq!(ListZone::from_token(token).token(), token);
+        }
+        assert_eq!(ListZone::from_token("junk"), ListZone::DEFAULT);
+    }
+
+    #[test]
+    fn inputs_are_read_in_the_zone() {
+        let zone = ListZone::from_token("+05:30");
+        assert_eq!(zone.input_to_iso("2026-11-20T10:00").as_deref(), Some("2026-11-20T10:00:00+05:30"));
+        assert_eq!(zone.iso_to_input("2026-11-20T04:30:00Z"), "2026-11-20T10:00");
+        let utc = ListZone::from_token("utc");
+        assert_eq!(utc.input_to_iso("2026-11-20T10:00").as_deref(), Some("2026-11-20T10:00:00Z"));
+    }
+}
