@@ -46,11 +46,13 @@ fn touch(row: &SessionRow) -> u32 {
     1 + row.key.len() as u32 + user as u32
 }
 
+/// Sessions built for a given `n`, with their keys.
+type Prepared = Option<(u32, Vec<(String, Session)>)>;
+
 thread_local! {
     /// The generated sessions, built once per `n` so that repeated exports time
     /// the CSV writer only, as the native criterion bench does.
-    static SESSIONS: RefCell<Option<(u32, Vec<(String, sps_core::Session)>)>> =
-        const { RefCell::new(None) };
+    static SESSIONS: RefCell<Prepared> = const { RefCell::new(None) };
 }
 
 /// Builds `n` sessions (the native bench's data, `sps_core::bench_data`) and

@@ -75,11 +75,15 @@ test('<sps-viewer> and mountViewer show the viewer despite the host CSS, without
   assert.deepEqual(hostStyle, { color: 'rgb(1, 2, 3)', fontSize: '13px', fontFamily: 'serif' });
 
   // Log in inside the embedded viewer; it lists the sessions of its query.
+  // Not logged in yet, the viewer asks for a login: its login page, or the
+  // login dialog over the sessions page (either is fine here).
   const frame = page.frameLocator('#embedded iframe');
-  await frame.locator('#login-user').waitFor({ timeout: 30_000 });
-  await frame.locator('#login-user').fill(DEMO_USER.user);
-  await frame.locator('#login-password').fill(DEMO_USER.password);
-  await frame.locator('#login-submit').click();
+  const form = frame.locator('#login-user, #relogin-user').first();
+  await form.waitFor({ timeout: 30_000 });
+  const prefix = (await form.getAttribute('id')).startsWith('relogin') ? 'relogin' : 'login';
+  await frame.locator(`#${prefix}-user`).fill(DEMO_USER.user);
+  await frame.locator(`#${prefix}-password`).fill(DEMO_USER.password);
+  await frame.locator(`#${prefix}-submit`).click();
   await frame.locator('#sessions-table tr.session-row').first().waitFor({ timeout: 30_000 });
   // The viewer opened the embed's query: every row is an SSH session.
   const rows = await frame.locator('#sessions-table tr.session-row').allInnerTexts();
