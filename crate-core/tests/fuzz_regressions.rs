@@ -106,9 +106,8 @@ fn words_with_literal_quotes_print_back_equal() {
 /// timestamp_parse (found by hand while reading the target's results, now in
 /// its corpus): the last day chrono can represent, `+262142-12-31`, parses as
 /// a date, and `period_end` (the next midnight) overflowed with a panic in
-/// `DateTime + TimeDelta`, reachable from `end=` and from `q` time values. In
-/// the simulator (release profile `panic = "abort"`) one request ended the
-/// process.
+/// `DateTime + TimeDelta`, reachable from `end=` and from `q` time values
+/// (in the wasm build, `panic = "abort"`, that ends the module).
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn last_representable_day_has_a_period_end() {

@@ -106,7 +106,7 @@ pub fn request_fields(columns: &[&'static FieldSpec]) -> Vec<&'static str> {
 pub fn default_width(spec: &FieldSpec) -> f64 {
     match (spec.name, spec.kind) {
         (_, FieldType::Date) => 290.0,
-        ("verdict", _) | ("recording.verdict", _) => 170.0,
+        ("verdict", _) | ("recording.verdict", _) => 190.0,
         ("protocol", _) => 100.0,
         ("duration", _) => 140.0,
         (_, FieldType::Boolean) | (_, FieldType::Integer) => 110.0,
@@ -123,13 +123,12 @@ pub fn cell_class(spec: &FieldSpec) -> &'static str {
     }
 }
 
-/// The class of a risk-score badge: low, medium or high. SPS's aggregated
-/// score runs from 0 to 10 (values above are read as percentages).
+/// The class of a risk-score badge: low, medium or high. The aggregated
+/// score runs from 0 to 100 (as SPS's analytics and the simulator give it).
 pub fn score_class(score: f64) -> &'static str {
-    let score = if score > 10.0 { score / 10.0 } else { score };
-    if score >= 7.0 {
+    if score >= 70.0 {
         "badge score score-high"
-    } else if score >= 4.0 {
+    } else if score >= 40.0 {
         "badge score score-medium"
     } else {
         "badge score score-low"
@@ -280,9 +279,8 @@ mod tests {
 
     #[test]
     fn scores_are_coloured_by_level() {
-        assert_eq!(score_class(1.0), "badge score score-low");
-        assert_eq!(score_class(5.0), "badge score score-medium");
-        assert_eq!(score_class(9.0), "badge score score-high");
+        assert_eq!(score_class(9.0), "badge score score-low");
+        assert_eq!(score_class(55.0), "badge score score-medium");
         assert_eq!(score_class(85.0), "badge score score-high");
     }
 }

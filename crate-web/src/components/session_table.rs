@@ -189,6 +189,8 @@ pub fn SessionTable(
                 <colgroup>
                     <col class="col-key" style:width=format!("{KEY_WIDTH}px")/>
                     {cols}
+                    // Takes whatever width is left, so that dragged widths stay exact.
+                    <col class="col-fill"/>
                 </colgroup>
                 <thead><tr>{header}</tr></thead>
                 <tbody>
@@ -220,7 +222,7 @@ fn header_cells(
             let handle = resize_handle(spec, widths);
             if !spec.sortable {
                 return view! {
-                    <th class=cell_class(spec) data-field=field>{spec.title}{handle}</th>
+                    <th class=cell_class(spec) data-field=field title=spec.title>{spec.title}{handle}</th>
                 }
                 .into_any();
             }
@@ -236,7 +238,7 @@ fn header_cells(
             // aria-sort belongs on the primary key's header only.
             let aria = if position == Some(0) { aria } else { "none" };
             view! {
-                <th class=cell_class(spec) aria-sort=aria data-sort-field=field data-field=field>
+                <th class=cell_class(spec) aria-sort=aria data-sort-field=field data-field=field title=spec.title>
                     <button type="button" class="sort"
                         title="Sort (Shift+click: add as next sort key)"
                         on:click=move |ev: leptos::ev::MouseEvent| on_sort.run((field, ev.shift_key()))>
@@ -249,7 +251,7 @@ fn header_cells(
             .into_any()
         })
         .collect_view();
-    view! { <th class="col-key">"Key"</th>{cells} }
+    view! { <th class="col-key">"Key"</th>{cells}<th class="col-fill" aria-hidden="true"></th> }
 }
 
 /// The drag handle that resizes a column. Pointer capture keeps the moves
@@ -327,6 +329,7 @@ fn row_view(
             data-key=row.key.clone() data-index=index.to_string()>
             <td class="col-key"><a class="key-link" href=href><code>{row.key.clone()}</code></a></td>
             {cells}
+            <td class="col-fill"></td>
         </tr>
     }
 }
