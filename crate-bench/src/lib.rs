@@ -2,8 +2,8 @@
 //! headless Chromium: the same sps-core code paths the viewer runs, timed by
 //! the page next to the browser's own `JSON.parse`.
 //!
-//! Built with the `wasm-release` profile, as the viewer and the npm package are,
-//! so the figures are those of the code users download.
+//! Built with the `wasm-release` profile, as the viewer is, so the figures are
+//! those of the code users download.
 #![deny(missing_docs)]
 
 use std::cell::RefCell;
@@ -12,8 +12,9 @@ use sps_core::bench_data;
 use sps_core::{decode_json, decode_session_list, Collection, FieldSource, Session, SessionRow, Single};
 use wasm_bindgen::prelude::*;
 
-/// Decodes one `GET /api/audit/sessions?fields=*` page into typed models and
-/// returns a checksum (sessions plus the length of every key and gateway
+/// Decodes one `GET /api/audit/sessions?fields=*` page the way the viewer's
+/// list does (`decode_session_list`: rows whose bodies stay JSON values, read
+/// through `FieldSource`) and returns a checksum (sessions plus the length of every key and gateway
 /// user), so the optimiser cannot drop the decoding. Errors become a JS
 /// exception with the decoder's message (which names the JSON path).
 #[wasm_bindgen]

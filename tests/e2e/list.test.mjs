@@ -531,8 +531,9 @@ test('the list for the README', async () => {
 });
 
 test('a login that expires mid-fetch opens a dialog, and the fetch resumes', async () => {
-  // Its own simulator: every login lasts 25 requests.
-  const expiring = await startSimulator(['--sessions', '20000', '--seed', '9', '--expire-after', '25']);
+  // Its own simulator: every login lasts 25 requests, and reports 50 s left
+  // (under the 60 s warning threshold).
+  const expiring = await startSimulator(['--sessions', '20000', '--seed', '9', '--expire-after', '25', '--session-timeout', '50']);
   const { page, problems, context } = await newPage(browser);
   try {
     await login(page, expiring.baseUrl);
@@ -543,6 +544,8 @@ test('a login that expires mid-fetch opens a dialog, and the fetch resumes', asy
     const before = Number(await page.getAttribute('#fetch-progress', 'data-fetched'));
     assert.ok(before < 20000, `paused at ${before}`);
     assert.match(page.url(), /\/sessions/, 'no navigation to the login page');
+    // The progress bar warned that the login was running out.
+    assert.match(await page.locator('#fetch-expiring').innerText(), /expires in about \d+ s/);
     await screenshot(page, 'list-relogin-dialog');
     await page.fill('#relogin-user', 'admin');
     await page.fill('#relogin-password', 'admin');

@@ -17,6 +17,10 @@ pub struct FetchRun {
     pub expected: Option<u64>,
     /// Cancels it (the Cancel button).
     pub cancel: CancelToken,
+    /// Seconds the login had left when the appliance last said it was
+    /// running out (`meta.remaining_seconds`): a warning, since the fetch
+    /// will ask for the password when it does expire.
+    pub expiring: Option<i64>,
 }
 
 /// Feeds `fetch_all`'s callbacks into the page's signals.
@@ -37,12 +41,22 @@ impl FetchObserver for PageObserver {
         });
     }
 
+    fn session_expiring(&mut self, remaining_seconds: i64) {
+        self.run.update(|run| {
+            if let Some(run) = run {
+                run.expiring = Some(remaining_seconds);
+            }
+        });
+    }
+
     async fn relogin(&mut self) -> bool {
         ask_login(self.relogin).await
     }
 }
 
 /// `12345` as `12,345`: counts of tens of thousands read better grouped.
+// `usize::is_multiple_of` needs Rust 1.87; the workspace supports 1.85.
+#[allow(clippy::manual_is_multiple_of)]
 pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
@@ -69,6 +83,9 @@ pub fn FetchProgress(
             };
             let max = r.expected.unwrap_or(0).max(r.fetched).max(1);
             let cancel = r.cancel.clone();
+            let expiring = r.expiring.map(|s| {
+                format!("Your login expires in about {s} s; you will be asked to log in again to continue.")
+            });
             view! {
                 <div id="fetch-progress" class="fetch-progress" role="status" aria-live="polite"
                     data-fetched=r.fetched.to_string()>
@@ -76,6 +93,7 @@ pub fn FetchProgress(
                     <span class="fetch-label">{label}</span>
                     <button id="fetch-cancel" type="button" class="btn btn-small"
                         on:click=move |_| cancel.cancel()>"Cancel"</button>
+                    {expiring.map(|text| view! { <span id="fetch-expiring" class="fetch-expiring">{text}</span> })}
                 </div>
             }
         })

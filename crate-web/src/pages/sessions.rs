@@ -490,6 +490,7 @@ async fn fetch_everything(ctx: Ctx) -> Option<Loaded> {
         fetched: 0,
         expected: None,
         cancel: cancel.clone(),
+        expiring: None,
     }));
     let mut observer = PageObserver {
         run: ctx.run,
