@@ -59,6 +59,7 @@ test('a query with a syntax error shows its position and is not sent', async () 
   assert.equal(page.url(), before, 'nothing was navigated to (not sent)');
   await screenshot(page, 'list-query-error');
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -87,6 +88,7 @@ test('sorting by a header gives the API\'s sort= order; shift-click adds a key',
   assert.deepEqual(await shownKeys(page, 10), await apiKeys(page, 'sort=-duration,protocol&limit=10'));
   await screenshot(page, 'list-sorted');
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -106,6 +108,7 @@ test('a URL reproduces a view: query, sort, page and time zone', async () => {
   assert.match(await page.locator('.summary').first().innerText(), /showing 51–/);
   await screenshot(page, 'list-url-view');
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -159,6 +162,7 @@ test('fetch all 30,000: progress, then a virtualised table sorted client-side', 
   await page.waitForURL(/sort=duration%2Cprotocol|sort=duration,protocol/);
   await screenshot(page, 'list-fetched-all');
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -181,6 +185,7 @@ test('cancelling a fetch midway stops with a partial count', async () => {
   assert.ok(await page.locator('#sessions-table tr.session-row').count() < 200);
   await screenshot(page, 'list-fetch-cancelled');
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -229,6 +234,7 @@ test('export downloads the whole result as CSV and NDJSON', async () => {
   assert.equal(records[0].key, firstKey);
   await screenshot(page, 'list-exported');
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -264,6 +270,7 @@ test('keyboard: j/k move the highlight, Enter opens the session', async () => {
   await page.keyboard.press('Enter');
   await page.waitForURL(new RegExp(`/sessions/${key}`), { timeout: 10_000 });
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -307,6 +314,7 @@ test('column choice and widths survive a reload; the request follows the columns
   // Back to the defaults for the other tests (same browser storage is not shared, but be tidy).
   await page.evaluate(() => { localStorage.clear(); });
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -332,6 +340,7 @@ test('summary chips count the whole result; a click narrows the query', async ()
   await page.waitForFunction((v) => document.querySelector('#query-input').value.endsWith(`AND verdict:${v}`), verdict);
   await screenshot(page, 'list-chips');
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -377,6 +386,7 @@ test('the histogram: a click on a bar or a drag narrows the time range', async (
   const barWidth = (end - start);
   assert.ok(Math.abs(span - 5 * barWidth) <= 5000, `span ${span} vs 5 bars of ${barWidth}`);
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -420,6 +430,7 @@ test('query bar: field and value completion, recent queries, content search', as
   assert.match(await recent.innerText(), /protocol:SSH/);
   await screenshot(page, 'list-query-assist');
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -455,6 +466,7 @@ test('a fixed offset zone and a custom range with time of day', async () => {
   assert.ok(Date.parse(earliest) >= Date.parse(`${day}T04:30:00Z`));
   await screenshot(page, 'list-zone-range');
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -511,6 +523,7 @@ test('offline: an exported NDJSON file is browsed, filtered, sorted and exported
   assert.deepEqual(apiCalls, [], 'no request to the appliance');
   await screenshot(page, 'list-offline');
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -527,6 +540,7 @@ test('the list for the README', async () => {
   await page.keyboard.press('j');
   await screenshot(page, 'list');
   assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   await context.close();
 });
 
@@ -571,6 +585,7 @@ test('a login that expires mid-fetch opens a dialog, and the fetch resumes', asy
     assert.equal(await count.getAttribute('data-complete'), 'true');
     assert.equal(await count.innerText(), '20,000');
     assert.deepEqual(problems.pageErrors, []);
+    assert.deepEqual(problems.dialogs, [], "no injected script opened a dialog");
   } finally {
     await context.close();
     await expiring.stop();
