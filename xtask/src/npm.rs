@@ -26,7 +26,7 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
-/// Builds `npm/pkg/` (release wasm, wasm-bindgen glue, wasm-opt when
+/// Builds `npm/pkg/` (size-optimised `wasm-release` wasm, wasm-bindgen glue, wasm-opt when
 /// available) and prints the sizes of the `.wasm` and the JavaScript, raw and
 /// gzipped.
 ///
@@ -40,7 +40,9 @@ pub fn build_npm(toolchain: &Toolchain) -> Result<(), String> {
         "--package",
         "sps-core",
         "--lib",
-        "--release",
+        // The size profile (opt-level z, LTO, abort on panic): what users download.
+        "--profile",
+        "wasm-release",
         "--target",
         "wasm32-unknown-unknown",
         "--features",
@@ -48,7 +50,7 @@ pub fn build_npm(toolchain: &Toolchain) -> Result<(), String> {
         "--crate-type",
         "cdylib",
     ]))?;
-    let wasm = root.join("target/wasm32-unknown-unknown/release/sps_core.wasm");
+    let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/sps_core.wasm");
     let out = root.join("npm").join("pkg");
     if out.exists() {
         std::fs::remove_dir_all(&out)
