@@ -128,11 +128,22 @@ const CSV_FUNCTIONS: [&str; 4] = [
 fn native_csv(root: &Path) -> Result<Value, String> {
     run(Command::new("cargo")
         .args(["bench", "--package", "sps-core", "--features", "bench-data"])
-        .args(["--bench", "csv_export", "--", "--warm-up-time", "1", "--measurement-time", "5"])
+        .args([
+            "--bench",
+            "csv_export",
+            "--",
+            "--warm-up-time",
+            "1",
+            "--measurement-time",
+            "5",
+        ])
         .current_dir(root))?;
     let mut out = serde_json::Map::new();
     for name in CSV_FUNCTIONS {
-        let dir = root.join("target/criterion/csv_export_100k").join(name).join("new");
+        let dir = root
+            .join("target/criterion/csv_export_100k")
+            .join(name)
+            .join("new");
         let estimates = read_json(&dir.join("estimates.json"))?;
         let meta = read_json(&dir.join("benchmark.json"))?;
         let median_ns = estimates["median"]["point_estimate"]
@@ -165,7 +176,10 @@ fn native_fetch_all(root: &Path) -> Result<Value, String> {
     if !ok {
         return Err("the fetch_all bench failed".to_owned());
     }
-    let rows: Vec<Value> = lines.iter().filter_map(|line| parse_fetch_line(line)).collect();
+    let rows: Vec<Value> = lines
+        .iter()
+        .filter_map(|line| parse_fetch_line(line))
+        .collect();
     if rows.is_empty() {
         return Err("the fetch_all bench printed no side-by-side line".to_owned());
     }
@@ -206,7 +220,9 @@ fn parse_duration_ms(text: &str) -> Option<f64> {
 /// `trunk build --release`: the viewer in the `wasm-release` profile into dist/.
 pub fn build_viewer_release(toolchain: &Toolchain) -> Result<(), String> {
     let mut trunk = toolchain.command("trunk");
-    trunk.args(["build", "--release"]).env("TRUNK_OFFLINE", "true");
+    trunk
+        .args(["build", "--release"])
+        .env("TRUNK_OFFLINE", "true");
     run(&mut trunk)
 }
 
@@ -227,7 +243,8 @@ fn build_wasm_package(
     out: &Path,
 ) -> Result<PathBuf, String> {
     let mut cargo = toolchain.command("cargo");
-    cargo.args(["build", "--package", package, "--profile", "wasm-release"])
+    cargo
+        .args(["build", "--package", package, "--profile", "wasm-release"])
         .args(["--target", "wasm32-unknown-unknown"]);
     run(&mut cargo)?;
     let stem = package.replace('-', "_");
@@ -245,13 +262,25 @@ fn build_wasm_package(
     if has_opt {
         run(toolchain
             .command("wasm-opt")
-            .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int"])
-            .args(["--enable-sign-ext", "--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals"])
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+            ])
+            .args([
+                "--enable-sign-ext",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                "--enable-mutable-globals",
+            ])
             .arg(&wasm)
             .arg("-o")
             .arg(&wasm))?;
     } else {
-        println!("xtask: wasm-opt not on PATH: {} is not size-optimised", wasm.display());
+        println!(
+            "xtask: wasm-opt not on PATH: {} is not size-optimised",
+            wasm.display()
+        );
     }
     Ok(wasm)
 }
@@ -319,7 +348,11 @@ impl Bundle {
 
     /// Sum of gzip sizes of the files with this extension.
     fn gzip_of(&self, ext: &str) -> u64 {
-        self.files.iter().filter(|f| f.name.ends_with(ext)).map(|f| f.gzip).sum()
+        self.files
+            .iter()
+            .filter(|f| f.name.ends_with(ext))
+            .map(|f| f.gzip)
+            .sum()
     }
 }
 
@@ -332,7 +365,10 @@ pub fn measure_bundle(dir: &Path) -> Result<Bundle, String> {
     if files.is_empty() {
         return Err(format!("no .wasm/.js/.css files in {}", dir.display()));
     }
-    Ok(Bundle { dir: dir.to_path_buf(), files })
+    Ok(Bundle {
+        dir: dir.to_path_buf(),
+        files,
+    })
 }
 
 fn collect_files(base: &Path, dir: &Path, files: &mut Vec<BundleFile>) -> Result<(), String> {
@@ -349,12 +385,22 @@ fn collect_files(base: &Path, dir: &Path, files: &mut Vec<BundleFile>) -> Result
             }
             continue;
         }
-        let name = path.strip_prefix(base).unwrap_or(&path).to_string_lossy().into_owned();
-        let shipped = [".wasm", ".js", ".mjs", ".cjs", ".css"].iter().any(|ext| name.ends_with(ext));
+        let name = path
+            .strip_prefix(base)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        let shipped = [".wasm", ".js", ".mjs", ".cjs", ".css"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
         if !shipped || name.ends_with(".d.ts") {
             continue;
         }
-        files.push(BundleFile { raw: file_size(&path), gzip: gzip_size(&path)?, name });
+        files.push(BundleFile {
+            raw: file_size(&path),
+            gzip: gzip_size(&path)?,
+            name,
+        });
     }
     Ok(())
 }
@@ -413,10 +459,19 @@ pub fn check_budget(what: &str, bundle: &Bundle, ceiling: u64, target: u64) -> b
         kb(ceiling),
         if ok { "ok" } else { "OVER THE CEILING" },
         kb(target),
-        if bundle.gzip() <= target { "met" } else { "not met yet" },
+        if bundle.gzip() <= target {
+            "met"
+        } else {
+            "not met yet"
+        },
     );
     for file in &bundle.files {
-        println!("    {:<48} {:>10} raw {:>10} gzip", file.name, kb(file.raw), kb(file.gzip));
+        println!(
+            "    {:<48} {:>10} raw {:>10} gzip",
+            file.name,
+            kb(file.raw),
+            kb(file.gzip)
+        );
     }
     ok
 }
@@ -459,15 +514,23 @@ fn markdown(r: &Value) -> String {
         page["bytes"].as_u64().unwrap_or(0) / 1000
     );
     rows.push([
-        format!("Decode one `fields=*` page ({page_desc}) in wasm → list rows (viewer's path), median"),
+        format!(
+            "Decode one `fields=*` page ({page_desc}) in wasm → list rows (viewer's path), median"
+        ),
         format!("{} ms", f(&decode["wasm_rows"], 2)),
-        format!("JS `TextDecoder` + `JSON.parse` + walk: {} ms", f(&decode["js_parse_walk"], 2)),
+        format!(
+            "JS `TextDecoder` + `JSON.parse` + walk: {} ms",
+            f(&decode["js_parse_walk"], 2)
+        ),
         ratio(&decode["wasm_rows"], &decode["js_parse_walk"]),
     ]);
     rows.push([
         "Same page in wasm → typed `Session` models, median".to_owned(),
         format!("{} ms", f(&decode["wasm_typed"], 2)),
-        format!("JS `JSON.parse` + walk: {} ms", f(&decode["js_parse_walk"], 2)),
+        format!(
+            "JS `JSON.parse` + walk: {} ms",
+            f(&decode["js_parse_walk"], 2)
+        ),
         ratio(&decode["wasm_typed"], &decode["js_parse_walk"]),
     ]);
 
@@ -491,7 +554,11 @@ fn markdown(r: &Value) -> String {
         let entry = &r["native_csv"][*name];
         rows.push([
             format!("CSV export 100,000 sessions native, `{name}`"),
-            format!("{} MB/s ({} ms)", f(&entry["mb_per_s"], 1), f(&entry["median_ms"], 0)),
+            format!(
+                "{} MB/s ({} ms)",
+                f(&entry["mb_per_s"], 1),
+                f(&entry["median_ms"], 0)
+            ),
             String::new(),
             String::new(),
         ]);
@@ -513,12 +580,26 @@ fn markdown(r: &Value) -> String {
     let sessions = grouped(table["sessions"].as_u64().unwrap_or(0));
     let mode = table["mode"].as_str().unwrap_or("unknown");
     // A measure whose DOM never went quiet is a lower bound, and says so.
-    let settled = |v: &Value| if v["settled"].as_bool() == Some(false) { " (did not settle)" } else { "" };
+    let settled = |v: &Value| {
+        if v["settled"].as_bool() == Some(false) {
+            " (did not settle)"
+        } else {
+            ""
+        }
+    };
     let first = &table["after_first_page"];
     rows.push([
         format!("Sessions table ({sessions} sessions): login → first page painted"),
-        format!("{} ms{}", f(&table["first_page"]["ms"], 0), settled(&table["first_page"])),
-        format!("{} rows in the DOM, {} nodes", first["rows_in_dom"].as_u64().unwrap_or(0), first["dom_nodes"].as_u64().unwrap_or(0)),
+        format!(
+            "{} ms{}",
+            f(&table["first_page"]["ms"], 0),
+            settled(&table["first_page"])
+        ),
+        format!(
+            "{} rows in the DOM, {} nodes",
+            first["rows_in_dom"].as_u64().unwrap_or(0),
+            first["dom_nodes"].as_u64().unwrap_or(0)
+        ),
         String::new(),
     ]);
     let fetched = &table["after_fetch_all"];
@@ -532,7 +613,11 @@ fn markdown(r: &Value) -> String {
     } else {
         rows.push([
             format!("Sessions table: Fetch all {sessions} → table painted ({mode})"),
-            format!("{} ms{}", f(&table["fetch_all"]["ms"], 0), settled(&table["fetch_all"])),
+            format!(
+                "{} ms{}",
+                f(&table["fetch_all"]["ms"], 0),
+                settled(&table["fetch_all"])
+            ),
             format!(
                 "{} rows loaded, {} in the DOM, {} nodes",
                 grouped(fetched["loaded_rows"].as_u64().unwrap_or(0)),
@@ -544,8 +629,17 @@ fn markdown(r: &Value) -> String {
     }
     rows.push([
         "Sessions table: re-sort (click Duration) → painted".to_owned(),
-        format!("{} ms{}", f(&table["resort"]["ms"], 0), settled(&table["resort"])),
-        format!("{} rows sorted", table["after_sort"]["loaded_rows"].as_u64().map_or("one server page of".to_owned(), grouped)),
+        format!(
+            "{} ms{}",
+            f(&table["resort"]["ms"], 0),
+            settled(&table["resort"])
+        ),
+        format!(
+            "{} rows sorted",
+            table["after_sort"]["loaded_rows"]
+                .as_u64()
+                .map_or("one server page of".to_owned(), grouped)
+        ),
         String::new(),
     ]);
     let scroll = &table["scroll"];
@@ -554,7 +648,11 @@ fn markdown(r: &Value) -> String {
             "Sessions table: scroll step (half a viewport, {} steps)",
             scroll["steps"].as_u64().unwrap_or(0)
         ),
-        format!("{} ms median, {} ms max (2 frames)", f(&scroll["step_median_ms"], 1), f(&scroll["step_max_ms"], 1)),
+        format!(
+            "{} ms median, {} ms max (2 frames)",
+            f(&scroll["step_median_ms"], 1),
+            f(&scroll["step_max_ms"], 1)
+        ),
         format!(
             "frames: {} ms median, {} ms max; jump to middle {} ms",
             f(&scroll["frame_median_ms"], 1),
@@ -576,7 +674,10 @@ fn markdown(r: &Value) -> String {
 
     let bundles = &r["bundles"];
     for (title, b) in [
-        ("Viewer bundle (release: wasm + js + css)", &bundles["viewer"]),
+        (
+            "Viewer bundle (release: wasm + js + css)",
+            &bundles["viewer"],
+        ),
         ("npm package core (wasm + js)", &bundles["npm"]["sizes"]),
     ] {
         let within = b["within_budget"].as_bool().unwrap_or(false);
@@ -602,14 +703,21 @@ fn markdown(r: &Value) -> String {
         String::new(),
     ]);
 
-    let mut text = String::from("| Benchmark | Result | Side by side | Ratio |\n|---|---|---|---|\n");
+    let mut text =
+        String::from("| Benchmark | Result | Side by side | Ratio |\n|---|---|---|---|\n");
     for row in rows {
-        text.push_str(&format!("| {} | {} | {} | {} |\n", row[0], row[1], row[2], row[3]));
+        text.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            row[0], row[1], row[2], row[3]
+        ));
     }
     text.push_str(&format!(
         "\n{} CPUs; {}; npm sizes from {}. Produced by `cargo xtask bench`.\n",
         r["machine"]["cpus"].as_u64().unwrap_or(0),
-        r["browser"]["chromium"].as_str().map(|v| format!("Chromium {v}")).unwrap_or_default(),
+        r["browser"]["chromium"]
+            .as_str()
+            .map(|v| format!("Chromium {v}"))
+            .unwrap_or_default(),
         bundles["npm"]["source"].as_str().unwrap_or("?"),
     ));
     text

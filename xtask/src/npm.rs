@@ -121,14 +121,5 @@ fn report_size(file: &Path) {
 
 /// The package's Node tests: `npm/test/*.test.mjs`, sorted.
 pub fn test_files(root: &Path) -> Result<Vec<String>, String> {
-    let dir = root.join("npm").join("test");
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .map_err(|err| format!("cannot list {}: {err}", dir.display()))?
-        .filter_map(|entry| entry.ok())
-        .map(|entry| entry.path())
-        .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
-        .map(|path| path.to_string_lossy().into_owned())
-        .collect();
-    files.sort();
-    Ok(files)
+    crate::run::node_test_files(&root.join("npm").join("test"))
 }

@@ -7,7 +7,10 @@ use std::process::{Command, Stdio};
 /// The workspace root (the parent of this crate's directory).
 pub fn workspace_root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().map(Path::to_path_buf).unwrap_or(manifest_dir)
+    manifest_dir
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or(manifest_dir)
 }
 
 /// Formats a command for log lines.
@@ -81,4 +84,17 @@ pub fn run_scanned(command: &mut Command) -> Result<(bool, Vec<String>), String>
         lines.extend(err_lines);
     }
     Ok((status.success(), lines))
+}
+
+/// The `*.test.mjs` files of `dir` (Node's test runner suites), sorted.
+pub fn node_test_files(dir: &Path) -> Result<Vec<String>, String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|err| format!("cannot list {}: {err}", dir.display()))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
+        .map(|path| path.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    Ok(files)
 }

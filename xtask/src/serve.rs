@@ -41,12 +41,18 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode, String> {
             if args.insecure {
                 sim.arg("--insecure");
             }
-            println!("xtask: viewer on http://127.0.0.1:{} (API proxied to {upstream})", args.port);
+            println!(
+                "xtask: viewer on http://127.0.0.1:{} (API proxied to {upstream})",
+                args.port
+            );
         }
         None => {
             sim.args(["--sessions", &args.sessions.to_string()])
                 .args(["--seed", &args.seed.to_string()]);
-            println!("xtask: viewer on http://127.0.0.1:{} (simulator)", args.port);
+            println!(
+                "xtask: viewer on http://127.0.0.1:{} (simulator)",
+                args.port
+            );
         }
     }
     run(&mut sim)?;
@@ -55,6 +61,8 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode, String> {
 
 fn build_viewer_release(toolchain: &Toolchain) -> Result<(), String> {
     let mut trunk = toolchain.command("trunk");
-    trunk.args(["build", "--release"]).env("TRUNK_OFFLINE", "true");
+    trunk
+        .args(["build", "--release"])
+        .env("TRUNK_OFFLINE", "true");
     run(&mut trunk)
 }

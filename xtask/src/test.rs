@@ -165,9 +165,22 @@ fn native_tests_command() -> Command {
         .unwrap_or(false);
     let mut command = Command::new("cargo");
     if has_nextest {
-        command.args(["nextest", "run", "--workspace", "--exclude", "sps-web", "--no-fail-fast"]);
+        command.args([
+            "nextest",
+            "run",
+            "--workspace",
+            "--exclude",
+            "sps-web",
+            "--no-fail-fast",
+        ]);
     } else {
-        command.args(["test", "--workspace", "--exclude", "sps-web", "--no-fail-fast"]);
+        command.args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "sps-web",
+            "--no-fail-fast",
+        ]);
     }
     command.current_dir(root);
     command
@@ -185,7 +198,10 @@ fn wasm_tests_command(toolchain: &Toolchain) -> Command {
             "--tests",
             "--no-fail-fast",
         ])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
         // The runner reads webdriver.json from the crate directory: headless
@@ -200,7 +216,10 @@ fn wasm_tests_command(toolchain: &Toolchain) -> Command {
 fn build_viewer(toolchain: &Toolchain) -> Result<(), String> {
     let started = std::time::Instant::now();
     bench::build_viewer_release(toolchain)?;
-    println!("xtask: trunk build --release took {:.0} s", started.elapsed().as_secs_f64());
+    println!(
+        "xtask: trunk build --release took {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -210,17 +229,24 @@ fn build_viewer(toolchain: &Toolchain) -> Result<(), String> {
 /// counted as such).
 fn budget_suite(root: &std::path::Path, npm_built: bool) -> (bool, Vec<String>) {
     let mut results = Vec::new();
-    let viewer = bench::measure_bundle(&root.join("dist"))
-        .map(|b| bench::check_budget("viewer (dist/)", &b, bench::VIEWER_CEILING_GZ, bench::VIEWER_BUDGET_GZ));
+    let viewer = bench::measure_bundle(&root.join("dist")).map(|b| {
+        bench::check_budget(
+            "viewer (dist/)",
+            &b,
+            bench::VIEWER_CEILING_GZ,
+            bench::VIEWER_BUDGET_GZ,
+        )
+    });
     results.push(("viewer", viewer));
     if npm_built {
-        let npm = bench::measure_npm(root)
-            .map(|b| bench::check_budget(
+        let npm = bench::measure_npm(root).map(|b| {
+            bench::check_budget(
                 "npm package (npm/pkg, npm/index.js)",
                 &b,
                 bench::NPM_CEILING_GZ,
                 bench::NPM_BUDGET_GZ,
-            ));
+            )
+        });
         results.push(("npm package", npm));
     }
     let mut failed = 0;
@@ -236,22 +262,14 @@ fn budget_suite(root: &std::path::Path, npm_built: bool) -> (bool, Vec<String>) 
     }
     let passed = results.len() - failed;
     let verdict = if failed == 0 { "ok" } else { "FAILED" };
-    let summary = format!("test result: {verdict}. {passed} passed; {failed} failed (bundle budgets)");
+    let summary =
+        format!("test result: {verdict}. {passed} passed; {failed} failed (bundle budgets)");
     println!("{summary}");
     (failed == 0, vec![summary])
 }
 
 fn e2e_test_files(root: &std::path::Path) -> Result<Vec<String>, String> {
-    let dir = root.join("tests").join("e2e");
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .map_err(|err| format!("cannot list {}: {err}", dir.display()))?
-        .filter_map(|entry| entry.ok())
-        .map(|entry| entry.path())
-        .filter(|path| path.to_string_lossy().ends_with(".test.mjs"))
-        .map(|path| path.to_string_lossy().into_owned())
-        .collect();
-    files.sort();
-    Ok(files)
+    crate::run::node_test_files(&root.join("tests").join("e2e"))
 }
 
 #[cfg(test)]
@@ -288,7 +306,10 @@ mod tests {
 
     #[test]
     fn reads_node_tap_and_spec_summaries() {
-        assert_eq!(count_results(&lines("# tests 6\n# pass 5\n# fail 1")), (5, 1));
+        assert_eq!(
+            count_results(&lines("# tests 6\n# pass 5\n# fail 1")),
+            (5, 1)
+        );
         assert_eq!(count_results(&lines("ℹ pass 7\nℹ fail 0")), (7, 0));
     }
 }

@@ -69,7 +69,10 @@ fn cargo_bin_dir() -> PathBuf {
 fn ensure_wasm_target() -> Result<(), String> {
     let installed = output_of(Command::new("rustup").args(["target", "list", "--installed"]))
         .unwrap_or_default();
-    if installed.lines().any(|line| line.trim() == "wasm32-unknown-unknown") {
+    if installed
+        .lines()
+        .any(|line| line.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
@@ -108,11 +111,7 @@ fn ensure_wasm_bindgen_cli(root: &Path, cargo_bin: &Path) -> Result<(), String> 
     }
     println!("xtask: installing wasm-bindgen-cli {wanted} (had: {installed:?})");
     // Not --locked: a locked dependency of the CLI is missing from the registry mirror.
-    run(Command::new("cargo").args([
-        "install",
-        "--force",
-        &format!("wasm-bindgen-cli@{wanted}"),
-    ]))
+    run(Command::new("cargo").args(["install", "--force", &format!("wasm-bindgen-cli@{wanted}")]))
 }
 
 fn ensure_trunk(cargo_bin: &Path) -> Result<(), String> {

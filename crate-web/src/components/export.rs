@@ -123,8 +123,9 @@ fn finish<W: std::io::Write>(out: sps_core::Result<W>) -> Result<(), String> {
         .map_err(|e| format!("cannot write the export: {e}"))
 }
 
-/// Offers the Blob made of `parts` as a download named `name`.
-fn download(name: &str, mime: &str, parts: &Array) -> Result<(), String> {
+/// Offers the Blob made of `parts` (Uint8Arrays) as a download named `name`.
+/// The one download path of the viewer: list exports and per-session exports.
+pub fn download(name: &str, mime: &str, parts: &Array) -> Result<(), String> {
     let fail = |e: wasm_bindgen::JsValue| format!("the browser refused the download: {e:?}");
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);

@@ -9,9 +9,7 @@ use js_sys::{Array, Function, Reflect, RegExp, Uint8Array};
 use leptos::prelude::*;
 use sps_core::{Timestamp, Zone};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{
-    Blob, BlobPropertyBag, HtmlAnchorElement, ScrollIntoViewOptions, ScrollLogicalPosition, Url,
-};
+use web_sys::{ScrollIntoViewOptions, ScrollLogicalPosition};
 
 // The list page writes these (after each page it shows); this page reads them.
 use crate::pages::sessions::{TimeDisplay, LIST_KEYS_KEY, LIST_URL_KEY};
@@ -203,32 +201,7 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
 
 /// Offers `bytes` as a file download named `name`.
 pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
-    let fail = |e: JsValue| format!("the browser refused the download: {e:?}");
-    let array = Uint8Array::from(bytes);
-    let parts = Array::of1(&array);
-    let options = BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(fail)?;
-    let url = Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let anchor: HtmlAnchorElement = document()
-        .create_element("a")
-        .map_err(fail)?
-        .dyn_into()
-        .map_err(|_| "could not create a link".to_owned())?;
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    let body = document().body().ok_or("the page has no body")?;
-    body.append_child(&anchor).map_err(fail)?;
-    anchor.click();
-    anchor.remove();
-    // Revoke later: some browsers read the URL after click() returns.
-    set_timeout(
-        move || {
-            let _ = Url::revoke_object_url(&url);
-        },
-        std::time::Duration::from_secs(10),
-    );
-    Ok(())
+    crate::components::export::download(name, mime, &Array::of1(&Uint8Array::from(bytes)))
 }
 
 /// A piece of text, highlighted or not.
