@@ -442,9 +442,12 @@ impl Session {
                 match sub {
                     "id" => FieldValues::opt_str(user.and_then(|u| u.id.as_deref())),
                     "name" => FieldValues::opt_str(user.and_then(|u| u.name.as_deref())),
-                    "gateway_username" => {
-                        FieldValues::opt_str(user.and_then(|u| u.gateway_username.as_deref()))
-                    }
+                    // 6.0 bodies hold the gateway username in `user.name`
+                    // (the reference's detail example); later ones in
+                    // `user.gateway_username`. `q=name:…` must find both.
+                    "gateway_username" => FieldValues::opt_str(user.and_then(|u| {
+                        u.gateway_username.as_deref().or(u.name.as_deref())
+                    })),
                     "server_username" => match user.and_then(|u| u.server_username.as_ref()) {
                         Some(names) => FieldValues::strings(names.as_slice()),
                         None => FieldValues::empty(),

@@ -1327,3 +1327,19 @@ mod properties {
         }
     }
 }
+
+/// The 6.0 detail example names its gateway user `user.name`: the catalogue's
+/// `name` (canonically `user.gateway_username`) must still find it.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn gateway_username_falls_back_to_user_name_of_6_0_bodies() {
+    let single = decode_session(SESSION_DETAIL.as_bytes()).expect("detail example decodes");
+    let session = &single.body;
+    let catalogue = Catalogue::sessions();
+    let matching = CompiledQuery::parse("name:myname", &catalogue).expect("query compiles");
+    let other = CompiledQuery::parse("name:someone", &catalogue).expect("query compiles");
+    assert!(matching.matches(session));
+    assert!(!other.matches(session));
+    let first = session.first_value("user.gateway_username");
+    assert_eq!(first.map(|v| v.to_text().into_owned()), Some("myname".to_owned()));
+}
