@@ -385,8 +385,14 @@ pub struct QueryProblem {
 /// Parses and validates `q` text with crate-core (the same parser and
 /// catalogue the simulator uses), before anything is sent.
 pub fn check_query(text: &str) -> Option<QueryProblem> {
+    check_query_in(text, Catalogue::sessions())
+}
+
+/// Parses `q` text and validates it against `catalogue` (sessions or events):
+/// the problem's column and message, or `None` when it is fine.
+pub fn check_query_in(text: &str, catalogue: &Catalogue) -> Option<QueryProblem> {
     let error = match parse_query(text) {
-        Ok(query) => validate(&query, Catalogue::sessions()).err()?,
+        Ok(query) => validate(&query, catalogue).err()?,
         Err(e) => e,
     };
     let column = match error.kind() {

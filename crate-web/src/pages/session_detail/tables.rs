@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 use sps_core::{
-    detail_file_name, parse_query, validate, write_details_csv, write_details_json, Alert,
-    Catalogue, ContentHit, ContentSearch, CsvOptions, DetailItem, ErrorKind, Event, EventSearch,
-    EventTypeKind, ExportKind, Indexing, JsonFormat, SessionContext, Timestamp, TrailDownload,
+    detail_file_name, write_details_csv, write_details_json, Alert, Catalogue, ContentHit,
+    ContentSearch, CsvOptions, DetailItem, Event, EventSearch, EventTypeKind, ExportKind, Indexing,
+    JsonFormat, SessionContext, Timestamp, TrailDownload,
 };
 
 use super::fields::{or_dash, yes_no};
@@ -15,6 +15,7 @@ use super::util::{download_bytes, highlight_segments, time_text, ZoneChoice, DAS
 use super::DetailState;
 use crate::api::ApiError;
 use crate::components::{ErrorPanel, Loading};
+use crate::pages::sessions::{check_query_in, QueryProblem};
 
 /// Enter or Space on a focused row selects it, as a click does.
 fn activates(ev: &web_sys::KeyboardEvent) -> bool {
@@ -68,34 +69,12 @@ impl EventFilter {
     }
 }
 
-/// A problem in typed `q` text: 1-based column and message.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QueryProblem {
-    /// 1-based column in characters.
-    pub column: usize,
-    /// What is wrong, from crate-core.
-    pub message: String,
-}
-
 /// Parses and validates an events `q` with crate-core's parser and the events catalogue.
 pub fn check_event_query(text: &str) -> Option<QueryProblem> {
     if text.trim().is_empty() {
         return None;
     }
-    let error = match parse_query(text) {
-        Ok(query) => validate(&query, Catalogue::events()).err()?,
-        Err(e) => e,
-    };
-    let column = match error.kind() {
-        ErrorKind::QuerySyntax { position, .. }
-        | ErrorKind::QueryField { position, .. }
-        | ErrorKind::QueryInvalid { position, .. } => *position,
-        _ => 1,
-    };
-    Some(QueryProblem {
-        column: column.max(1),
-        message: error.to_string(),
-    })
+    check_query_in(text, Catalogue::events())
 }
 
 /// The event types the select offers (crate-core's spellings).
