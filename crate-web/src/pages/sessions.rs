@@ -274,21 +274,7 @@ impl ListState {
         if !self.sort.is_empty() {
             search = search.with_sort(&self.sort)?;
         }
-        if !self.q.is_empty() {
-            search = search.with_q_text(&self.q)?;
-        }
-        if !self.content.is_empty() {
-            search = search.with_content(&self.content)?;
-        }
-        if !self.start.is_empty() {
-            search = search.with_start(&self.start)?;
-        } else if let Some(start) = self.range.start_param() {
-            search = search.with_start(&start)?;
-        }
-        if !self.end.is_empty() {
-            search = search.with_end(&self.end)?;
-        }
-        Ok(search)
+        self.with_filters(search)
     }
 
     /// The state after clicking the header of `field`: ascending first, then
@@ -349,7 +335,12 @@ impl ListState {
     /// pages) and no sort (the page sorts loaded rows itself, which leaves
     /// crate-core free to choose snapshots or time slices).
     pub fn fetch_search(&self, fields: &[&str]) -> Result<SessionSearch, sps_core::Error> {
-        let mut search = SessionSearch::new().with_fields(fields.iter().copied())?;
+        self.with_filters(SessionSearch::new().with_fields(fields.iter().copied())?)
+    }
+
+    /// Adds what selects the sessions (q, content, start/end or the range
+    /// preset) to `search`: shared by the paged list and "Fetch all".
+    fn with_filters(&self, mut search: SessionSearch) -> Result<SessionSearch, sps_core::Error> {
         if !self.q.is_empty() {
             search = search.with_q_text(&self.q)?;
         }
@@ -380,6 +371,22 @@ pub struct QueryProblem {
     pub column: usize,
     /// What is wrong, from `sps_core`.
     pub message: String,
+}
+
+/// Shows a query problem: the query text, a caret under the offending
+/// character and the message. The query and the caret are two text lines in a
+/// monospace block, so columns line up. `id` names the element for tests and
+/// `aria-describedby`.
+pub fn query_problem_view(id: &'static str, text: String, problem: &QueryProblem) -> impl IntoView {
+    let caret = format!("{}^", " ".repeat(problem.column.saturating_sub(1)));
+    let message = format!("Column {}: {}", problem.column, problem.message);
+    view! {
+        <div id=id class="query-error" role="alert" data-column=problem.column.to_string()>
+            <span class="caret-line">{text}</span>
+            <span class="caret-line">{caret}</span>
+            <span class="query-error-message">{message}</span>
+        </div>
+    }
 }
 
 /// Parses and validates `q` text with crate-core (the same parser and
@@ -1312,19 +1319,7 @@ where
                 <span class="query-error-message">{format!("Content search: {p}")}</span>
             </div>
         })}
-        {move || problem.get().map(|p| {
-            // A caret under the offending character: the query and the caret are
-            // two text lines in a monospace block, so columns line up.
-            let text = draft.get_untracked();
-            let caret = format!("{}^", " ".repeat(p.column.saturating_sub(1)));
-            view! {
-                <div id="query-error" class="query-error" role="alert" data-column=p.column.to_string()>
-                    <span class="caret-line">{text}</span>
-                    <span class="caret-line">{caret}</span>
-                    <span class="query-error-message">{format!("Column {}: {}", p.column, p.message)}</span>
-                </div>
-            }
-        })}
+        {move || problem.get().map(|p| query_problem_view("query-error", draft.get_untracked(), &p))}
     }
 }
 

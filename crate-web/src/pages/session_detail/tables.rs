@@ -15,7 +15,7 @@ use super::util::{download_bytes, highlight_segments, time_text, ZoneChoice, DAS
 use super::DetailState;
 use crate::api::ApiError;
 use crate::components::{ErrorPanel, Loading};
-use crate::pages::sessions::{check_query_in, QueryProblem};
+use crate::pages::sessions::{check_query_in, query_problem_view, QueryProblem};
 
 /// Enter or Space on a focused row selects it, as a click does.
 fn activates(ev: &web_sys::KeyboardEvent) -> bool {
@@ -284,17 +284,7 @@ pub fn EventsPanel(
                 <button id="events-apply" class="btn btn-primary" type="submit" disabled=move || problem.with(Option::is_some)>"Filter"</button>
                 <button type="button" class="btn" on:click=clear disabled=move || !filtered() && draft.with(String::is_empty)>"Clear"</button>
             </form>
-            {move || problem.get().map(|p| {
-                let text = draft.get_untracked();
-                let caret = format!("{}^", " ".repeat(p.column.saturating_sub(1)));
-                view! {
-                    <div id="events-q-error" class="query-error" role="alert" data-column=p.column.to_string()>
-                        <span class="caret-line">{text}</span>
-                        <span class="caret-line">{caret}</span>
-                        <span class="query-error-message">{format!("Column {}: {}", p.column, p.message)}</span>
-                    </div>
-                }
-            })}
+            {move || problem.get().map(|p| query_problem_view("events-q-error", draft.get_untracked(), &p))}
             {table}
         </section>
     }
