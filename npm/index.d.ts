@@ -603,6 +603,15 @@ export type ErrorKind =
   | 'SearchParameter' | 'Export' | 'Transport' | 'Cancelled' | 'SliceTooDense'
   | 'Paging' | 'Other';
 
+/**
+ * What was wrong with a reply that was not the JSON the API documents, as
+ * sps-core classifies it: no body, an HTML page (a proxy's error page, a
+ * login portal), other non-JSON bytes, JSON cut off (or a connection that
+ * dropped mid-body), broken JSON, JSON of the wrong shape.
+ */
+export type ReplyProblem =
+  | 'empty' | 'html' | 'not-json' | 'truncated' | 'invalid-json' | 'wrong-type';
+
 /** Any error of this package. */
 export declare class SpsError extends Error {
   /** SPS's error type for API errors (`AuthenticationFailure`, `NotFound`, `InvalidQuery`...), else the kind. */
@@ -611,6 +620,12 @@ export declare class SpsError extends Error {
   readonly kind: ErrorKind;
   /** HTTP status, for API errors. */
   readonly status?: number;
+  /**
+   * Set when a reply was not the documented JSON: on an {@link SpsDecodeError},
+   * on an error status without SPS's error envelope (`kind` `Api`, `type`
+   * `HTTP <status>`), on an {@link SpsNetworkError} whose body was cut off.
+   */
+  readonly problem?: ReplyProblem;
   /** SPS's `details`, as sent. */
   readonly details?: JsonValue;
   /** 1-based column of a query error (the message ends with `at <position>`). */

@@ -41,12 +41,17 @@ function ready() {
   return loading ?? init();
 }
 
-/** Any error of this package: the kind (`type`), HTTP status, and details. */
+/**
+ * Any error of this package: the kind (`type`), HTTP status, and details;
+ * `problem` says what was wrong with a reply that was not the documented JSON
+ * (sps-core's classification: `html`, `empty`, `truncated`, `wrong-type`, ...).
+ */
 export class SpsError extends Error {
-  constructor(message, { type, status, details, position, kind, partial, stats, cause } = {}) {
+  constructor(message, { type, status, details, position, kind, problem, partial, stats, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.type = type ?? kind ?? 'Error';
     this.kind = kind ?? 'Other';
+    if (problem !== undefined) this.problem = problem;
     if (status !== undefined) this.status = status;
     if (details !== undefined) this.details = details;
     if (position !== undefined) this.position = position;
@@ -83,8 +88,8 @@ function wrapError(err) {
   if (err instanceof SpsError || !err || typeof err !== 'object' || !('spsKind' in err)) {
     return err;
   }
-  const { spsKind: kind, type, status, details, position, partial, stats } = err;
-  const fields = { kind, type, status, details, position, partial, stats };
+  const { spsKind: kind, type, status, details, position, problem, partial, stats } = err;
+  const fields = { kind, type, status, details, position, problem, partial, stats };
   let Class = SpsError;
   if (kind === 'Api') {
     if (status === 401 || status === 403) Class = SpsAuthError;

@@ -33,7 +33,7 @@ use crate::decode::{
     decode_snapshot, decode_stats, decode_trail_downloads,
 };
 use crate::envelope::{Collection, CollectionMeta, InfoBody, Single, SingleMeta, StatsBucket};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, ReplyProblem, Result};
 use crate::event::Event;
 use crate::indexing::Indexing;
 use crate::paging::{
@@ -101,8 +101,11 @@ impl HttpReply {
 /// Why a transport could not complete a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportErrorKind {
-    /// Network failure, connection dropped, body cut short: worth retrying.
+    /// Network failure, connection refused or dropped before a reply: worth retrying.
     Network,
+    /// The status and headers arrived but the connection dropped while the
+    /// body was arriving: the reply was cut off. Worth retrying.
+    CutOff,
     /// The request was aborted (cancellation).
     Aborted,
 }
@@ -125,6 +128,14 @@ impl TransportError {
         }
     }
 
+    /// A reply whose body stopped arriving (the connection dropped mid-body).
+    pub fn cut_off(message: impl Into<String>) -> TransportError {
+        TransportError {
+            kind: TransportErrorKind::CutOff,
+            message: message.into(),
+        }
+    }
+
     /// An aborted request.
     pub fn aborted() -> TransportError {
         TransportError {
@@ -139,6 +150,13 @@ impl From<TransportError> for Error {
         match e.kind {
             TransportErrorKind::Aborted => ErrorKind::Cancelled.into(),
             TransportErrorKind::Network => ErrorKind::Transport { message: e.message }.into(),
+            TransportErrorKind::CutOff => Error::from(ErrorKind::Transport {
+                message: format!(
+                    "the connection dropped while the reply was arriving, so it was cut off ({})",
+                    e.message
+                ),
+            })
+            .with_reply_problem(ReplyProblem::Truncated),
         }
     }
 }
@@ -362,17 +380,29 @@ pub fn api_error(reply: &HttpReply) -> Error {
             details: body.error.details,
         }
         .into(),
-        Err(_) => ErrorKind::Api {
-            status,
-            error_type: format!("HTTP {status}"),
-            message: format!(
-                "the appliance answered HTTP {status} with {} instead of an error reply; \
-                 a proxy or login portal may be in the way",
-                reply.content_type.as_deref().unwrap_or("no content type")
-            ),
-            details: None,
+        Err(e) => {
+            // Decoding classified the body: say what came in plain words.
+            let problem = e.reply_problem().unwrap_or(ReplyProblem::NotJson);
+            let what = match problem {
+                ReplyProblem::Html => "an HTML page",
+                ReplyProblem::Empty => "an empty body",
+                ReplyProblem::Truncated => "a cut-off body",
+                ReplyProblem::InvalidJson => "invalid JSON",
+                ReplyProblem::WrongType => "JSON of another shape",
+                ReplyProblem::NotJson => "a body that is not JSON",
+            };
+            Error::from(ErrorKind::Api {
+                status,
+                error_type: format!("HTTP {status}"),
+                message: format!(
+                    "the appliance answered with {what} ({}) instead of an error reply; \
+                     a proxy or login portal may be in the way",
+                    reply.content_type.as_deref().unwrap_or("no content type")
+                ),
+                details: None,
+            })
+            .with_reply_problem(problem)
         }
-        .into(),
     }
 }
 
@@ -1139,6 +1169,7 @@ mod tests {
                 message,
                 details,
             } => {
+                assert_eq!(e.reply_problem(), None);
                 assert_eq!(*status, 400);
                 assert_eq!(error_type, "InvalidQuery");
                 assert_eq!(message, "bad q");
@@ -1152,7 +1183,14 @@ mod tests {
             b"<html>".to_vec(),
         ));
         assert!(matches!(e.kind(), ErrorKind::Api { status: 502, .. }));
-        assert!(e.to_string().contains("text/html"));
+        assert!(e.to_string().contains("an HTML page (text/html)"), "{e}");
+        assert_eq!(e.reply_problem(), Some(ReplyProblem::Html));
+        let e = api_error(&HttpReply::new(503, None, Vec::new()));
+        assert_eq!(e.reply_problem(), Some(ReplyProblem::Empty));
+        assert!(
+            e.to_string().contains("an empty body (no content type)"),
+            "{e}"
+        );
     }
 
     #[test]

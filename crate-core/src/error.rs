@@ -8,6 +8,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[error("{kind}")]
 pub struct Error {
     kind: Box<ErrorKind>,
+    /// Set by decoding and by the client for replies that were not the JSON
+    /// the API documents (see [`Error::reply_problem`]).
+    reply_problem: Option<ReplyProblem>,
 }
 
 impl Error {
@@ -20,11 +23,69 @@ impl Error {
     pub fn into_kind(self) -> ErrorKind {
         *self.kind
     }
+
+    /// What was wrong with the reply, when the error comes from a reply that
+    /// was not the JSON the API documents: one that did not decode, an error
+    /// status whose body was not SPS's error envelope (a proxy's HTML page),
+    /// or a body cut off in transit. `None` for every other error.
+    ///
+    /// Always set on [`ErrorKind::Decode`] errors of replies; on
+    /// [`ErrorKind::Api`] when the error status came with something else than
+    /// SPS's error envelope; on [`ErrorKind::Transport`] when the body was cut off.
+    pub fn reply_problem(&self) -> Option<ReplyProblem> {
+        self.reply_problem
+    }
+
+    /// The same error, saying what was wrong with the reply.
+    pub fn with_reply_problem(mut self, problem: ReplyProblem) -> Error {
+        self.reply_problem = Some(problem);
+        self
+    }
+}
+
+/// Why a reply could not be read as the JSON the API documents. sps-core
+/// decides it once, from the bytes; callers branch on it or show
+/// [`ReplyProblem::code`] (the viewer's `data-kind`, the npm package's
+/// `err.problem`) instead of guessing from messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReplyProblem {
+    /// No body at all (or only white space).
+    Empty,
+    /// An HTML page: a proxy's error page or a login portal.
+    Html,
+    /// Some other text or binary data that is not JSON.
+    NotJson,
+    /// JSON that stops before its end: the reply was cut off.
+    Truncated,
+    /// JSON with a syntax error (or trailing characters) before its end.
+    InvalidJson,
+    /// Valid JSON whose shape does not match the model: a value of the wrong
+    /// type, a missing required field.
+    WrongType,
+}
+
+impl ReplyProblem {
+    /// A stable lower-case code: `empty`, `html`, `not-json`, `truncated`,
+    /// `invalid-json`, `wrong-type`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ReplyProblem::Empty => "empty",
+            ReplyProblem::Html => "html",
+            ReplyProblem::NotJson => "not-json",
+            ReplyProblem::Truncated => "truncated",
+            ReplyProblem::InvalidJson => "invalid-json",
+            ReplyProblem::WrongType => "wrong-type",
+        }
+    }
 }
 
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Self {
-        Error { kind: Box::new(kind) }
+        Error {
+            kind: Box::new(kind),
+            reply_problem: None,
+        }
     }
 }
 
@@ -96,7 +157,7 @@ pub enum ErrorKind {
     /// SPS answered with an error: the HTTP status and SPS's own error type,
     /// message and details (`{"error": {"type", "message", "details"}}`), kept
     /// so that callers can tell `Unauthenticated` from `InvalidQuery`.
-    #[error("HTTP {status} {error_type}: {message}")]
+    #[error("HTTP {status}{}: {message}", api_type_suffix(*status, error_type))]
     Api {
         /// HTTP status, for example 401.
         status: u16,
@@ -137,4 +198,14 @@ pub enum ErrorKind {
         /// What went wrong.
         message: String,
     },
+}
+
+/// ` Unauthenticated` after `HTTP 401`; nothing when the type only repeats the
+/// status (a reply without SPS's envelope), so messages do not say it twice.
+fn api_type_suffix(status: u16, error_type: &str) -> String {
+    if error_type == format!("HTTP {status}") {
+        String::new()
+    } else {
+        format!(" {error_type}")
+    }
 }

@@ -115,10 +115,11 @@ impl Transport for FetchTransport {
                 jar.replace(Some(cookie));
             }
         }
+        // The status and headers came: a failure now means the body was cut off.
         let body = response
             .binary()
             .await
-            .map_err(|e| TransportError::network(e.to_string()))?;
+            .map_err(|e| TransportError::cut_off(e.to_string()))?;
         // Complete: nothing left to abort.
         guard.0 = None;
         Ok(HttpReply {

@@ -685,15 +685,13 @@ impl SparseBody {
     /// Reads the body as a full [`Session`] (for `fields=*`). Flat dotted keys
     /// are not expanded.
     pub fn to_session(&self) -> Result<Session> {
-        let value = self.to_json();
-        serde_path_to_error::deserialize(&value).map_err(|e| {
-            ErrorKind::Decode {
-                what: "session body".to_owned(),
-                path: e.path().to_string(),
-                message: e.inner().to_string(),
-            }
-            .into()
-        })
+        // Through text, so that errors name their path like every reply's do.
+        let text = serde_json::to_vec(&self.to_json()).map_err(|e| crate::Error::from(ErrorKind::Decode {
+            what: "session body".to_owned(),
+            path: ".".to_owned(),
+            message: e.to_string(),
+        }))?;
+        crate::decode::decode_json("session body", &text)
     }
 }
 

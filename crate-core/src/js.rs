@@ -17,7 +17,7 @@
 //! serde_json wrote (measured faster than building the objects
 //! one property at a time with serde-wasm-bindgen; figures in `npm/README.md`).
 //! Errors are JavaScript `Error`s carrying `spsKind`, `type`, `status`,
-//! `details` and `position` (see [`js_error`]), which the wrapper turns into
+//! `details`, `position` and `problem` (see [`js_error`]), which the wrapper turns into
 //! its `SpsError` subclasses.
 
 use std::future::Future;
@@ -96,15 +96,16 @@ fn from_js<T: for<'de> Deserialize<'de> + Default>(what: &str, value: JsValue) -
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    let deserializer = serde_wasm_bindgen::Deserializer::from(value);
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        ErrorKind::Decode {
+    // As JSON text, read by the same decoder as the API's replies: one path
+    // for errors, and no second deserializer in the wasm.
+    let text = js_sys::JSON::stringify(&value).map_err(|e| {
+        Error::from(ErrorKind::Decode {
             what: what.to_owned(),
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-        }
-        .into()
-    })
+            path: ".".to_owned(),
+            message: format!("not plain data: {}", js_text(&e)),
+        })
+    })?;
+    decode_json(what, String::from(text).as_bytes())
 }
 
 fn js_text(value: &JsValue) -> String {
@@ -126,7 +127,9 @@ fn set(target: &JsValue, name: &str, value: &JsValue) {
 /// An [`Error`] as a JavaScript `Error` whose message is the error's text,
 /// with `spsKind` (the [`ErrorKind`] variant's name), `type` (SPS's error type
 /// for API errors, else the kind), `status` (HTTP status of API errors),
-/// `details` (SPS's details) and `position` (1-based column of query errors).
+/// `details` (SPS's details), `position` (1-based column of query errors)
+/// and `problem` ([`crate::ReplyProblem::code`], for a reply that was not the
+/// JSON the API documents).
 pub fn js_error(error: &Error) -> JsValue {
     let js = JsValue::from(js_sys::Error::new(&error.to_string()));
     let mut status = None;
@@ -176,6 +179,9 @@ pub fn js_error(error: &Error) -> JsValue {
     }
     if let Some(position) = position {
         set(&js, "position", &JsValue::from(position as u32));
+    }
+    if let Some(problem) = error.reply_problem() {
+        set(&js, "problem", &JsValue::from_str(problem.code()));
     }
     if let Some(details) = details {
         if let Ok(value) = to_js(&details) {

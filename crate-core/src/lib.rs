@@ -36,7 +36,7 @@ pub mod bench_data;
 #[cfg(all(feature = "js", target_arch = "wasm32"))]
 pub mod js;
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, ReplyProblem, Result};
 pub use alert::Alert;
 pub use channel::{
     Channel, ChannelItem, ChannelType, ChannelTypeKind, ChannelVerdict, ChannelVerdictKind,

@@ -1336,8 +1336,8 @@ fn gateway_username_falls_back_to_user_name_of_6_0_bodies() {
     let single = decode_session(SESSION_DETAIL.as_bytes()).expect("detail example decodes");
     let session = &single.body;
     let catalogue = Catalogue::sessions();
-    let matching = CompiledQuery::parse("name:myname", &catalogue).expect("query compiles");
-    let other = CompiledQuery::parse("name:someone", &catalogue).expect("query compiles");
+    let matching = CompiledQuery::parse("name:myname", catalogue).expect("query compiles");
+    let other = CompiledQuery::parse("name:someone", catalogue).expect("query compiles");
     assert!(matching.matches(session));
     assert!(!other.matches(session));
     let first = session.first_value("user.gateway_username");

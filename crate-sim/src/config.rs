@@ -8,6 +8,7 @@ use chrono::{DateTime, Timelike, Utc};
 use clap::Parser;
 
 use crate::error::SimError;
+use crate::faults::FaultRule;
 
 /// A user the simulator accepts, with or without the right to search sessions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +80,12 @@ pub struct Args {
     /// Fraction (0..1) of /api responses whose body is cut short (connection dropped).
     #[arg(long, default_value_t = 0.0)]
     pub truncate_rate: f64,
+    /// Faults for every request to a path: `LIST[@PATH]`, LIST as in the
+    /// X-Sim-Fault header (`html`, `wrongtype`, `huge=16`, ...), PATH exact or
+    /// a prefix ending in `*` (default /api/audit/*). Repeatable; cleared by
+    /// `DELETE /_sim/faults`.
+    #[arg(long = "fault")]
+    pub faults: Vec<String>,
     /// Seconds a snapshot lives after its last use.
     #[arg(long, default_value_t = 300)]
     pub snapshot_ttl: u64,
@@ -130,6 +137,8 @@ pub struct Config {
     pub snapshot_429_every: Option<u64>,
     /// Fraction of responses cut short.
     pub truncate_rate: f64,
+    /// Fault rules in force from the start (`--fault`).
+    pub faults: Vec<FaultRule>,
     /// Lifetime of an unused snapshot.
     pub snapshot_ttl: Duration,
     /// Open snapshots allowed at once.
@@ -178,6 +187,7 @@ impl Config {
             expire_after: None,
             snapshot_429_every: None,
             truncate_rate: 0.0,
+            faults: Vec::new(),
             snapshot_ttl: Duration::from_secs(300),
             max_snapshots: 5,
             upstream: None,
@@ -212,6 +222,11 @@ impl TryFrom<Args> for Config {
                 return Err(SimError::Config(format!("{flag} must be between 0 and 1")));
             }
         }
+        let faults = a
+            .faults
+            .iter()
+            .map(|f| FaultRule::parse_flag(f).map_err(|e| SimError::Config(format!("--fault `{f}`: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
         if a.insecure && a.upstream.is_none() {
             return Err(SimError::Config("--insecure only makes sense with --upstream".into()));
         }
@@ -230,6 +245,7 @@ impl TryFrom<Args> for Config {
             expire_after: a.expire_after.filter(|n| *n > 0),
             snapshot_429_every: a.snapshot_429_every.filter(|n| *n > 0),
             truncate_rate: a.truncate_rate,
+            faults,
             snapshot_ttl: Duration::from_secs(a.snapshot_ttl),
             max_snapshots: a.max_snapshots.max(1),
             upstream: a.upstream.map(|u| u.trim_end_matches('/').to_owned()),

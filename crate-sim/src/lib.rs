@@ -61,6 +61,11 @@ pub fn router(state: AppState) -> Router {
     let api = api
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(from_fn_with_state(state.clone(), faults::inject));
+    // Test control, outside `/api` so that faults never apply to it.
+    let api = api.route(
+        "/_sim/faults",
+        get(faults::list_rules).post(faults::add_rule).delete(faults::clear_rules),
+    );
     let app = match &state.config.static_dir {
         Some(dir) => {
             // Unknown paths get index.html: the viewer routes on the client side.

@@ -50,7 +50,7 @@ pub fn with_store(config: Config, store: Store) -> Result<AppState, SimError> {
     Ok(Arc::new(Inner {
         logins: Logins::new(config.users.clone(), config.session_timeout, config.expire_after),
         snapshots: Snapshots::new(config.snapshot_ttl, config.max_snapshots),
-        faults: FaultState::new(config.seed),
+        faults: FaultState::new(config.seed, config.faults.clone()),
         store,
         content_cache: Default::default(),
         proxy,

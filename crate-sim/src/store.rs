@@ -21,7 +21,7 @@ use crate::generate::{self, GenEvent, GenSession, Generated, KEY_LEN};
 
 /// A session loaded from a file: its key and body exactly as given (what the
 /// API returns), and the body decoded into sps-core's model (what `q`, sorting
-/// and CSV read through [`FieldSource`]).
+/// and CSV read through [`FieldSource`]); optionally its events and alerts.
 #[derive(Debug, Clone)]
 pub struct LoadedSession {
     /// The key.
@@ -30,17 +30,59 @@ pub struct LoadedSession {
     pub body: Value,
     /// The body as sps-core's model.
     pub model: Session,
+    /// Events (`/events`, content search), from the entry's `events`.
+    pub events: Vec<GenEvent>,
+    /// Alert items (`/alerts`) exactly as given in the entry's `alerts`.
+    pub alerts: Vec<Value>,
 }
 
 impl LoadedSession {
     /// Decodes `body`; the error names the JSON path that does not fit the model.
     pub fn new(key: String, body: Value) -> Result<Self, String> {
         let text = body.to_string();
-        let de = &mut serde_json::Deserializer::from_str(&text);
-        let model: Session = serde_path_to_error::deserialize(de)
-            .map_err(|e| format!("session `{key}`: at `{}`: {}", e.path(), e.inner()))?;
-        Ok(LoadedSession { key, body, model })
+        let model: Session = sps_core::decode_json("session", text.as_bytes())
+            .map_err(|e| format!("session `{key}`: {e}"))?;
+        Ok(LoadedSession { key, body, model, events: Vec::new(), alerts: Vec::new() })
     }
+
+    /// Adds events given as the `/events` items (`action`, `channels_id`,
+    /// `content`, `record_id`, `time`, `type`) and alert items as served.
+    pub fn with_details(mut self, events: Vec<Value>, alerts: Vec<Value>) -> Result<Self, String> {
+        self.events = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| loaded_event(e).map_err(|m| format!("session `{}`: events[{i}]: {m}", self.key)))
+            .collect::<Result<_, _>>()?;
+        self.alerts = alerts;
+        Ok(self)
+    }
+}
+
+/// An `/events` item as the simulator's event (the form content search and
+/// the events `q` work on). Time and type are required: without them the
+/// item could not be served back unchanged.
+fn loaded_event(item: Value) -> Result<GenEvent, String> {
+    let e: sps_core::Event = serde_json::from_value(item).map_err(|e| e.to_string())?;
+    let time = e.time.ok_or("no `time`")?.instant();
+    let kind = e.event_type.ok_or("no `type`")?.kind().canonical();
+    if kind.is_empty() {
+        return Err("unknown `type`".into());
+    }
+    let channel = match e.channels_id {
+        Some(c) => c.as_i64().and_then(|n| u32::try_from(n).ok()).ok_or("`channels_id` is not a channel number")?,
+        None => 0,
+    };
+    let record_id = u64::try_from(e.record_id.unwrap_or(0)).map_err(|_| "negative `record_id`")?;
+    let content = e.content.unwrap_or_default();
+    Ok(GenEvent {
+        action: e.action.unwrap_or_else(|| content.clone()),
+        channel,
+        content,
+        record_id,
+        time_ms: time.timestamp_millis(),
+        micros: time.timestamp_subsec_micros() % 1000,
+        kind,
+    })
 }
 
 /// All sessions the simulator serves.
@@ -87,7 +129,9 @@ impl Store {
     }
 
     /// Reads a `--data` file: a JSON object key -> body (key order kept), a JSON
-    /// array of `{key, body}`, or NDJSON with one `{key, body}` per line.
+    /// array of `{key, body}`, or NDJSON with one `{key, body}` per line. Array
+    /// and NDJSON entries may add `events` and `alerts` (lists of the items
+    /// `/events` and `/alerts` serve).
     pub fn load_file(path: &Path, public_base: &str) -> Result<Store, SimError> {
         let err = |message: String| SimError::Data { path: path.display().to_string(), message };
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
@@ -149,6 +193,13 @@ pub fn parse_sessions(text: &str) -> Result<Vec<LoadedSession>, String> {
     struct Entry {
         key: Value,
         body: Value,
+        #[serde(default)]
+        events: Vec<Value>,
+        #[serde(default)]
+        alerts: Vec<Value>,
+    }
+    fn entry(e: Entry) -> Result<LoadedSession, String> {
+        LoadedSession::new(key_text(e.key), e.body)?.with_details(e.events, e.alerts)
     }
     fn key_text(v: Value) -> String {
         match v {
@@ -176,12 +227,12 @@ pub fn parse_sessions(text: &str) -> Result<Vec<LoadedSession>, String> {
                 continue;
             }
             let e: Entry = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
-            out.push(LoadedSession::new(key_text(e.key), e.body).map_err(|m| format!("line {}: {m}", n + 1))?);
+            out.push(entry(e).map_err(|m| format!("line {}: {m}", n + 1))?);
         }
         Ok(out)
     } else if trimmed.starts_with('[') {
         let entries: Vec<Entry> = serde_json::from_str(trimmed).map_err(|e| e.to_string())?;
-        entries.into_iter().map(|e| LoadedSession::new(key_text(e.key), e.body)).collect()
+        entries.into_iter().map(entry).collect()
     } else {
         Err("expected a JSON object, a JSON array or NDJSON".into())
     }
@@ -348,11 +399,12 @@ impl<'a> SessionRef<'a> {
         SessionView::new(*self)
     }
 
-    /// The events, generated on demand (loaded sessions have none).
+    /// The events: generated on demand, or as loaded.
     pub fn events(&self) -> Vec<GenEvent> {
-        match self.store.gen(self.index) {
-            Some((s, g)) => generate::events(s, self.key(), &g.tables),
-            None => Vec::new(),
+        match (self.store.gen(self.index), &self.store.kind) {
+            (Some((s, g)), _) => generate::events(s, self.key(), &g.tables),
+            (None, Kind::Loaded(l)) => l.get(self.index).map(|s| s.events.clone()).unwrap_or_default(),
+            (None, Kind::Generated(_)) => Vec::new(),
         }
     }
 
@@ -373,9 +425,13 @@ impl<'a> SessionRef<'a> {
         }
     }
 
-    /// Alert items.
+    /// Alert items: generated, or as loaded.
     pub fn alerts(&self) -> Vec<Value> {
-        self.store.gen(self.index).map(|(s, g)| generate::alerts(s, self.key(), &g.tables)).unwrap_or_default()
+        match (self.store.gen(self.index), &self.store.kind) {
+            (Some((s, g)), _) => generate::alerts(s, self.key(), &g.tables),
+            (None, Kind::Loaded(l)) => l.get(self.index).map(|s| s.alerts.clone()).unwrap_or_default(),
+            (None, Kind::Generated(_)) => Vec::new(),
+        }
     }
 
     /// Indexing items.

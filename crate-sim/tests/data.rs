@@ -87,7 +87,7 @@ fn realistic_mix() {
 
 #[test]
 fn hostile_corpus_is_used() {
-    let distinct: HashSet<&str> = hostile::XSS.iter().copied().collect();
+    let distinct: HashSet<&str> = hostile::xss().iter().copied().collect();
     assert!(distinct.len() >= 50);
     for f in ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)"] {
         assert!(hostile::CSV_FORMULAS.contains(&f));
@@ -103,7 +103,7 @@ fn hostile_corpus_is_used() {
         }
     }
     assert!(longest >= 10_000, "10k-character lines: {longest}");
-    let used = hostile::XSS.iter().filter(|x| text.contains(*x)).count();
+    let used = hostile::xss().iter().filter(|x| text.contains(*x)).count();
     assert!(used >= 40, "{used} XSS payloads appear in events");
     assert!(text.contains("=cmd|' /C calc'!A0"));
     assert!(text.contains("שלום") || text.contains("مرحبا"));
@@ -206,6 +206,39 @@ async fn serve_with_data_file() {
     assert_eq!(v["items"], serde_json::json!([]));
     let (status, _) = get_json(&c, &sim.url("/api/audit/sessions/k2/audit_trail")).await;
     assert_eq!(status, 404, "no recording.audit_trail: no trail");
+}
+
+#[tokio::test]
+async fn loaded_events_and_alerts_are_served_and_searched() {
+    let event = serde_json::json!({
+        "action": "<script>alert(1)</script>", "channels_id": "1", "content": "$ <script>alert(1)</script>",
+        "record_id": 7, "time": "2024-03-01T10:00:05.123456", "type": "command",
+    });
+    let alert = serde_json::json!({
+        "alert_type": "adp.event.command", "channel_id": "1", "matched_action": "<b>x</b>",
+        "matched_content": "<b>x</b>", "matched_regexp": "b", "record_id": 7,
+        "rule_name": "<img src=x>", "time": "2024-03-01T10:00:05.123456",
+    });
+    let line = serde_json::json!({
+        "key": "k1",
+        "body": { "protocol": "SSH", "start_time": "2024-03-01T10:00:00", "recording": { "index_status": "INDEXED" } },
+        "events": [event], "alerts": [alert],
+    });
+    let sim = start_loaded(&format!("{line}\n{{\"key\": \"k2\", \"body\": {{}}}}\n"), Config::for_tests(0)).await;
+    let c = login(&sim).await;
+    let (_, v) = get_json(&c, &sim.url("/api/audit/sessions/k1/events")).await;
+    assert_eq!(v["items"], serde_json::json!([event]), "served back unchanged");
+    let (_, v) = get_json(&c, &sim.url("/api/audit/sessions/k1/alerts")).await;
+    assert_eq!(v["items"], serde_json::json!([alert]));
+    let (_, v) = get_json(&c, &sim.url("/api/audit/sessions?content=alert")).await;
+    assert_eq!(v["meta"]["match_count"], 1);
+    assert_eq!(v["items"][0]["key"], "k1");
+    let (_, v) = get_json(&c, &sim.url("/api/audit/sessions/k1/content?q=alert")).await;
+    assert_eq!(v["items"].as_array().map(Vec::len), Some(1));
+
+    let no_type = r#"{"key": "k", "body": {}, "events": [{"time": "2024-03-01T10:00:00", "content": "x"}]}"#;
+    let e = sps_sim::store::parse_sessions(no_type).unwrap_err();
+    assert!(e.contains("events[0]") && e.contains("type"), "{e}");
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ use std::fmt;
 
 use sps_core::{
     CancelToken, Client, Collection, ErrorKind, FetchAllError, FetchObserver, FetchOptions,
-    Fetched, LoginMethod, SessionRow, SessionSearch, StatsBucket,
+    Fetched, LoginMethod, ReplyProblem, SessionRow, SessionSearch, StatsBucket,
 };
 
 /// The fields the session list asks for (`fields=`), in column order.
@@ -30,6 +30,10 @@ pub const LIST_FIELDS: &[&str] = &[
 ];
 
 /// What went wrong with a request, sorted by what the page does about it.
+///
+/// Whether a reply was HTML, empty, cut off or of the wrong shape is
+/// sps-core's call ([`sps_core::Error::reply_problem`]), kept here as is: this
+/// type only words it for the person at the screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiError {
     /// HTTP 401: wrong credentials at login, or a login that expired later.
@@ -40,8 +44,8 @@ pub enum ApiError {
         message: String,
     },
     /// Any other error reply. For a reply that is not SPS's envelope (a
-    /// proxy's HTML page), crate-core sets `kind` to `HTTP <status>` and says
-    /// in `message` what came instead.
+    /// proxy's HTML page), crate-core sets `kind` to `HTTP <status>`, says in
+    /// `message` what came instead, and `problem` is set.
     Api {
         /// HTTP status code.
         status: u16,
@@ -49,12 +53,25 @@ pub enum ApiError {
         kind: String,
         /// SPS's message.
         message: String,
+        /// What came instead of SPS's error envelope, if something else did.
+        problem: Option<ReplyProblem>,
     },
-    /// The request never got an answer (server down, connection refused, offline).
-    Network(String),
-    /// A 2xx reply that is not the JSON the API documents: typically an HTML
-    /// page from a proxy or login portal.
-    Unreadable(String),
+    /// The request got no complete answer: server down, connection refused,
+    /// offline, or (`problem` truncated) the connection dropped mid-reply.
+    Network {
+        /// What the transport reported.
+        message: String,
+        /// [`ReplyProblem::Truncated`] when a reply started but was cut off.
+        problem: Option<ReplyProblem>,
+    },
+    /// A 2xx reply that is not the JSON the API documents: an HTML page from
+    /// a proxy or login portal, an empty body, JSON cut off or of another shape.
+    Unreadable {
+        /// sps-core's description (what was decoded, where, what was found).
+        detail: String,
+        /// What was wrong with it.
+        problem: Option<ReplyProblem>,
+    },
     /// The request was not sent because its parameters are invalid (checked
     /// locally with crate-core first, e.g. a `q` typed into the address bar).
     NotSent(String),
@@ -65,17 +82,45 @@ impl ApiError {
     pub fn is_unauthenticated(&self) -> bool {
         matches!(self, ApiError::Unauthenticated { .. })
     }
+
+    /// What was wrong with the reply, when it was not the documented JSON.
+    pub fn problem(&self) -> Option<ReplyProblem> {
+        match self {
+            ApiError::Api { problem, .. }
+            | ApiError::Network { problem, .. }
+            | ApiError::Unreadable { problem, .. } => *problem,
+            ApiError::Unauthenticated { .. } | ApiError::NotSent(_) => None,
+        }
+    }
+
+    /// A stable name for the page's `data-kind`: sps-core's
+    /// [`ReplyProblem::code`] when the reply was malformed (`html`, `empty`,
+    /// `truncated`, `wrong-type`, ...), else `unauthenticated`, `api`,
+    /// `network`, `unreadable` or `not-sent`.
+    pub fn kind_code(&self) -> &'static str {
+        if let Some(problem) = self.problem() {
+            return problem.code();
+        }
+        match self {
+            ApiError::Unauthenticated { .. } => "unauthenticated",
+            ApiError::Api { .. } => "api",
+            ApiError::Network { .. } => "network",
+            ApiError::Unreadable { .. } => "unreadable",
+            ApiError::NotSent(_) => "not-sent",
+        }
+    }
 }
 
 impl From<sps_core::Error> for ApiError {
     fn from(error: sps_core::Error) -> Self {
+        let problem = error.reply_problem();
         match error.kind() {
             ErrorKind::Api {
                 status: 401,
                 error_type,
                 message,
                 ..
-            } => ApiError::Unauthenticated {
+            } if problem.is_none() => ApiError::Unauthenticated {
                 kind: error_type.clone(),
                 message: message.clone(),
             },
@@ -88,25 +133,81 @@ impl From<sps_core::Error> for ApiError {
                 status: *status,
                 kind: error_type.clone(),
                 message: message.clone(),
+                problem,
             },
-            ErrorKind::Transport { message } => ApiError::Network(message.clone()),
-            ErrorKind::Decode { .. } => ApiError::Unreadable(error.to_string()),
+            ErrorKind::Transport { message } => ApiError::Network {
+                message: message.clone(),
+                problem,
+            },
+            ErrorKind::Decode { .. } => ApiError::Unreadable {
+                detail: error.to_string(),
+                problem,
+            },
             _ => ApiError::NotSent(error.to_string()),
         }
+    }
+}
+
+/// The first sentence for a reply that was not the documented JSON.
+fn problem_sentence(problem: ReplyProblem) -> &'static str {
+    match problem {
+        ReplyProblem::Html => {
+            "The appliance sent an HTML page instead of JSON: a proxy or a login portal may be in the way."
+        }
+        ReplyProblem::Empty => "The appliance sent an empty reply instead of JSON.",
+        ReplyProblem::NotJson => "The appliance sent something that is not JSON.",
+        ReplyProblem::Truncated => "The reply was cut off before its end.",
+        ReplyProblem::InvalidJson => "The reply is broken JSON.",
+        ReplyProblem::WrongType => {
+            "The reply does not have the shape the SPS API documents: a value has the wrong type or is missing."
+        }
+        _ => "The appliance's reply could not be read.",
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ApiError::Unauthenticated { kind, message } | ApiError::Api { kind, message, .. } => {
-                write!(f, "{kind}: {message}")
-            }
-            ApiError::Network(detail) => write!(
+            ApiError::Unauthenticated { kind, message } => write!(f, "{kind}: {message}"),
+            ApiError::Api {
+                kind,
+                message,
+                problem: None,
+                ..
+            } => write!(f, "{kind}: {message}"),
+            ApiError::Api {
+                status,
+                message,
+                problem: Some(problem),
+                ..
+            } => write!(
                 f,
-                "Cannot reach the server ({detail}). Check that the SPS appliance or the simulator is running and reachable."
+                "{} (HTTP {status}; {message})",
+                problem_sentence(*problem)
             ),
-            ApiError::Unreadable(detail) => write!(
+            ApiError::Network {
+                message,
+                problem: Some(problem),
+            } => write!(
+                f,
+                "{} Check the network or proxy between this page and the appliance ({message}).",
+                problem_sentence(*problem)
+            ),
+            ApiError::Network {
+                message,
+                problem: None,
+            } => write!(
+                f,
+                "Cannot reach the server ({message}). Check that the SPS appliance or the simulator is running and reachable."
+            ),
+            ApiError::Unreadable {
+                detail,
+                problem: Some(problem),
+            } => write!(f, "{} ({detail})", problem_sentence(*problem)),
+            ApiError::Unreadable {
+                detail,
+                problem: None,
+            } => write!(
                 f,
                 "The server's answer could not be read ({detail}). A proxy or login portal may be in the way."
             ),
@@ -235,6 +336,59 @@ mod tests {
         let network = ApiError::from(sps_core::Error::from(ErrorKind::Transport {
             message: "Failed to fetch".into(),
         }));
-        assert!(network.to_string().starts_with("Cannot reach the server (Failed to fetch)"));
+        assert!(network
+            .to_string()
+            .starts_with("Cannot reach the server (Failed to fetch)"));
+        assert_eq!(network.kind_code(), "network");
+    }
+
+    #[test]
+    fn malformed_replies_keep_sps_cores_problem_and_say_it_plainly() {
+        // An HTML page with an error status: sps-core's own classification.
+        let html = sps_core::api_error(&sps_core::HttpReply::new(
+            502,
+            Some("text/html".into()),
+            b"<html><head><title>502 Bad Gateway</title></head></html>".to_vec(),
+        ));
+        let e = ApiError::from(html);
+        assert_eq!(e.kind_code(), "html");
+        assert!(!e.is_unauthenticated());
+        let text = e.to_string();
+        assert!(
+            text.starts_with("The appliance sent an HTML page instead of JSON"),
+            "{text}"
+        );
+        assert!(text.contains("HTTP 502"), "{text}");
+
+        // A login portal answering 401 with HTML is not SPS's login error.
+        let portal = sps_core::api_error(&sps_core::HttpReply::new(
+            401,
+            Some("text/html".into()),
+            b"<!DOCTYPE html><html>".to_vec(),
+        ));
+        assert_eq!(ApiError::from(portal).kind_code(), "html");
+
+        // A 2xx that does not decode.
+        let empty = ApiError::from(sps_core::decode_session_list(b"").unwrap_err());
+        assert_eq!(empty.kind_code(), "empty");
+        assert!(empty
+            .to_string()
+            .starts_with("The appliance sent an empty reply"));
+        let cut = ApiError::from(sps_core::decode_session_list(b"{\"items\": [").unwrap_err());
+        assert_eq!(cut.kind_code(), "truncated");
+        assert!(cut.to_string().starts_with("The reply was cut off"));
+        let wrong = ApiError::from(sps_core::decode_session_list(br#"{"items": {}}"#).unwrap_err());
+        assert_eq!(wrong.kind_code(), "wrong-type");
+        assert!(wrong.to_string().contains("wrong type"), "{wrong}");
+
+        // A body cut off in transit.
+        let dropped = ApiError::from(sps_core::Error::from(sps_core::TransportError::cut_off(
+            "TypeError: network error",
+        )));
+        assert_eq!(dropped.kind_code(), "truncated");
+        assert!(
+            dropped.to_string().starts_with("The reply was cut off"),
+            "{dropped}"
+        );
     }
 }

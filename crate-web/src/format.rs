@@ -1,5 +1,32 @@
 //! Turning API values into short text for the table.
 
+/// Most characters of one value put on the page. SPS content is typed by the
+/// audited, and a reply may carry megabytes in one string: laying that out
+/// would freeze the page, while 20,000 characters are more than anyone reads
+/// in a cell (the exports keep the whole value).
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+/// `text` cut to `max` characters, with `… (N more characters)` saying how
+/// much was left out; unchanged when short enough.
+pub fn clip(text: &str, max: usize) -> String {
+    // Cheap test first: a value of `max` bytes or fewer has at most `max` characters.
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((cut, _)) => {
+            let rest = text[cut..].chars().count();
+            format!("{}… ({rest} more characters)", &text[..cut])
+        }
+    }
+}
+
+/// [`clip`] at [`MAX_TEXT_CHARS`]: every value shown as text.
+pub fn shown(text: &str) -> String {
+    clip(text, MAX_TEXT_CHARS)
+}
+
 /// A duration in seconds as analysts read it: `45s`, `3m 05s`, `1h 02m`, `2d 03h`.
 pub fn duration(seconds: i64) -> String {
     if seconds < 0 {
@@ -41,6 +68,20 @@ pub fn verdict_class(verdict: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_text_is_clipped_and_says_how_much() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("abcdefghij", 10), "abcdefghij");
+        assert_eq!(clip("abcdefghijkl", 10), "abcdefghij… (2 more characters)");
+        // Characters, not bytes.
+        assert_eq!(clip("ééééé", 3), "ééé… (2 more characters)");
+        assert_eq!(clip("éé", 3), "éé");
+        let huge = "x".repeat(5_000_000);
+        let out = shown(&huge);
+        assert!(out.starts_with(&"x".repeat(MAX_TEXT_CHARS)));
+        assert!(out.ends_with("… (4980000 more characters)"));
+    }
 
     #[test]
     fn durations() {

@@ -12,6 +12,7 @@ mod run;
 mod serve;
 mod test;
 mod tools;
+mod wasm_share;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -17,7 +17,7 @@ const OUT_NAME: &str = "spsview_core";
 
 /// The wasm features rustc's `wasm32-unknown-unknown` target emits by default,
 /// which wasm-opt must accept.
-const WASM_FEATURES: &[&str] = &[
+pub const WASM_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
     "--enable-sign-ext",

@@ -85,7 +85,7 @@ impl Transport for SimTransport {
         let body = response
             .bytes()
             .await
-            .map_err(|e| TransportError::network(e.to_string()))?;
+            .map_err(|e| TransportError::cut_off(e.to_string()))?;
         Ok(HttpReply {
             status,
             content_type,

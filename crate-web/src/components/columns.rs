@@ -181,13 +181,15 @@ pub fn cell_view(row: &SessionRow, spec: &'static FieldSpec, tz: ListZone) -> An
     joined(body, name).into_any()
 }
 
-/// All values of a field as text, joined with ", ".
+/// All values of a field as text, joined with ", " (clipped: see [`format::shown`]).
 fn joined<S: FieldSource + ?Sized>(body: &S, name: &str) -> String {
-    body.field_values(name)
+    let text = body
+        .field_values(name)
         .map(|v| v.to_text().into_owned())
         .filter(|t| !t.is_empty())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    format::shown(&text)
 }
 
 /// The column chooser: the chosen columns in order (move up, remove), and a

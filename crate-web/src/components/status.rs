@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::format;
+
 /// A quiet "loading" line with a spinner, for anything waiting on the API.
 #[component]
 pub fn Loading(
@@ -15,6 +17,10 @@ pub fn Loading(
     }
 }
 
+/// Longest error message shown: an appliance's (or a proxy's) message is
+/// not ours to trust, and a page of it helps nobody.
+const MAX_MESSAGE_CHARS: usize = 2_000;
+
 /// A visible error: a heading plus the message (as text) and an optional retry.
 #[component]
 pub fn ErrorPanel(
@@ -27,13 +33,22 @@ pub fn ErrorPanel(
     /// Called by the "Try again" button, when given.
     #[prop(optional, into)]
     retry: Option<Callback<()>>,
+    /// For a failed request, [`crate::api::ApiError::kind_code`]: becomes
+    /// `data-kind` (and the class `api-error`), for tests and styling.
+    #[prop(optional, into)]
+    kind: Option<&'static str>,
 ) -> impl IntoView {
+    let class = if kind.is_some() {
+        "state state-error api-error"
+    } else {
+        "state state-error"
+    };
     view! {
-        <div class="state state-error" data-testid="error" role="alert">
+        <div class=class data-testid="error" data-kind=kind role="alert">
             <strong>{title}</strong>
-            <p class="error-message">{message}</p>
+            <p class="error-message">{format::clip(&message, MAX_MESSAGE_CHARS)}</p>
             {retry.map(|cb| view! {
-                <button type="button" class="btn" on:click=move |_| cb.run(())>"Try again"</button>
+                <button type="button" class="btn retry" on:click=move |_| cb.run(())>"Try again"</button>
             })}
         </div>
     }

@@ -112,7 +112,7 @@ pub fn SummaryChips(
             let chips = values
                 .into_iter()
                 .map(|(value, count)| {
-                    let shown = value.clone();
+                    let shown = crate::format::clip(&value, 200);
                     let attr = value.clone();
                     view! {
                         <button type="button" class="chip" data-field=field data-value=attr

@@ -27,6 +27,7 @@ use sps_core::{encode_component, ContentSearch, Session, SessionContext, Single}
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
+use crate::format::clip;
 use crate::api_detail;
 use crate::components::{ErrorPanel, Loading, TopBar, VerdictBadge};
 use crate::pages::sessions::TimeDisplay;
@@ -195,8 +196,12 @@ pub fn SessionDetailPage() -> impl IntoView {
     }
 
     let body = move || {
+        let current = key.get();
         match session.get() {
         None => view! { <Loading what="the session"/> }.into_any(),
+        // The resource keeps the last session while the next one loads: never
+        // show one session's fields under another's key.
+        Some((k, _)) if k != current => view! { <Loading what="the session"/> }.into_any(),
         Some((_, Err(e))) if e.is_unauthenticated() => {
             view! { <Loading what="the login page"/> }.into_any()
         }
@@ -209,7 +214,7 @@ pub fn SessionDetailPage() -> impl IntoView {
         }
         .into_any(),
         Some((_, Err(e))) => view! {
-            <ErrorPanel title="Could not load the session" message=e.to_string()
+            <ErrorPanel title="Could not load the session" message=e.to_string() kind=e.kind_code()
                 retry=Callback::new(move |()| session.refetch())/>
         }
         .into_any(),
@@ -281,17 +286,6 @@ fn go_to_login(navigate: &impl Fn(&str, NavigateOptions), key: &str) {
             ..NavigateOptions::default()
         },
     );
-}
-
-/// Keeps `text` to `max` characters for a hover text.
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        let mut s: String = text.chars().take(max).collect();
-        s.push('…');
-        s
-    }
 }
 
 /// Everything below the navigation, for a loaded session.
@@ -630,7 +624,7 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
     // ---- header ---------------------------------------------------------------
     let protocol = s.protocol.as_ref().map(|p| p.as_str().to_owned());
     let verdict = s.verdict.as_ref().map(|v| v.as_str().to_owned());
-    let who = s.gateway_username().map(str::to_owned);
+    let who = s.gateway_username().map(|w| clip(w, 200));
     let server = s
         .server
         .as_ref()
@@ -753,7 +747,16 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
                     </p>
                 }.into_any(),
             })}
-            <Timeline lanes=lanes.into() marks=marks.into() state=state on_select=on_mark/>
+            // Failed channels: the error, not a timeline that says "no channels".
+            {move || match channels.with(|r| r.as_ref().and_then(|r| r.as_ref().err().cloned())) {
+                Some(e) if !e.is_unauthenticated() => view! {
+                    <ErrorPanel title="Could not load the channels" message=e.to_string() kind=e.kind_code()
+                        retry=Callback::new(move |()| channels.refetch())/>
+                }
+                .into_any(),
+                _ => view! { <Timeline lanes=lanes.into() marks=marks.into() state=state on_select=on_mark/> }
+                    .into_any(),
+            }}
         </section>
 
         <ContentPanel search=content_search hits=hits state=state channel_names=channel_names/>

@@ -961,18 +961,19 @@ pub fn SessionsPage() -> impl IntoView {
             None | Some(None) => view! { <Loading what="sessions"/> }.into_any(),
             Some(Some((_, Err(e)))) if e.is_unauthenticated() => view! {
                 <ErrorPanel title="Not logged in" message="Log in to see the sessions (the login dialog is open)."
-                    retry=Callback::new(move |()| sessions.refetch())/>
+                    kind=e.kind_code() retry=Callback::new(move |()| sessions.refetch())/>
             }
             .into_any(),
             // Parameters that failed the local check: retrying cannot help.
             Some(Some((_, Err(e @ ApiError::NotSent(_))))) => view! {
-                <ErrorPanel title="This search cannot be sent" message=e.to_string()/>
+                <ErrorPanel title="This search cannot be sent" message=e.to_string() kind=e.kind_code()/>
             }
             .into_any(),
             Some(Some((_, Err(e)))) => view! {
                 <ErrorPanel
                     title="Could not load sessions"
                     message=e.to_string()
+                    kind=e.kind_code()
                     retry=Callback::new(move |()| sessions.refetch())
                 />
             }

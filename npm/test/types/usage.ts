@@ -38,6 +38,9 @@ export async function example(baseUrl: string): Promise<number> {
     if (err instanceof SpsQueryError) { const at: number | undefined = err.position; void at; }
     if (err instanceof SpsAuthError) { const status: number | undefined = err.status; void status; }
     if (err instanceof SpsError) { const type: string = err.type; void type; }
+    if (err instanceof SpsError && err.problem === 'html') { const status: number | undefined = err.status; void status; }
+    // @ts-expect-error: not one of the problems
+    if (err instanceof SpsError && err.problem === 'htm') { void err; }
   }
   const handle: ViewerHandle = mountViewer(document.body, { baseUrl, initialQuery: q });
   handle.show('verdict:accept');

@@ -50,9 +50,10 @@ fn dash() -> impl IntoView {
     view! { <span class="dash">"—"</span> }
 }
 
-/// One label/value line of a field group.
+/// One label/value line of a field group (a long value clipped, see [`format::shown`]).
 fn kv(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
     let missing = value == DASH;
+    let value = format::shown(&value);
     view! {
         <div class="kv" data-field=testid>
             <dt>{label}</dt>

@@ -88,10 +88,11 @@ const EVENT_TYPES: &[EventTypeKind] = &[
     EventTypeKind::HttpRequest,
 ];
 
-/// Shows a list's loading or error state, or `ok` for its items.
+/// Shows a list's loading or error state (with `retry`), or `ok` for its items.
 fn list_state<T, V>(
     what: &'static str,
     value: Option<Result<Vec<T>, ApiError>>,
+    retry: Callback<()>,
     ok: impl FnOnce(Vec<T>) -> V,
 ) -> AnyView
 where
@@ -103,7 +104,8 @@ where
             view! { <Loading what="the login page"/> }.into_any()
         }
         Some(Err(e)) => view! {
-            <ErrorPanel title=format!("Could not load {what}") message=e.to_string()/>
+            <ErrorPanel title=format!("Could not load {what}") message=e.to_string()
+                kind=e.kind_code() retry=retry/>
         }
         .into_any(),
         Some(Ok(items)) => ok(items).into_any(),
@@ -222,7 +224,7 @@ pub fn EventsPanel(
 
     let table = move || {
         let zone = state.zone.get();
-        list_state("events", events.get(), |items: Vec<Event>| {
+        list_state("events", events.get(), Callback::new(move |()| events.refetch()), |items: Vec<Event>| {
             if items.is_empty() {
                 let text = if filtered() {
                     "No event matches this filter."
@@ -328,7 +330,7 @@ fn event_row(
     let kind = or_dash(ev.event_type.as_ref().map(|k| k.as_str().to_owned()));
     let record = or_dash(ev.record_id);
     let action = or_dash(ev.action.clone());
-    let content = or_dash(ev.content.clone());
+    let content = crate::format::shown(&or_dash(ev.content.clone()));
     let id_for_class = row_id.clone();
     let id_for_click = row_id.clone();
     let selected = move || state.selected_event.get().as_deref() == Some(id_for_class.as_str());
@@ -369,7 +371,7 @@ pub fn AlertsPanel(
     let export_items = move || alerts.get().and_then(|r| r.ok());
     let table = move || {
         let zone = state.zone.get();
-        list_state("alerts", alerts.get(), |items: Vec<Alert>| {
+        list_state("alerts", alerts.get(), Callback::new(move |()| alerts.refetch()), |items: Vec<Alert>| {
             if items.is_empty() {
                 return view! {
                     <p class="summary small"><span id="alert-count" data-count="0">"0"</span>" alerts"</p>
@@ -436,7 +438,7 @@ fn alert_row(
         .unwrap_or_default();
     let (channel, channel_title) =
         channel_cell(alert.channel_id.as_ref().map(|c| c.to_string()), names);
-    let content = alert.matched_content.clone().unwrap_or_default();
+    let content = crate::format::shown(alert.matched_content.as_deref().unwrap_or_default());
     let regexp = alert.matched_regexp.clone().unwrap_or_default();
     // The browser's RegExp over the text; each piece becomes a text node, the
     // matched ones inside <mark>.
@@ -513,7 +515,7 @@ pub fn ContentPanel(
                 <p class="muted small">"Search the text that appeared on screen or was typed (SPS's content index). Hits are placed on the timeline."</p>
             }
             .into_any(),
-            Some(Some(result)) => list_state("content hits", Some(result), |items: Vec<ContentHit>| {
+            Some(Some(result)) => list_state("content hits", Some(result), Callback::new(move |()| hits.refetch()), |items: Vec<ContentHit>| {
                 if items.is_empty() {
                     return view! {
                         <p class="summary small"><span id="hit-count" data-count="0">"0"</span>" hits"</p>
@@ -614,6 +616,7 @@ pub fn IndexingPanel(
         list_state(
             "indexing details",
             indexing.get(),
+            Callback::new(move |()| indexing.refetch()),
             |items: Vec<Indexing>| {
                 if items.is_empty() {
                     return view! { <p class="muted small" data-testid="no-indexing">"No indexing records for this session."</p> }.into_any();
@@ -680,6 +683,7 @@ pub fn DownloadsPanel(
         list_state(
             "trail downloads",
             downloads.get(),
+            Callback::new(move |()| downloads.refetch()),
             |items: Vec<TrailDownload>| {
                 if items.is_empty() {
                     return view! { <p class="muted small" data-testid="no-downloads">"Nobody has downloaded this audit trail."</p> }.into_any();
