@@ -164,9 +164,11 @@ fn path_at_error(bytes: &[u8], error: &serde_json::Error) -> String {
 
 /// The path of the innermost value open at byte `end` (inclusive) of `bytes`.
 fn path_at(bytes: &[u8], end: usize) -> String {
+    let Some(last) = bytes.len().checked_sub(1).map(|max| end.min(max)) else {
+        return ".".to_owned();
+    };
     let mut steps: Vec<Step> = Vec::new();
     let mut expect_key = false;
-    let last = end.min(bytes.len().saturating_sub(1));
     let mut i = 0;
     while i <= last {
         match bytes[i] {
@@ -379,5 +381,6 @@ mod tests {
         assert_eq!(path_of(decode_session(unicode.as_bytes())), "body.duration");
         assert_eq!(path_of(decode_events(b"[]")), ".");
         assert_eq!(path_of(decode_session_list(br#"{"items": [{}]}"#)), "items[0]");
+        assert_eq!(path_at(b"", 5), ".");
     }
 }

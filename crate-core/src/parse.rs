@@ -383,8 +383,9 @@ impl Parser {
                     return Some(text);
                 }
                 '\\' => {
-                    text.push(*c.get(i + 1)?);
-                    i += 2;
+                    let (escaped, len) = escape_at(c, i + 1)?;
+                    text.push(escaped);
+                    i += 1 + len;
                 }
                 '"' => return None,
                 ch => {
@@ -395,6 +396,14 @@ impl Parser {
             }
         }
         None
+    }
+
+    /// The character escaped by the backslash just read (the cursor is after
+    /// it), consuming it; `None` at the end of the text.
+    fn escaped(&mut self) -> Option<char> {
+        let (c, len) = escape_at(&self.chars, self.pos)?;
+        self.pos += len;
+        Some(c)
     }
 
     /// An unquoted word (outside ranges). After `field:` a value may hold
@@ -412,10 +421,9 @@ impl Parser {
             self.pos += 1;
             match c {
                 '\\' => {
-                    let Some(escaped) = self.peek() else {
+                    let Some(escaped) = self.escaped() else {
                         return Err(self.error_at(self.pos - 1, "dangling backslash"));
                     };
-                    self.pos += 1;
                     plain = false;
                     literal.push(escaped);
                     text.push(escaped);
@@ -464,11 +472,8 @@ impl Parser {
                 }
                 Some('\\') => {
                     self.pos += 1;
-                    match self.peek() {
-                        Some(c) => {
-                            text.push(c);
-                            self.pos += 1;
-                        }
+                    match self.escaped() {
+                        Some(c) => text.push(c),
                         None => return Err(self.error_at(open, "unterminated quote")),
                     }
                 }
@@ -496,10 +501,9 @@ impl Parser {
                     }
                     self.pos += 1;
                     if c == '\\' {
-                        let Some(e) = self.peek() else {
+                        let Some(e) = self.escaped() else {
                             return Err(self.error_at(self.pos - 1, "dangling backslash"));
                         };
-                        self.pos += 1;
                         escaped_any = true;
                         text.push(e);
                     } else {
@@ -564,4 +568,22 @@ impl Parser {
             span: Span::new(start, self.pos),
         })
     }
+}
+
+/// What a backslash before `chars[at]` stands for, and how many characters
+/// it takes: Lucene's `\uXXXX` (four hex digits, a Unicode scalar value), or
+/// else the next character itself. The printer writes a word's leading `"` as
+/// `\u0022`, because `\"` there could start the reference's `\"two words\"`
+/// phrase form.
+fn escape_at(chars: &[char], at: usize) -> Option<(char, usize)> {
+    let next = *chars.get(at)?;
+    if next == 'u' {
+        let hex: String = chars.get(at + 1..at + 5).unwrap_or_default().iter().collect();
+        if hex.len() == 4 && hex.chars().all(|h| h.is_ascii_hexdigit()) {
+            if let Some(decoded) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                return Some((decoded, 5));
+            }
+        }
+    }
+    Some((next, 1))
 }

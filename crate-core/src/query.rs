@@ -291,7 +291,12 @@ fn write_escaped_word(f: &mut fmt::Formatter<'_>, s: &str, at_start: bool) -> fm
         return f.write_str(s);
     }
     for (i, c) in s.chars().enumerate() {
-        if needs_escape(c, at_start && i == 0) {
+        if at_start && i == 0 && c == '"' {
+            // `\"` at a value's start can begin the reference's `\"a b\"`
+            // phrase form when a later word ends in `\"`; Lucene's Unicode
+            // escape reads the same and cannot (found by fuzzing).
+            f.write_str("\\u0022")?;
+        } else if needs_escape(c, at_start && i == 0) {
             write!(f, "\\{c}")?;
         } else {
             write!(f, "{c}")?;

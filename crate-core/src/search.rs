@@ -57,7 +57,11 @@ pub fn decode_component(value: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                let pair = &bytes[i + 1..i + 3];
+                // Two hex digits exactly: `from_str_radix` alone accepts a sign (`%+1`).
+                let hex = std::str::from_utf8(pair)
+                    .ok()
+                    .filter(|_| pair.iter().all(u8::is_ascii_hexdigit));
                 match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                     Some(v) => {
                         out.push(v);

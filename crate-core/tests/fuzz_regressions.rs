@@ -84,23 +84,36 @@ fn docs_phrase_before_a_delimiter_prints_back_equal() {
     );
 }
 
-/// query_parser, NOT fixed (reported; `fuzz/src/lib.rs` tolerates it): a word
-/// that begins with a literal `"` prints as `\"…`; when the printout puts
-/// whitespace between it and a later word that ends with `\"`, the parser
-/// reads the span as the reference's `\"two words\"` phrase form. `(\")\"`
-/// (two one-quote words) prints as `\" \"`, the phrase `" "`; `(a \")(b\")`
-/// prints as `(a \") b\"`, whose phrase swallows the `)` so that the printout
-/// does not parse. Fixing it needs a printer form for such words that the
-/// phrase heuristic cannot match (or a narrower heuristic).
-#[cfg(not(target_arch = "wasm32"))]
-#[test]
-#[ignore = "known issue: the `\\\"…\\\"` phrase heuristic vs printed words, see fuzz/README.md"]
+/// query_parser, fixed: a word that began with a literal `"` printed as
+/// `\"…`; when the printout put whitespace between it and a later word ending
+/// with `\"`, the parser read the span as the reference's `\"two words\"`
+/// phrase form. `(\")\"` (two one-quote words) printed as `\" \"`, the phrase
+/// `" "`; `(a \")(b\")` printed as `(a \") b\"`, whose phrase swallowed the
+/// `)`. Such a word now prints its leading quote as Lucene's `\u0022`.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn words_with_literal_quotes_print_back_equal() {
-    for text in [r#"(\")\""#, r#"(a \")(b\")"#] {
+    for (text, expected) in [
+        (r#"(\")\""#, r#"\u0022 \u0022"#),
+        (r#"(a \")(b\")"#, r#"(a \u0022) b\""#),
+        (r#"user:\"x"#, r#"user:\u0022x"#),
+        (r#"\"a*"#, r#"\u0022a*"#),
+    ] {
         let query = parse_query(text).unwrap();
         let printed = query.to_string();
+        assert_eq!(printed, expected, "{text}");
         assert_eq!(parse_query(&printed).ok(), Some(query), "{text} printed as {printed}");
     }
+    // The reference's own form still reads as a phrase, and `\u` escapes
+    // decode everywhere Lucene decodes them.
+    assert_eq!(
+        parse_query(r#"server_username:\"Windows User\""#).unwrap(),
+        parse_query(r#"server_username:"Windows User""#).unwrap()
+    );
+    assert_eq!(parse_query(r#"\u0041b"#).unwrap(), parse_query("Ab").unwrap());
+    assert_eq!(parse_query(r#""\u0041 b""#).unwrap(), parse_query(r#""A b""#).unwrap());
+    // Not four hex digits: the `u` itself, as before.
+    assert_eq!(parse_query(r#"\u00g1"#).unwrap(), parse_query("u00g1").unwrap());
 }
 
 /// timestamp_parse (found by hand while reading the target's results, now in

@@ -256,33 +256,17 @@ fn check_q(text: &str) {
     let printed = query.to_string();
     let again = match parse_query(&printed) {
         Ok(again) => again,
-        // The known docs-phrase ambiguity (below) can also swallow a `)`.
-        Err(_) if docs_phrase_ambiguity(&printed) => return,
         Err(e) => panic!("the printout of {text:?} does not parse: {printed:?}: {e}"),
     };
-    if query != again {
-        // Known, reported: a word that begins with a literal `"` prints as
-        // `\"…`, and when a later word of the printout ends with `\"`, the
-        // parser reads the span as the reference's `\"two words\"` phrase
-        // form (`(\")\"` prints as `\" \"`, which is the phrase " ").
-        // Tolerated only then; the printout must still be a fixed point.
-        assert!(
-            docs_phrase_ambiguity(&printed),
-            "printing and re-parsing changed the query\n  input:   {text:?}\n  printed: {printed:?}\n  first:  {query:?}\n  again:  {again:?}"
-        );
-        let reprinted = again.to_string();
-        assert_eq!(
-            parse_query(&reprinted).ok().as_ref(),
-            Some(&again),
-            "the printout of a re-parsed query does not round-trip\n  input:   {text:?}\n  printed: {printed:?}\n  again:   {reprinted:?}"
-        );
-    } else {
-        assert_eq!(
-            again.to_string(),
-            printed,
-            "printing is not stable for {text:?}"
-        );
-    }
+    assert_eq!(
+        query, again,
+        "printing and re-parsing changed the query\n  input:   {text:?}\n  printed: {printed:?}"
+    );
+    assert_eq!(
+        again.to_string(),
+        printed,
+        "printing is not stable for {text:?}"
+    );
     for catalogue in [
         Catalogue::sessions(),
         Catalogue::events(),
@@ -301,16 +285,6 @@ fn check_q(text: &str) {
     }
 }
 
-/// Whether printed `q` text holds the reference's escaped-quote phrase form
-/// (`\"`), which the parser reads as a phrase when it spans several words.
-fn docs_phrase_ambiguity(printed: &str) -> bool {
-    printed.contains("\\\"")
-}
-
-fn ambiguous_q(q: Option<&sps_core::Query>) -> bool {
-    q.is_some_and(|q| docs_phrase_ambiguity(&q.to_string()))
-}
-
 fn check_session_search(text: &str) {
     let Ok(search) = SessionSearch::from_query_string(text) else {
         return;
@@ -322,8 +296,6 @@ fn check_session_search(text: &str) {
     let rendered = search.to_query_string();
     let mut again = match SessionSearch::from_query_string(&rendered) {
         Ok(again) => again,
-        // The known docs-phrase ambiguity (see `check_q`) in the rendered `q`.
-        Err(_) if ambiguous_q(search.q.as_ref()) => return,
         Err(e) => panic!("the rendering of {text:?} does not read back: {rendered:?}: {e}"),
     };
     assert!(
@@ -334,18 +306,7 @@ fn check_session_search(text: &str) {
     let mut first = search;
     first.warnings.clear();
     again.warnings.clear();
-    if first.q != again.q
-        && first
-            .q
-            .as_ref()
-            .is_some_and(|q| docs_phrase_ambiguity(&q.to_string()))
-    {
-        // The known docs-phrase ambiguity (see `check_q`), already checked there.
-        first.q = None;
-        again.q = None;
-    } else {
-        assert_eq!(again.to_query_string(), rendered, "rendering is not stable");
-    }
+    assert_eq!(again.to_query_string(), rendered, "rendering is not stable");
     assert_eq!(
         first, again,
         "SessionSearch changed in a round trip\n  input:    {text:?}\n  rendered: {rendered:?}"
@@ -362,8 +323,6 @@ fn check_event_search(text: &str) {
     let rendered = search.to_query_string();
     let mut again = match EventSearch::from_query_string(&rendered) {
         Ok(again) => again,
-        // The known docs-phrase ambiguity (see `check_q`) in the rendered `q`.
-        Err(_) if ambiguous_q(search.q.as_ref()) => return,
         Err(e) => panic!("the rendering of {text:?} does not read back: {rendered:?}: {e}"),
     };
     assert!(
@@ -374,16 +333,6 @@ fn check_event_search(text: &str) {
     let mut search = search;
     search.warnings.clear();
     again.warnings.clear();
-    if search.q != again.q
-        && search
-            .q
-            .as_ref()
-            .is_some_and(|q| docs_phrase_ambiguity(&q.to_string()))
-    {
-        // The known docs-phrase ambiguity (see `check_q`), already checked there.
-        search.q = None;
-        again.q = None;
-    }
     assert_eq!(
         search, again,
         "EventSearch changed in a round trip\n  input:    {text:?}\n  rendered: {rendered:?}"
