@@ -35,7 +35,7 @@ before(async () => {
 });
 
 afterEach(async () => {
-  await clearFaults();
+  await sim.clearFaults();
 });
 
 after(async () => {
@@ -43,21 +43,6 @@ after(async () => {
   process.off('uncaughtException', onEscape);
   process.off('unhandledRejection', onEscape);
 });
-
-/** Faults every request to `path` (exact, or a prefix ending in `*`). */
-async function setFault(fault, path, times) {
-  const reply = await fetch(`${sim.baseUrl}/_sim/faults`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ fault, path, times }),
-  });
-  assert.equal(reply.status, 200, await reply.text());
-}
-
-async function clearFaults() {
-  const reply = await fetch(`${sim.baseUrl}/_sim/faults`, { method: 'DELETE' });
-  assert.equal(reply.status, 200);
-}
 
 /**
  * The malformed kinds, what each must reject with: the class, `kind`,
@@ -98,7 +83,7 @@ async function rejectsAs(promise, expected, where) {
 
 test('each malformed reply to a sessions page rejects with its problem', async () => {
   for (const expected of CASES) {
-    await setFault(expected.fault, LIST);
+    await sim.setFault(expected.fault, LIST);
     const err = await rejectsAs(
       sps.page({ fields: ['protocol', 'user.gateway_username'], limit: 5 }),
       expected,
@@ -109,7 +94,7 @@ test('each malformed reply to a sessions page rejects with its problem', async (
       assert.match(err.message, /session list at `items`/);
       assert.match(err.message, /expected a sequence/);
     }
-    await clearFaults();
+    await sim.clearFaults();
   }
   // Still working: the wasm instance is intact.
   const page = await sps.page({ limit: 3 });
@@ -119,13 +104,13 @@ test('each malformed reply to a sessions page rejects with its problem', async (
 
 test('each malformed reply to a session rejects with its problem', async () => {
   for (const expected of CASES) {
-    await setFault(expected.fault, `${LIST}/${key}`);
+    await sim.setFault(expected.fault, `${LIST}/${key}`);
     const err = await rejectsAs(sps.session(key), expected, 'session()');
     if (expected.fault === 'wrongtype') {
       assert.match(err.message, /session at `body\.duration`/);
       assert.match(err.message, /string "many", expected i64/);
     }
-    await clearFaults();
+    await sim.clearFaults();
   }
   assert.equal((await sps.session(key)).key, key);
   assert.deepEqual(escaped, []);
@@ -137,25 +122,25 @@ test('sub-lists too: events, channels, alerts', async () => {
     ['channels', () => sps.channels(key)],
     ['alerts', () => sps.alerts(key)],
   ]) {
-    await setFault('html=200', `${LIST}/${key}/${name}`);
+    await sim.setFault('html=200', `${LIST}/${key}/${name}`);
     await rejectsAs(call(), CASES[1], `${name}()`);
-    await setFault('wrongtype', `${LIST}/${key}/${name}`);
+    await sim.setFault('wrongtype', `${LIST}/${key}/${name}`);
     // The first rule (html=200) and the second both apply: the last named wins.
     await rejectsAs(call(), CASES.at(-1), `${name}()`);
-    await clearFaults();
+    await sim.clearFaults();
   }
   assert.deepEqual(escaped, []);
 });
 
 test('a value of 16 MB decodes whole', async () => {
-  await setFault('huge=16', LIST);
+  await sim.setFault('huge=16', LIST);
   const page = await sps.page({ fields: ['protocol', 'user.gateway_username'], limit: 5 });
   const name = page.items[0].body['user.gateway_username'];
   assert.equal(name.length, 16 * MB);
   assert.ok(name.startsWith(`huge-${16 * MB}-bytes:`));
   assert.ok(page.items[1].body['user.gateway_username'].length < 10_000, 'only the first row');
 
-  await setFault('huge=16', `${LIST}/${key}`);
+  await sim.setFault('huge=16', `${LIST}/${key}`);
   const session = await sps.session(key);
   assert.equal(session.body.user.gateway_username.length, 16 * MB);
   assert.deepEqual(escaped, []);
@@ -163,13 +148,13 @@ test('a value of 16 MB decodes whole', async () => {
 
 test('fetchAll: a passing proxy error page is retried, a malformed page stops it with the rows so far', async () => {
   // One 502 HTML page: retried (5xx), then the fetch completes.
-  await setFault('html', LIST, 1);
+  await sim.setFault('html', LIST, 1);
   const result = await sps.fetchAll({ fields: ['protocol'] }, { pageSize: 50 });
   assert.equal(result.items.length, 200);
   assert.ok(result.stats.retries >= 1, `retries: ${result.stats.retries}`);
 
   // JSON of the wrong shape on every page: not worth retrying.
-  await setFault('wrongtype', LIST);
+  await sim.setFault('wrongtype', LIST);
   await assert.rejects(
     sps.fetchAll({ fields: ['protocol'] }, { pageSize: 50, inFlight: 1 }),
     (err) => {

@@ -364,12 +364,7 @@ test('a row of the list opens its detail; previous / next follow the list', asyn
   assert.match(await page.locator('[data-testid=list-position]').innerText(), /^2 of /);
   // While the next session loads (held back 1.5 s by the simulator), the page
   // must not show this session's fields under the next one's key.
-  const slow = await fetch(`${sim.baseUrl}/_sim/faults`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ fault: 'latency=1500', path: `/api/audit/sessions/${encodeURIComponent(keys[2])}`, times: 1 }),
-  });
-  assert.equal(slow.status, 200, await slow.text());
+  await sim.setFault('latency=1500', `/api/audit/sessions/${encodeURIComponent(keys[2])}`, 1);
   await page.click('#next-session');
   await page.waitForURL(new RegExp(`/sessions/${keys[2]}$`));
   assert.equal(await page.locator('.crumb-key').innerText(), keys[2]);

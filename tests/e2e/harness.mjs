@@ -66,9 +66,28 @@ export async function startSimulator(args = []) {
     child.kill('SIGKILL');
     throw new Error(`${err.message}\n--- simulator output ---\n${output}`);
   }
+  /** Throws unless the simulator's fault endpoint accepted the request. */
+  async function faults(method, body) {
+    const reply = await fetch(`${baseUrl}/_sim/faults`, {
+      method,
+      headers: body ? { 'Content-Type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (reply.status !== 200) {
+      throw new Error(`/_sim/faults ${method}: HTTP ${reply.status}: ${await reply.text()}`);
+    }
+  }
   return {
     baseUrl,
     output: () => output,
+    /**
+     * Faults requests to `path` (exact, or a prefix ending in `*`) `times`
+     * times, or until cleared: how tests reach clients that send no fault
+     * header (the browser, the npm package). See crate-sim/README.md.
+     */
+    setFault: (fault, path, times) => faults('POST', { fault, path, times }),
+    /** Removes every fault rule. */
+    clearFaults: () => faults('DELETE'),
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());

@@ -27,20 +27,6 @@ after(async () => {
   await sim?.stop();
 });
 
-async function setFault(fault, path) {
-  const reply = await fetch(`${sim.baseUrl}/_sim/faults`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ fault, path }),
-  });
-  assert.equal(reply.status, 200, await reply.text());
-}
-
-async function clearFaults() {
-  const reply = await fetch(`${sim.baseUrl}/_sim/faults`, { method: 'DELETE' });
-  assert.equal(reply.status, 200);
-}
-
 /** A logged-in page on the list, recording every console message too. */
 async function loggedIn() {
   const opened = await newPage(browser);
@@ -92,7 +78,7 @@ test('the sessions list: every malformed reply is a clear error with a working r
   const { page, context } = opened;
   for (const expected of KINDS) {
     const label = `list ${expected.fault}`;
-    await setFault(expected.fault, LIST);
+    await sim.setFault(expected.fault, LIST);
     await page.goto(`${sim.baseUrl}/sessions`);
     const message = await checkError(page, expected, 'Could not load sessions', label);
     if (expected.fault === 'wrongtype') assert.match(message, /session list at `items`/);
@@ -101,7 +87,7 @@ test('the sessions list: every malformed reply is a clear error with a working r
     if (expected.fault === 'html') await screenshot(page, 'malformed-list-html');
     assert.equal(await page.locator('#sessions-table tr.session-row').count(), 0, label);
 
-    await clearFaults();
+    await sim.clearFaults();
     await page.locator('.api-error button.retry').click();
     await page.waitForSelector('#sessions-table tr.session-row', { timeout: 15_000 });
     assert.equal(await page.locator('.api-error').count(), 0, `${label}: the error is gone`);
@@ -117,7 +103,7 @@ test('the session detail: every malformed reply is a clear error with a working 
   const path = `${LIST}/${encodeURIComponent(key)}`;
   for (const expected of KINDS) {
     const label = `detail ${expected.fault}`;
-    await setFault(expected.fault, path);
+    await sim.setFault(expected.fault, path);
     await page.goto(`${sim.baseUrl}/sessions/${encodeURIComponent(key)}`);
     const message = await checkError(page, expected, 'Could not load the session', label);
     if (expected.fault === 'wrongtype') {
@@ -126,7 +112,7 @@ test('the session detail: every malformed reply is a clear error with a working 
     }
     assert.ok(await page.locator('#back-to-list').isVisible(), `${label}: the way back stays`);
 
-    await clearFaults();
+    await sim.clearFaults();
     await page.locator('.api-error button.retry').click();
     await page.waitForSelector('#timeline-svg', { timeout: 15_000 });
     assert.equal(await page.locator('.api-error').count(), 0, `${label}: the error is gone`);
@@ -140,8 +126,8 @@ test('the detail\'s own lists: channels and events fail alone, each with a retry
   const { page, context } = opened;
   const key = await page.locator('#sessions-table tr.session-row').first().getAttribute('data-key');
   const base = `${LIST}/${encodeURIComponent(key)}`;
-  await setFault('html=200', `${base}/channels`);
-  await setFault('wrongtype', `${base}/events`);
+  await sim.setFault('html=200', `${base}/channels`);
+  await sim.setFault('wrongtype', `${base}/events`);
   await page.goto(`${sim.baseUrl}/sessions/${encodeURIComponent(key)}`);
 
   const channels = page.locator('#timeline-card .api-error[data-kind="html"]');
@@ -156,7 +142,7 @@ test('the detail\'s own lists: channels and events fail alone, each with a retry
   // The rest of the page is there: the session's fields.
   assert.ok(await page.locator('[data-field="user.gateway_username"]').isVisible());
 
-  await clearFaults();
+  await sim.clearFaults();
   await channels.locator('button.retry').click();
   await page.waitForSelector('#timeline-svg', { timeout: 15_000 });
   await events.locator('button.retry').click();
@@ -171,7 +157,7 @@ test('an 8 MB value is shown clipped and the page stays responsive', async () =>
   const key = await page.locator('#sessions-table tr.session-row').first().getAttribute('data-key');
   const huge = 8 * 1024 * 1024;
 
-  await setFault('huge=8', LIST);
+  await sim.setFault('huge=8', LIST);
   await page.goto(`${sim.baseUrl}/sessions`);
   await page.waitForSelector('#sessions-table tr.session-row', { timeout: 30_000 });
   const cell = page.locator('#sessions-table tr.session-row').first().locator('td[data-field="user.gateway_username"]');
@@ -187,9 +173,9 @@ test('an 8 MB value is shown clipped and the page stays responsive', async () =>
   await page.click(`th[data-sort-field="duration"] button`);
   await page.waitForURL(/sort=duration/);
   await page.waitForSelector('#sessions-table tr.session-row', { timeout: 15_000 });
-  await clearFaults();
+  await sim.clearFaults();
 
-  await setFault('huge=8', `${LIST}/${encodeURIComponent(key)}`);
+  await sim.setFault('huge=8', `${LIST}/${encodeURIComponent(key)}`);
   await page.goto(`${sim.baseUrl}/sessions/${encodeURIComponent(key)}`);
   await page.waitForSelector('#timeline-svg', { timeout: 30_000 });
   const field = await page.locator('[data-field="user.gateway_username"] dd').innerText();
@@ -201,7 +187,7 @@ test('an 8 MB value is shown clipped and the page stays responsive', async () =>
   const detailText = await page.evaluate(() => document.body.innerText.length);
   assert.ok(detailText < 500_000, `text on the page: ${detailText}`);
   await screenshot(page, 'malformed-detail-huge');
-  await clearFaults();
+  await sim.clearFaults();
   assertNoCrash(opened, 'huge');
   await context.close();
 });
