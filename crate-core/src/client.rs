@@ -1227,6 +1227,16 @@ mod tests {
         paths: RefCell<Vec<String>>,
     }
 
+    impl Script {
+        /// Answers requests with `replies` in order, recording their paths.
+        fn new(replies: impl Into<VecDeque<HttpReply>>) -> Script {
+            Script {
+                replies: RefCell::new(replies.into()),
+                paths: RefCell::new(Vec::new()),
+            }
+        }
+    }
+
     impl Transport for Script {
         async fn get(
             &self,
@@ -1283,16 +1293,13 @@ mod tests {
             503,
             r#"{"error":{"type":"ServiceUnavailable","message":"busy"}}"#,
         );
-        let script = Script {
-            replies: RefCell::new(VecDeque::from(vec![
+        let script = Script::new(VecDeque::from(vec![
                 page(&["a", "b"], 5),
                 err401,
                 err503,
                 page(&["c", "d"], 5),
                 page(&["e"], 5),
-            ])),
-            paths: RefCell::new(Vec::new()),
-        };
+            ]));
         let client = Client::new(&script);
         let options = FetchOptions {
             in_flight: 1,
@@ -1325,10 +1332,7 @@ mod tests {
         );
         let mut replies = vec![ok];
         replies.extend((0..10).map(|_| json(500, r#"{"error":{"type":"InternalServerError"}}"#)));
-        let script = Script {
-            replies: RefCell::new(replies.into()),
-            paths: RefCell::new(Vec::new()),
-        };
+        let script = Script::new(replies);
         let client = Client::new(&script);
         let options = FetchOptions {
             page_size: 2,
@@ -1365,13 +1369,10 @@ mod tests {
 
     #[test]
     fn rows_reach_the_observer_in_order() {
-        let script = Script {
-            replies: RefCell::new(VecDeque::from(vec![
+        let script = Script::new(VecDeque::from(vec![
                 json(200, r#"{"items":[{"key":"a"},{"key":"b"}],"meta":{"match_count":3}}"#),
                 json(200, r#"{"items":[{"key":"c"}],"meta":{"match_count":3}}"#),
-            ])),
-            paths: RefCell::new(Vec::new()),
-        };
+            ]));
         let client = Client::new(&script);
         let options = FetchOptions {
             in_flight: 1,
@@ -1393,10 +1394,7 @@ mod tests {
 
     #[test]
     fn cancelled_before_start() {
-        let script = Script {
-            replies: RefCell::new(VecDeque::new()),
-            paths: RefCell::new(Vec::new()),
-        };
+        let script = Script::new(VecDeque::new());
         let client = Client::new(&script);
         let cancel = CancelToken::new();
         cancel.cancel();

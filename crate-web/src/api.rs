@@ -18,17 +18,6 @@ use sps_core::{
     Fetched, LoginMethod, ReplyProblem, SessionRow, SessionSearch, StatsBucket,
 };
 
-/// The fields the session list asks for (`fields=`), in column order.
-pub const LIST_FIELDS: &[&str] = &[
-    "protocol",
-    "user.gateway_username",
-    "server.ip",
-    "start_time",
-    "duration",
-    "verdict",
-    "active",
-];
-
 /// What went wrong with a request, sorted by what the page does about it.
 ///
 /// Whether a reply was HTML, empty, cut off or of the wrong shape is

@@ -244,9 +244,9 @@ pub fn check_query(data: &[u8]) {
         return;
     };
     check_q(text);
-    check_session_search(text);
-    check_event_search(text);
-    check_content_search(text);
+    check_url_search::<SessionSearch>(text);
+    check_url_search::<EventSearch>(text);
+    check_url_search::<ContentSearch>(text);
 }
 
 fn check_q(text: &str) {
@@ -285,75 +285,96 @@ fn check_q(text: &str) {
     }
 }
 
-fn check_session_search(text: &str) {
-    let Ok(search) = SessionSearch::from_query_string(text) else {
-        return;
-    };
-    if let Ok(compiled) = search.compile() {
-        evaluate(&compiled);
-    }
-    let _ = search.content_query();
-    let rendered = search.to_query_string();
-    let mut again = match SessionSearch::from_query_string(&rendered) {
-        Ok(again) => again,
-        Err(e) => panic!("the rendering of {text:?} does not read back: {rendered:?}: {e}"),
-    };
-    assert!(
-        again.warnings.is_empty(),
-        "reading the rendering of {text:?} warns: {:?}",
-        again.warnings
-    );
-    let mut first = search;
-    first.warnings.clear();
-    again.warnings.clear();
-    assert_eq!(again.to_query_string(), rendered, "rendering is not stable");
-    assert_eq!(
-        first, again,
-        "SessionSearch changed in a round trip\n  input:    {text:?}\n  rendered: {rendered:?}"
-    );
+/// What the three URL searches share, so that one round-trip check serves them.
+trait UrlSearch: Sized + PartialEq + Debug {
+    const NAME: &'static str;
+    fn read(text: &str) -> sps_core::Result<Self>;
+    fn render(&self) -> String;
+    fn compile(&self) -> sps_core::Result<CompiledQuery>;
+    /// Warnings are not rendered, so they are set aside before comparing.
+    fn take_warnings(&mut self) -> Vec<String>;
+    /// Anything else the search derives, which must not panic either.
+    fn exercise(&self) {}
 }
 
-fn check_event_search(text: &str) {
-    let Ok(search) = EventSearch::from_query_string(text) else {
-        return;
-    };
-    if let Ok(compiled) = search.compile() {
-        evaluate(&compiled);
+impl UrlSearch for SessionSearch {
+    const NAME: &'static str = "SessionSearch";
+    fn read(text: &str) -> sps_core::Result<Self> {
+        SessionSearch::from_query_string(text)
     }
-    let rendered = search.to_query_string();
-    let mut again = match EventSearch::from_query_string(&rendered) {
-        Ok(again) => again,
-        Err(e) => panic!("the rendering of {text:?} does not read back: {rendered:?}: {e}"),
-    };
-    assert!(
-        again.warnings.is_empty(),
-        "reading the rendering of {text:?} warns: {:?}",
-        again.warnings
-    );
-    let mut search = search;
-    search.warnings.clear();
-    again.warnings.clear();
-    assert_eq!(
-        search, again,
-        "EventSearch changed in a round trip\n  input:    {text:?}\n  rendered: {rendered:?}"
-    );
+    fn render(&self) -> String {
+        self.to_query_string()
+    }
+    fn compile(&self) -> sps_core::Result<CompiledQuery> {
+        SessionSearch::compile(self)
+    }
+    fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+    fn exercise(&self) {
+        let _ = self.content_query();
+    }
 }
 
-fn check_content_search(text: &str) {
-    let Ok(search) = ContentSearch::from_query_string(text) else {
+impl UrlSearch for EventSearch {
+    const NAME: &'static str = "EventSearch";
+    fn read(text: &str) -> sps_core::Result<Self> {
+        EventSearch::from_query_string(text)
+    }
+    fn render(&self) -> String {
+        self.to_query_string()
+    }
+    fn compile(&self) -> sps_core::Result<CompiledQuery> {
+        EventSearch::compile(self)
+    }
+    fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+}
+
+impl UrlSearch for ContentSearch {
+    const NAME: &'static str = "ContentSearch";
+    fn read(text: &str) -> sps_core::Result<Self> {
+        ContentSearch::from_query_string(text)
+    }
+    fn render(&self) -> String {
+        self.to_query_string()
+    }
+    fn compile(&self) -> sps_core::Result<CompiledQuery> {
+        ContentSearch::compile(self)
+    }
+    fn take_warnings(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// What reads compiles and evaluates without panicking, and renders to text
+/// that reads back equal (without warnings) and renders the same again.
+fn check_url_search<S: UrlSearch>(text: &str) {
+    let Ok(mut search) = S::read(text) else {
         return;
     };
     if let Ok(compiled) = search.compile() {
         evaluate(&compiled);
     }
-    let rendered = search.to_query_string();
-    let again = match ContentSearch::from_query_string(&rendered) {
+    search.exercise();
+    let rendered = search.render();
+    let mut again = match S::read(&rendered) {
         Ok(again) => again,
         Err(e) => panic!("the rendering of {text:?} does not read back: {rendered:?}: {e}"),
     };
+    let warnings = again.take_warnings();
+    assert!(
+        warnings.is_empty(),
+        "reading the rendering of {text:?} warns: {warnings:?}"
+    );
+    search.take_warnings();
+    assert_eq!(again.render(), rendered, "rendering is not stable");
     assert_eq!(
-        search, again,
-        "ContentSearch changed in a round trip\n  input:    {text:?}\n  rendered: {rendered:?}"
+        search,
+        again,
+        "{} changed in a round trip\n  input:    {text:?}\n  rendered: {rendered:?}",
+        S::NAME
     );
 }
 
