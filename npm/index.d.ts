@@ -24,8 +24,10 @@ type Open<Known extends string> = Known | (string & {});
 
 /** A session verdict (matched case-insensitively by the query language). */
 export type Verdict = Open<
+  | 'ACCEPT' | 'TERMINATED' | 'AUTH_FAIL' | 'FAIL' | 'DENY' | 'GW_AUTH_FAIL'
+  | 'KEY_ERROR' | 'USER_MAPPING_FAIL'
   | 'accept' | 'accept-terminated' | 'auth-fail' | 'deny' | 'fail'
-  | 'gw-auth-fail' | 'key-error' | 'user-mapping-fail' | 'ACCEPT' | 'Accepted'
+  | 'gw-auth-fail' | 'key-error' | 'user-mapping-fail' | 'Accepted'
 >;
 /** The protocol of a session. */
 export type Protocol = Open<'SSH' | 'RDP' | 'Telnet' | 'VNC' | 'HTTP' | 'ICA'>;
@@ -430,8 +432,10 @@ export type PagingMode = 'offset' | 'followLinks' | 'snapshot' | 'timeSlices';
 export interface Progress {
   /** Rows delivered so far. */
   fetched: number;
-  /** How many the search matches, once known. */
+  /** How many the search matches, once known exactly. */
   expected: number | null;
+  /** At least this many match, when only that is known (`match_count` at the 10,000 cap, no `_count`). */
+  lowerBound: number | null;
   /** The strategy, once decided. */
   mode: PagingMode | null;
 }
@@ -480,15 +484,35 @@ export interface FetchAllOptions {
   snapshots?: 'auto' | 'never' | 'always';
   /** False: `items` of the result stays empty (the rows went to `onRows`). Default true. */
   collect?: boolean;
+  /**
+   * Fewer sessions than the appliance counted: false (default) rejects with
+   * {@link SpsIncompleteError}; true resolves with `complete: false`.
+   */
+  allowIncomplete?: boolean;
 }
+
+/**
+ * How the total of a fetch is known: a page's `match_count` below the cap,
+ * `_count`, the sum of the time windows' counts, only a lower bound
+ * (`match_count` at the cap on an appliance without `_count`), or not at all.
+ */
+export type TotalSource = 'match_count' | '_count' | 'window_counts' | 'lower_bound' | 'unknown';
 
 /** The result of {@link SpsClient.fetchAll}. */
 export interface Fetched {
   /** Every matching session, each once, in result order. */
   items: SessionRow[];
   mode: PagingMode;
-  /** `match_count` when the appliance told it. */
+  /** The exact number of matching sessions, when known (see `totalSource`). */
   expectedTotal: number | null;
+  /** Delivered reaches the exact total (or the lower bound when only that is known). */
+  complete: boolean;
+  /** At least this many match, when only that is known. */
+  lowerBound: number | null;
+  /** How the total is known. */
+  totalSource: TotalSource;
+  /** Sessions delivered, each key once. */
+  delivered: number;
   /** False only for time slices under a sort on another field than `start_time`. */
   inGlobalOrder: boolean;
   stats: FetchStats;
@@ -601,7 +625,7 @@ export declare function toNdjson(rows: readonly ExportRow[]): Promise<string>;
 export type ErrorKind =
   | 'Api' | 'Decode' | 'Timestamp' | 'QuerySyntax' | 'QueryField' | 'QueryInvalid'
   | 'SearchParameter' | 'Export' | 'Transport' | 'Cancelled' | 'SliceTooDense'
-  | 'Paging' | 'Other';
+  | 'Incomplete' | 'Paging' | 'Other';
 
 /**
  * What was wrong with a reply that was not the JSON the API documents, as
@@ -647,6 +671,13 @@ export declare class SpsNotFoundError extends SpsError {}
 export declare class SpsNetworkError extends SpsError {}
 /** Cancelled through an AbortSignal. */
 export declare class SpsAbortError extends SpsError {}
+/** fetchAll ended with fewer sessions than the appliance counted. */
+export declare class SpsIncompleteError extends SpsError {
+  /** Sessions delivered (they are in `partial`). */
+  readonly delivered: number;
+  /** What the appliance counted. */
+  readonly expectedTotal: number;
+}
 
 // ---------------------------------------------------------------------------
 // Loading

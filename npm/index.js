@@ -47,7 +47,7 @@ function ready() {
  * (sps-core's classification: `html`, `empty`, `truncated`, `wrong-type`, ...).
  */
 export class SpsError extends Error {
-  constructor(message, { type, status, details, position, kind, problem, partial, stats, cause } = {}) {
+  constructor(message, { type, status, details, position, kind, problem, partial, stats, delivered, expectedTotal, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.type = type ?? kind ?? 'Error';
     this.kind = kind ?? 'Other';
@@ -57,6 +57,8 @@ export class SpsError extends Error {
     if (position !== undefined) this.position = position;
     if (partial !== undefined) this.partial = partial;
     if (stats !== undefined) this.stats = stats;
+    if (delivered !== undefined) this.delivered = delivered;
+    if (expectedTotal !== undefined) this.expectedTotal = expectedTotal;
   }
 }
 /** Login refused or expired (HTTP 401, 403). */
@@ -71,12 +73,18 @@ export class SpsNotFoundError extends SpsError {}
 export class SpsNetworkError extends SpsError {}
 /** Cancelled through an AbortSignal. */
 export class SpsAbortError extends SpsError {}
+/**
+ * fetchAll ended with fewer sessions than the appliance counted: `delivered`,
+ * `expectedTotal`, and the rows in `partial`. Never a silent success.
+ */
+export class SpsIncompleteError extends SpsError {}
 
 // Names written out: minifiers rename classes.
 for (const [Class, name] of [
   [SpsError, 'SpsError'], [SpsAuthError, 'SpsAuthError'], [SpsQueryError, 'SpsQueryError'],
   [SpsDecodeError, 'SpsDecodeError'], [SpsNotFoundError, 'SpsNotFoundError'],
   [SpsNetworkError, 'SpsNetworkError'], [SpsAbortError, 'SpsAbortError'],
+  [SpsIncompleteError, 'SpsIncompleteError'],
 ]) {
   Object.defineProperty(Class.prototype, 'name', { value: name, writable: true, configurable: true });
 }
@@ -88,8 +96,8 @@ function wrapError(err) {
   if (err instanceof SpsError || !err || typeof err !== 'object' || !('spsKind' in err)) {
     return err;
   }
-  const { spsKind: kind, type, status, details, position, problem, partial, stats } = err;
-  const fields = { kind, type, status, details, position, problem, partial, stats };
+  const { spsKind: kind, type, status, details, position, problem, partial, stats, delivered, expectedTotal } = err;
+  const fields = { kind, type, status, details, position, problem, partial, stats, delivered, expectedTotal };
   let Class = SpsError;
   if (kind === 'Api') {
     if (status === 401 || status === 403) Class = SpsAuthError;
@@ -99,6 +107,7 @@ function wrapError(err) {
   else if (kind === 'Decode') Class = SpsDecodeError;
   else if (kind === 'Transport') Class = SpsNetworkError;
   else if (kind === 'Cancelled') Class = SpsAbortError;
+  else if (kind === 'Incomplete') Class = SpsIncompleteError;
   return new Class(err.message, fields);
 }
 

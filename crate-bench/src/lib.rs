@@ -9,7 +9,9 @@
 use std::cell::RefCell;
 
 use sps_core::bench_data;
-use sps_core::{decode_json, decode_session_list, Collection, FieldSource, Session, SessionRow, Single};
+use sps_core::{
+    decode_json, decode_session_list, Collection, FieldSource, Session, SessionRow, Single,
+};
 use wasm_bindgen::prelude::*;
 
 /// Decodes one `GET /api/audit/sessions?fields=*` page the way the viewer's
@@ -61,8 +63,7 @@ thread_local! {
 /// export so the page times only the export.
 #[wasm_bindgen]
 pub fn prepare_sessions(n: u32) -> Result<u32, JsError> {
-    let sessions =
-        bench_data::sessions(n as usize).map_err(|e| JsError::new(&e.to_string()))?;
+    let sessions = bench_data::sessions(n as usize).map_err(|e| JsError::new(&e.to_string()))?;
     let count = sessions.len() as u32;
     SESSIONS.with(|cell| *cell.borrow_mut() = Some((n, sessions)));
     Ok(count)

@@ -26,7 +26,10 @@ fn bench(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("csv_export_100k");
     group.sample_size(10);
-    for (name, options) in [("viewer_full_sessions", &viewer), ("sps_full_sessions", &sps)] {
+    for (name, options) in [
+        ("viewer_full_sessions", &viewer),
+        ("sps_full_sessions", &sps),
+    ] {
         let size = match export(&sessions, options, 0) {
             Ok(bytes) => bytes.len(),
             Err(e) => panic!("{name}: {e}"),

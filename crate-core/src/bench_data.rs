@@ -11,8 +11,8 @@
 use serde_json::{json, Value};
 
 use crate::{
-    decode_json, decode_session, session_columns, CsvExporter, CsvOptions, ErrorKind,
-    MultiValue, Result, Session, SessionRecord, SessionRow, SparseBody, TimeFormat, Zone,
+    decode_json, decode_session, session_columns, CsvExporter, CsvOptions, ErrorKind, MultiValue,
+    Result, Session, SessionRecord, SessionRow, SparseBody, TimeFormat, Zone,
 };
 
 /// How many sessions the CSV benches export.
@@ -69,9 +69,25 @@ impl Rng {
 pub fn sessions(count: usize) -> Result<Vec<(String, Session)>> {
     let template: Value = decode_json("bench template", TEMPLATE.as_bytes())?;
     // Includes non-ASCII names and a formula, which the CSV writer must guard.
-    let users = ["alice", "bob", "carol", "dávid", "ütő", "root-ops", "=cmd|' /C calc'!A0"];
+    let users = [
+        "alice",
+        "bob",
+        "carol",
+        "dávid",
+        "ütő",
+        "root-ops",
+        "=cmd|' /C calc'!A0",
+    ];
     let tags = ["sudo", "prod", "night", "privileged", "scripted", "vendor"];
-    let events = ["sudo", "systemctl", "rm -rf /tmp/x", "cat /etc/shadow", "vim", "ssh", "scp"];
+    let events = [
+        "sudo",
+        "systemctl",
+        "rm -rf /tmp/x",
+        "cat /etc/shadow",
+        "vim",
+        "ssh",
+        "scp",
+    ];
     let mut rng = Rng(0x5eed_cafe_f00d_d00d);
     let base = 1_763_891_700_i64; // 2025-11-23T10:15:00Z
     let time = |t: i64| {
@@ -81,7 +97,9 @@ pub fn sessions(count: usize) -> Result<Vec<(String, Session)>> {
     };
     (0..count)
         .map(|i| {
-            let key: String = (0..22).map(|_| BASE62[rng.below(62) as usize] as char).collect();
+            let key: String = (0..22)
+                .map(|_| BASE62[rng.below(62) as usize] as char)
+                .collect();
             let start = base + i as i64 * 37;
             let duration = rng.below(7200) as i64;
             let mut body = template["body"].clone();
@@ -94,8 +112,9 @@ pub fn sessions(count: usize) -> Result<Vec<(String, Session)>> {
             });
             body["server"]["ip"] = json!(format!("192.168.{}.{}", rng.below(256), rng.below(256)));
             let gateway = rng.pick(&users);
-            let server_users: Vec<&str> =
-                (0..1 + rng.below(2)).map(|_| rng.pick(&users[..5])).collect();
+            let server_users: Vec<&str> = (0..1 + rng.below(2))
+                .map(|_| rng.pick(&users[..5]))
+                .collect();
             body["user"] = json!({"gateway_username": gateway, "server_username": server_users});
             let session_tags: Vec<&str> = (0..rng.below(3)).map(|_| rng.pick(&tags)).collect();
             body["analytics"]["tags"] = json!(session_tags);
@@ -128,7 +147,11 @@ pub fn sparse_rows(sessions: &[(String, Session)]) -> Result<Vec<SessionRow>> {
                     .unwrap_or(Value::Null);
                 body.insert(*field, value);
             }
-            Ok(SessionRow { key: key.clone(), meta: None, body: Some(body) })
+            Ok(SessionRow {
+                key: key.clone(),
+                meta: None,
+                body: Some(body),
+            })
         })
         .collect()
 }
@@ -148,7 +171,11 @@ pub fn sps_options() -> Result<CsvOptions> {
 }
 
 /// Exports `rows` to CSV in pages of 500, as they arrive from SPS.
-pub fn export<R: SessionRecord>(rows: &[R], options: &CsvOptions, capacity: usize) -> Result<Vec<u8>> {
+pub fn export<R: SessionRecord>(
+    rows: &[R],
+    options: &CsvOptions,
+    capacity: usize,
+) -> Result<Vec<u8>> {
     let mut exporter = CsvExporter::new(Vec::with_capacity(capacity), options.clone())?;
     for page in rows.chunks(500) {
         exporter.write_page(page)?;

@@ -114,8 +114,35 @@ const fn multi(name: &'static str, title: &'static str) -> FieldSpec {
 
 use FieldType::{Boolean, Date, Integer, Ip, String as Str, Text};
 
-static SESSION_FIELDS: [FieldSpec; 46] = [
+/// A number SPA computes per algorithm (`analytics.score.details.<a>.score`).
+const fn algorithm_score(name: &'static str, title: &'static str) -> FieldSpec {
+    f(name, &[], Integer, title)
+}
+
+/// The fields of `/api/audit/sessions`: the 6.0 pages' fields and every field
+/// the vendor's Power BI connector reads from SPS 7.3–8.2 bodies
+/// (`SafeguardSessions/Src/Modules/Schema/Definitions/Sessions.pqm`). The
+/// 7.x additions (`server.address`, `server.id`, `trail_download_link` in the
+/// body, `analytics.score.details.*`, `analytics.bucketed_*`, `log.*`,
+/// `recording.archive.*`, `recording.deny_reason`, `recording.network_id`,
+/// `user.*_domain`) are typed as the connector converts them; whether SPS
+/// filters and sorts on them is not documented, so they are taken to behave
+/// like the other keyword and number fields (filterable, sortable unless a
+/// list).
+static SESSION_FIELDS: [FieldSpec; 69] = [
     f("active", &[], Boolean, "Active"),
+    f(
+        "analytics.bucketed_duration",
+        &[],
+        Str,
+        "Analytics bucketed duration",
+    ),
+    f(
+        "analytics.bucketed_starting_hour",
+        &[],
+        Str,
+        "Analytics bucketed starting hour",
+    ),
     multi(
         "analytics.interesting_events",
         "Analytics Interesting events",
@@ -125,6 +152,22 @@ static SESSION_FIELDS: [FieldSpec; 46] = [
         &[],
         Integer,
         "Analytics score",
+    ),
+    algorithm_score("analytics.score.details.command.score", "Command score"),
+    algorithm_score("analytics.score.details.fis.score", "FIS score"),
+    algorithm_score(
+        "analytics.score.details.hostlogin.score",
+        "Host login score",
+    ),
+    algorithm_score("analytics.score.details.keystroke.score", "Keystroke score"),
+    algorithm_score(
+        "analytics.score.details.logintime.score",
+        "Login time score",
+    ),
+    algorithm_score("analytics.score.details.mouse.score", "Mouse score"),
+    algorithm_score(
+        "analytics.score.details.windowtitle.score",
+        "Window title score",
     ),
     f("analytics.scripted", &[], Boolean, "Analytics scripted"),
     multi("analytics.similar_sessions", "Similar Sessions"),
@@ -136,10 +179,17 @@ static SESSION_FIELDS: [FieldSpec; 46] = [
     f("duration", &[], Integer, "Duration"),
     f("end_time", &[], Date, "End time"),
     f("hidden", &[], Boolean, "Hidden"),
+    f("log.adapter_name", &[], Str, "Log adapter name"),
+    f("log.auth_method", &[], Str, "Log authentication method"),
+    f("log.syslog_time", &[], Date, "Syslog time"),
     f("node_id", &[], Str, "Node ID"),
     f("origin", &[], Str, "Origin"),
     f("phantom", &[], Boolean, "Phantom"),
     f("protocol", &[], Str, "Protocol"),
+    f("recording.archive.date", &[], Date, "Archive date"),
+    f("recording.archive.path", &[], Str, "Archive path"),
+    f("recording.archive.policy", &[], Str, "Archive policy"),
+    f("recording.archive.server", &[], Str, "Archive server"),
     f("recording.archived", &["archived"], Boolean, "Archived"),
     f(
         "recording.auth_method",
@@ -177,6 +227,7 @@ static SESSION_FIELDS: [FieldSpec; 46] = [
         Integer,
         "Content reference ID",
     ),
+    f("recording.deny_reason", &[], Str, "Deny reason"),
     f(
         "recording.has_accepted_channel",
         &[],
@@ -184,6 +235,7 @@ static SESSION_FIELDS: [FieldSpec; 46] = [
         "Has accepted channel",
     ),
     f("recording.index_status", &[], Str, "Index status"),
+    f("recording.network_id", &[], Str, "Network ID"),
     f(
         "recording.server_local.ip",
         &["psm.server_local.address", "server_local.address"],
@@ -224,10 +276,15 @@ static SESSION_FIELDS: [FieldSpec; 46] = [
         "Window title extracted",
     ),
     f("revision", &[], Integer, "Revision"),
-    f("server.ip", &["server.address"], Ip, "Server IP"),
+    // Its own field since 7.x (the connector reads both); the 6.0 pages'
+    // `server.address` meant the IP, which the session model falls back to.
+    f("server.address", &[], Ip, "Server address"),
+    f("server.id", &[], Str, "Server ID"),
+    f("server.ip", &[], Ip, "Server IP"),
     f("server.name", &[], Str, "Server name"),
     f("server.port", &["port"], Integer, "Server port"),
     f("start_time", &[], Date, "Start time"),
+    // In the 7.x body (null in every recorded session) and computed for CSV.
     FieldSpec {
         filterable: false,
         sortable: false,
@@ -239,12 +296,20 @@ static SESSION_FIELDS: [FieldSpec; 46] = [
         Str,
         "Gateway username",
     ),
+    f(
+        "user.gateway_username_domain",
+        &[],
+        Str,
+        "Gateway username domain",
+    ),
     f("user.id", &[], Str, "User ID"),
     f("user.name", &[], Str, "User name"),
+    f("user.name_domain", &[], Str, "User name domain"),
     FieldSpec {
         aliases: &["server_username"],
         ..multi("user.server_username", "Server username")
     },
+    multi("user.server_username_domain", "Server username domain"),
     f("verdict", &[], Str, "Verdict"),
 ];
 

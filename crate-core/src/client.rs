@@ -37,7 +37,8 @@ use crate::error::{Error, ErrorKind, ReplyProblem, Result};
 use crate::event::Event;
 use crate::indexing::Indexing;
 use crate::paging::{
-    PagingMode, PagingPlan, PlanAction, PlanOptions, PlanRequest, SnapshotPolicy, SESSIONS_PATH,
+    Completeness, PagingMode, PagingPlan, PlanAction, PlanOptions, PlanRequest, SnapshotPolicy,
+    TotalSource, SESSIONS_PATH,
 };
 use crate::search::{encode_component, ContentSearch, EventSearch, SessionSearch, MAX_LIMIT};
 use crate::session::{Session, SessionRow};
@@ -430,6 +431,11 @@ pub struct FetchOptions {
     pub page_size: u32,
     /// Times an expired snapshot is reopened. Default 3.
     pub max_snapshot_reopens: u32,
+    /// When fewer sessions arrive than the appliance counted: false (the
+    /// default) makes that an [`ErrorKind::Incomplete`] error, with the rows
+    /// in [`FetchAllError::partial`]; true returns them as a [`Fetched`]
+    /// whose `completeness.complete` is false.
+    pub allow_incomplete: bool,
 }
 
 impl Default for FetchOptions {
@@ -444,6 +450,7 @@ impl Default for FetchOptions {
             max_relogins: 3,
             page_size: MAX_LIMIT,
             max_snapshot_reopens: 3,
+            allow_incomplete: false,
         }
     }
 }
@@ -453,8 +460,11 @@ impl Default for FetchOptions {
 pub struct Progress {
     /// Rows delivered so far.
     pub fetched: u64,
-    /// How many the search matches, once known.
+    /// How many the search matches, once known exactly.
     pub expected: Option<u64>,
+    /// At least this many match, when only that is known (a `match_count`
+    /// at the cap on an appliance without `_count`).
+    pub lower_bound: Option<u64>,
     /// The strategy, once decided.
     pub mode: Option<PagingMode>,
 }
@@ -509,8 +519,12 @@ pub struct Fetched {
     pub items: Vec<SessionRow>,
     /// How they were fetched.
     pub mode: PagingMode,
-    /// `match_count` when the appliance told it.
+    /// The exact number that match, when known (see `completeness`).
     pub expected_total: Option<u64>,
+    /// Delivered against counted, and how the count was known. With the
+    /// default options a `Fetched` is always complete (a shortfall is an
+    /// error); with [`FetchOptions::allow_incomplete`] it may not be.
+    pub completeness: Completeness,
     /// False only for time slices under a sort on another field than
     /// `start_time`: then the order holds inside each time window only.
     pub in_global_order: bool,
@@ -853,11 +867,20 @@ impl<T: Transport> Client<T> {
         stats.snapshot_reopens = plan.snapshot_reopens();
         stats.duplicates = plan.duplicates();
         let items = items.into_inner();
+        let completeness = plan.completeness();
+        let outcome = outcome.and_then(|()| {
+            if completeness.complete || options.allow_incomplete {
+                Ok(())
+            } else {
+                Err(incomplete_error(&completeness))
+            }
+        });
         match outcome {
             Ok(()) => Ok(Fetched {
                 items,
                 mode: plan.mode().unwrap_or(PagingMode::Offset),
-                expected_total: plan.expected_total(),
+                expected_total: completeness.expected_total,
+                completeness,
                 in_global_order: plan.in_global_order(),
                 stats,
             }),
@@ -994,6 +1017,7 @@ impl<T: Transport> Client<T> {
                 Progress {
                     fetched: plan.delivered(),
                     expected: plan.expected_total(),
+                    lower_bound: plan.lower_bound(),
                     mode: plan.mode(),
                 }
             };
@@ -1039,7 +1063,8 @@ impl<T: Transport> Client<T> {
                             .to_owned(),
                     })
                 })?;
-                plan.borrow_mut().on_count(id, count)
+                // At the cap this is only a lower bound; the plan knows.
+                plan.borrow_mut().on_match_count(id, count)
             }
             PlanAction::Count(_) => {
                 let count = decode_json::<CountWithMeta>("count", &reply.body)?;
@@ -1087,6 +1112,28 @@ impl<T: Transport> Client<T> {
             _ => Err(api_error(reply)),
         }
     }
+}
+
+/// The error for a fetch that ended short of the appliance's count.
+fn incomplete_error(completeness: &Completeness) -> Error {
+    let (expected, how) = match (completeness.expected_total, completeness.lower_bound) {
+        (Some(total), _) => (
+            total,
+            match completeness.source {
+                TotalSource::CountEndpoint => "`_count`",
+                TotalSource::WindowCounts => "the time windows' counts",
+                _ => "`match_count`",
+            },
+        ),
+        (None, Some(at_least)) => (at_least, "`match_count` (at least)"),
+        (None, None) => (0, "nothing"),
+    };
+    ErrorKind::Incomplete {
+        delivered: completeness.delivered,
+        expected,
+        how: how.to_owned(),
+    }
+    .into()
 }
 
 /// What to do after a failed request.
@@ -1294,12 +1341,12 @@ mod tests {
             r#"{"error":{"type":"ServiceUnavailable","message":"busy"}}"#,
         );
         let script = Script::new(VecDeque::from(vec![
-                page(&["a", "b"], 5),
-                err401,
-                err503,
-                page(&["c", "d"], 5),
-                page(&["e"], 5),
-            ]));
+            page(&["a", "b"], 5),
+            err401,
+            err503,
+            page(&["c", "d"], 5),
+            page(&["e"], 5),
+        ]));
         let client = Client::new(&script);
         let options = FetchOptions {
             in_flight: 1,
@@ -1370,9 +1417,12 @@ mod tests {
     #[test]
     fn rows_reach_the_observer_in_order() {
         let script = Script::new(VecDeque::from(vec![
-                json(200, r#"{"items":[{"key":"a"},{"key":"b"}],"meta":{"match_count":3}}"#),
-                json(200, r#"{"items":[{"key":"c"}],"meta":{"match_count":3}}"#),
-            ]));
+            json(
+                200,
+                r#"{"items":[{"key":"a"},{"key":"b"}],"meta":{"match_count":3}}"#,
+            ),
+            json(200, r#"{"items":[{"key":"c"}],"meta":{"match_count":3}}"#),
+        ]));
         let client = Client::new(&script);
         let options = FetchOptions {
             in_flight: 1,

@@ -380,7 +380,10 @@ mod tests {
         let unicode = "{\"body\": {\"d\\u0075ration\": true}}";
         assert_eq!(path_of(decode_session(unicode.as_bytes())), "body.duration");
         assert_eq!(path_of(decode_events(b"[]")), ".");
-        assert_eq!(path_of(decode_session_list(br#"{"items": [{}]}"#)), "items[0]");
+        assert_eq!(
+            path_of(decode_session_list(br#"{"items": [{}]}"#)),
+            "items[0]"
+        );
         assert_eq!(path_at(b"", 5), ".");
     }
 }

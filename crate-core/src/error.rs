@@ -180,7 +180,7 @@ pub enum ErrorKind {
     Cancelled,
     /// A time window one second wide holds more sessions than one offset walk
     /// can reach, so time slicing cannot split it further.
-    #[error("{count} sessions started between {start} and {end}, more than the {cap} one search can reach; narrow the search")]
+    #[error("{count}{} sessions started between {start} and {end}, more than the {cap} one search can reach; narrow the search", if *at_least { " or more" } else { "" })]
     SliceTooDense {
         /// Start of the window (ISO 8601, UTC).
         start: String,
@@ -188,8 +188,22 @@ pub enum ErrorKind {
         end: String,
         /// How many sessions it holds.
         count: u64,
+        /// `count` is a lower bound (a `match_count` at the cap).
+        at_least: bool,
         /// The most one offset walk reaches (10,000 on SPS).
         cap: u64,
+    },
+    /// A fetch of every session ended with fewer sessions than the appliance
+    /// counted: some were lost on the way. Never a silent success; see
+    /// `FetchOptions::allow_incomplete` to get the rows with the numbers instead.
+    #[error("incomplete: {delivered} sessions arrived, but {how} says {expected} match; {} missing", expected.saturating_sub(*delivered))]
+    Incomplete {
+        /// Sessions delivered (each key once).
+        delivered: u64,
+        /// Sessions the appliance counted (or at least that many, see `how`).
+        expected: u64,
+        /// How the count was known, for a person (`_count`, `match_count`, ...).
+        how: String,
     },
     /// A paging plan could not continue (an answer it did not expect, a
     /// snapshot that keeps expiring, sessions without `start_time`).

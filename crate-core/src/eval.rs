@@ -58,6 +58,8 @@ enum Test {
     Exists,
     /// Lower-cased exact text.
     StrEq(String),
+    /// Lower-cased exact text with `_` written `-`: `_` and `-` match alike.
+    SpellingEq(String),
     /// Lower-cased pattern.
     StrWild(Vec<Pat>),
     /// Lower-cased words (consecutive); `raw` lower-cased, for text with no word.
@@ -146,7 +148,7 @@ fn compile(query: &Query, catalogue: &Catalogue, inherited: Option<&Field>) -> R
         Query::Term(t) => {
             let spec = resolve_field(t.field.as_ref().or(inherited), catalogue, t.span, &t.value)?;
             let checked = check_value(spec, &t.value, t.span)?;
-            Node::Leaf(spec.name, lower(checked, spec.kind))
+            Node::Leaf(spec.name, spelled(lower(checked, spec.kind), spec.name))
         }
         Query::Range(r) => {
             let placeholder = crate::query::Value::Word(String::new());
@@ -195,6 +197,18 @@ fn lower_pattern(parts: &[WildPart]) -> Vec<Pat> {
         }
     }
     out
+}
+
+/// Verdicts are spelled `AUTH_FAIL` by SPS 7.x/8.x and `auth-fail` in the 6.0
+/// pages' queries: a verdict term matches either spelling (a guess at what a
+/// real appliance does with the 6.0 spelling; the recordings have no query).
+fn spelled(test: Test, field: &str) -> Test {
+    match test {
+        Test::StrEq(needle) if field == "verdict" || field == "recording.verdict" => {
+            Test::SpellingEq(needle.replace('_', "-"))
+        }
+        other => other,
+    }
 }
 
 fn lower(checked: Checked, kind: FieldType) -> Test {
@@ -284,6 +298,12 @@ fn test_value(test: &Test, value: &FieldValue<'_>) -> bool {
             FieldValue::Str(s) if s.is_ascii() => s.eq_ignore_ascii_case(needle),
             _ => as_text(value).is_some_and(|t| t == needle.as_str()),
         },
+        Test::SpellingEq(needle) => as_text(value).is_some_and(|t| {
+            t.len() == needle.len()
+                && t.chars()
+                    .zip(needle.chars())
+                    .all(|(a, b)| a == b || (a == '_' && b == '-'))
+        }),
         Test::StrWild(pattern) => match value {
             FieldValue::Str(s) if s.is_ascii() => {
                 let b = s.as_bytes();

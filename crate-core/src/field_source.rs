@@ -19,22 +19,40 @@ use serde_json::Value;
 use crate::alert::Alert;
 use crate::error::{ErrorKind, Result};
 use crate::event::Event;
-use crate::session::{AuditTrail, Endpoint, Session, SessionRow};
+use crate::session::{AuditTrail, Endpoint, ScoreDetails, Session, SessionRow, TimeOrText};
 use crate::timestamp::Timestamp;
-use crate::values::{Nullable, StrOrInt};
+use crate::values::{Nullable, OneOrMany, StrOrInt};
 
 /// Every path [`Session`] answers in [`FieldSource::field_values`].
 ///
-/// Multi-valued: `user.server_username`, `analytics.interesting_events`,
-/// `analytics.similar_sessions`, `analytics.tags`. Timestamps: `creation_time`,
-/// `start_time`, `end_time`, `recording.audit_trail.archive.date`. The link
+/// Multi-valued: `user.server_username`, `user.server_username_domain`,
+/// `analytics.interesting_events`, `analytics.similar_sessions`,
+/// `analytics.tags`. Timestamps: `creation_time`, `start_time`, `end_time`,
+/// `recording.archive.date`, `recording.audit_trail.archive.date`,
+/// `log.syslog_time` (text when it does not read as a time). The link
 /// fields (`alerts`, `channels`, ...) give the `href`; `recording.audit_trail`
-/// gives the trail's path (older data) or its download link.
+/// gives the trail's path (older data) or its download link;
+/// `trail_download_link` the body's own value (`null` in real replies).
+///
+/// Fallbacks between SPS versions: `user.gateway_username` gives
+/// `user.name` when the body has no gateway username (6.0 bodies and every
+/// recorded 7.x one); `server.address` gives `server.ip` when the body has
+/// no address (6.0 documents `server.address` as the server's IP);
+/// `recording.archive.*` gives `recording.audit_trail.archive.*` (6.0).
 pub const SESSION_FIELDS: &[&str] = &[
     "active",
     "alerts",
+    "analytics.bucketed_duration",
+    "analytics.bucketed_starting_hour",
     "analytics.interesting_events",
     "analytics.score.aggregated",
+    "analytics.score.details.command.score",
+    "analytics.score.details.fis.score",
+    "analytics.score.details.hostlogin.score",
+    "analytics.score.details.keystroke.score",
+    "analytics.score.details.logintime.score",
+    "analytics.score.details.mouse.score",
+    "analytics.score.details.windowtitle.score",
     "analytics.scripted",
     "analytics.similar_sessions",
     "analytics.tags",
@@ -49,10 +67,17 @@ pub const SESSION_FIELDS: &[&str] = &[
     "hidden",
     "indexer",
     "indexing",
+    "log.adapter_name",
+    "log.auth_method",
+    "log.syslog_time",
     "node_id",
     "origin",
     "phantom",
     "protocol",
+    "recording.archive.date",
+    "recording.archive.path",
+    "recording.archive.policy",
+    "recording.archive.server",
     "recording.archived",
     "recording.audit_trail",
     "recording.audit_trail.archive.date",
@@ -66,6 +91,7 @@ pub const SESSION_FIELDS: &[&str] = &[
     "recording.connection_policy",
     "recording.connection_policy_id",
     "recording.content_reference_id",
+    "recording.deny_reason",
     "recording.has_accepted_channel",
     "recording.index_status",
     "recording.network_id",
@@ -79,6 +105,8 @@ pub const SESSION_FIELDS: &[&str] = &[
     "recording.verdict",
     "recording.window_title_extracted",
     "revision",
+    "server.address",
+    "server.id",
     "server.ip",
     "server.name",
     "server.port",
@@ -89,11 +117,15 @@ pub const SESSION_FIELDS: &[&str] = &[
     "target.ip",
     "target.name",
     "target.port",
+    "trail_download_link",
     "trail_downloads",
     "user.gateway_username",
+    "user.gateway_username_domain",
     "user.id",
     "user.name",
+    "user.name_domain",
     "user.server_username",
+    "user.server_username_domain",
     "verdict",
 ];
 
@@ -285,6 +317,28 @@ impl<'a> FieldValues<'a> {
         FieldValues::opt(value.map(|t| FieldValue::Time(Cow::Borrowed(t))))
     }
 
+    fn opt_time_or_text(value: Option<&'a TimeOrText>) -> Self {
+        FieldValues::opt(value.map(|v| match v {
+            TimeOrText::Time(t) => FieldValue::Time(Cow::Borrowed(t)),
+            TimeOrText::Text(s) => FieldValue::Str(s),
+        }))
+    }
+
+    fn nullable_str(value: &'a Nullable<String>) -> Self {
+        match value {
+            Nullable::Absent => FieldValues::empty(),
+            Nullable::Null => FieldValues::one(FieldValue::Null),
+            Nullable::Value(s) => FieldValues::one(FieldValue::Str(s)),
+        }
+    }
+
+    fn opt_many(value: Option<&'a OneOrMany<String>>) -> Self {
+        match value {
+            Some(names) => FieldValues::strings(names.as_slice()),
+            None => FieldValues::empty(),
+        }
+    }
+
     fn nullable_time(value: &'a Nullable<Timestamp>) -> Self {
         match value {
             Nullable::Absent => FieldValues::empty(),
@@ -400,6 +454,9 @@ fn link(l: Option<&crate::envelope::Link>) -> Option<&str> {
 fn endpoint<'a>(e: Option<&'a Endpoint>, sub: &str) -> Option<FieldValues<'a>> {
     Some(match sub {
         "ip" => FieldValues::opt_str(e.and_then(|e| e.ip.as_deref())),
+        // 6.0 documents `server.address` as the IP; 7.x sends both.
+        "address" => FieldValues::opt_str(e.and_then(|e| e.address.as_deref().or(e.ip.as_deref()))),
+        "id" => FieldValues::opt_str(e.and_then(|e| e.id.as_deref())),
         "name" => FieldValues::opt_str(e.and_then(|e| e.name.as_deref())),
         "port" => FieldValues::opt_int(e.and_then(|e| e.port).map(i64::from)),
         _ => return None,
@@ -433,6 +490,22 @@ impl Session {
             ("indexer", None) => FieldValues::opt_str(link(self.indexer.as_ref())),
             ("indexing", None) => FieldValues::opt_str(link(self.indexing.as_ref())),
             ("trail_downloads", None) => FieldValues::opt_str(link(self.trail_downloads.as_ref())),
+            ("trail_download_link", None) => FieldValues::nullable_str(&self.trail_download_link),
+            ("log", Some(sub)) => {
+                let log = self.log.as_ref();
+                match sub {
+                    "adapter_name" => {
+                        FieldValues::opt_str(log.and_then(|l| l.adapter_name.as_deref()))
+                    }
+                    "auth_method" => {
+                        FieldValues::opt_str(log.and_then(|l| l.auth_method.as_deref()))
+                    }
+                    "syslog_time" => {
+                        FieldValues::opt_time_or_text(log.and_then(|l| l.syslog_time.as_ref()))
+                    }
+                    _ => return None,
+                }
+            }
             ("client", Some(sub)) => endpoint(self.client.as_ref(), sub)?,
             ("server", Some(sub)) => endpoint(self.server.as_ref(), sub)?,
             ("target", Some(sub)) => endpoint(self.target.as_ref(), sub)?,
@@ -445,13 +518,21 @@ impl Session {
                     // 6.0 bodies hold the gateway username in `user.name`
                     // (the reference's detail example); later ones in
                     // `user.gateway_username`. `q=name:…` must find both.
-                    "gateway_username" => FieldValues::opt_str(user.and_then(|u| {
-                        u.gateway_username.as_deref().or(u.name.as_deref())
-                    })),
-                    "server_username" => match user.and_then(|u| u.server_username.as_ref()) {
-                        Some(names) => FieldValues::strings(names.as_slice()),
-                        None => FieldValues::empty(),
-                    },
+                    "gateway_username" => FieldValues::opt_str(
+                        user.and_then(|u| u.gateway_username.as_deref().or(u.name.as_deref())),
+                    ),
+                    "server_username" => {
+                        FieldValues::opt_many(user.and_then(|u| u.server_username.as_ref()))
+                    }
+                    "gateway_username_domain" => FieldValues::opt_str(
+                        user.and_then(|u| u.gateway_username_domain.as_deref()),
+                    ),
+                    "name_domain" => {
+                        FieldValues::opt_str(user.and_then(|u| u.name_domain.as_deref()))
+                    }
+                    "server_username_domain" => {
+                        FieldValues::opt_many(user.and_then(|u| u.server_username_domain.as_ref()))
+                    }
                     _ => return None,
                 }
             }
@@ -475,7 +556,27 @@ impl Session {
                     "score.aggregated" => FieldValues::opt_int(
                         a.and_then(|a| a.score.as_ref()).and_then(|s| s.aggregated),
                     ),
-                    _ => return None,
+                    "bucketed_duration" => FieldValues::opt(
+                        a.and_then(|a| a.bucketed_duration.as_ref())
+                            .map(FieldValue::from),
+                    ),
+                    "bucketed_starting_hour" => FieldValues::opt(
+                        a.and_then(|a| a.bucketed_starting_hour.as_ref())
+                            .map(FieldValue::from),
+                    ),
+                    _ => {
+                        // `score.details.<algorithm>.score`
+                        let algorithm = sub
+                            .strip_prefix("score.details.")?
+                            .strip_suffix(".score")
+                            .filter(|name| ScoreDetails::ALGORITHMS.contains(name))?;
+                        let score = a
+                            .and_then(|a| a.score.as_ref())
+                            .and_then(|s| s.details.as_ref())
+                            .and_then(|d| d.algorithm(algorithm))
+                            .and_then(|x| x.score.as_ref());
+                        FieldValues::opt(score.map(json_number))
+                    }
                 }
             }
             ("recording", Some(sub)) => self.recording_field(sub)?,
@@ -489,7 +590,18 @@ impl Session {
             r.and_then(|r| r.audit_trail.as_ref())
                 .and_then(AuditTrail::archive)
         };
+        // `recording.archive` (7.x), else the 6.0 place.
+        let any_archive = || self.archive();
         Some(match sub {
+            "archive.date" => FieldValues::opt_time(any_archive().and_then(|a| a.date.as_ref())),
+            "archive.path" => FieldValues::opt_str(any_archive().and_then(|a| a.path.as_deref())),
+            "archive.policy" => {
+                FieldValues::opt_str(any_archive().and_then(|a| a.policy.as_deref()))
+            }
+            "archive.server" => {
+                FieldValues::opt_str(any_archive().and_then(|a| a.server.as_deref()))
+            }
+            "deny_reason" => FieldValues::opt_str(r.and_then(|r| r.deny_reason.as_deref())),
             "archived" => FieldValues::opt_bool(r.and_then(|r| r.archived)),
             "auth_method" => FieldValues::opt_str(r.and_then(|r| r.auth_method.as_deref())),
             "channel_policy" => FieldValues::opt_str(r.and_then(|r| r.channel_policy.as_deref())),
@@ -589,7 +701,13 @@ impl FieldSource for Alert {
 pub fn is_time_path(path: &str) -> bool {
     matches!(
         path,
-        "start_time" | "end_time" | "creation_time" | "recording.audit_trail.archive.date" | "time"
+        "start_time"
+            | "end_time"
+            | "creation_time"
+            | "recording.archive.date"
+            | "recording.audit_trail.archive.date"
+            | "log.syslog_time"
+            | "time"
     )
 }
 
@@ -686,11 +804,13 @@ impl SparseBody {
     /// are not expanded.
     pub fn to_session(&self) -> Result<Session> {
         // Through text, so that errors name their path like every reply's do.
-        let text = serde_json::to_vec(&self.to_json()).map_err(|e| crate::Error::from(ErrorKind::Decode {
-            what: "session body".to_owned(),
-            path: ".".to_owned(),
-            message: e.to_string(),
-        }))?;
+        let text = serde_json::to_vec(&self.to_json()).map_err(|e| {
+            crate::Error::from(ErrorKind::Decode {
+                what: "session body".to_owned(),
+                path: ".".to_owned(),
+                message: e.to_string(),
+            })
+        })?;
         crate::decode::decode_json("session body", &text)
     }
 }

@@ -167,6 +167,15 @@ pub fn js_error(error: &Error) -> JsValue {
         ErrorKind::Transport { .. } => "Transport",
         ErrorKind::Cancelled => "Cancelled",
         ErrorKind::SliceTooDense { .. } => "SliceTooDense",
+        ErrorKind::Incomplete {
+            delivered,
+            expected,
+            ..
+        } => {
+            set(&js, "delivered", &JsValue::from(*delivered as f64));
+            set(&js, "expectedTotal", &JsValue::from(*expected as f64));
+            "Incomplete"
+        }
         ErrorKind::Paging { .. } => "Paging",
         #[allow(unreachable_patterns)] // `ErrorKind` is non-exhaustive
         _ => "Other",
@@ -352,6 +361,9 @@ struct FetchInput {
     snapshots: Option<String>,
     /// False: do not return the rows at the end (they went to `onRows`).
     collect: Option<bool>,
+    /// True: a shortfall against the appliance's count resolves with
+    /// `complete: false` instead of rejecting.
+    allow_incomplete: Option<bool>,
 }
 
 impl FetchInput {
@@ -395,6 +407,7 @@ impl FetchInput {
             max_snapshot_reopens: self
                 .max_snapshot_reopens
                 .unwrap_or(defaults.max_snapshot_reopens),
+            allow_incomplete: self.allow_incomplete.unwrap_or(defaults.allow_incomplete),
         })
     }
 }
@@ -413,6 +426,7 @@ fn mode_name(mode: PagingMode) -> &'static str {
 struct ProgressOut {
     fetched: u64,
     expected: Option<u64>,
+    lower_bound: Option<u64>,
     mode: Option<&'static str>,
 }
 
@@ -444,6 +458,10 @@ struct FetchedOut<'a> {
     items: &'a [SessionRow],
     mode: &'static str,
     expected_total: Option<u64>,
+    complete: bool,
+    lower_bound: Option<u64>,
+    total_source: &'static str,
+    delivered: u64,
     in_global_order: bool,
     stats: StatsOut,
 }
@@ -489,6 +507,7 @@ impl FetchObserver for JsObserver {
             let out = ProgressOut {
                 fetched: progress.fetched,
                 expected: progress.expected,
+                lower_bound: progress.lower_bound,
                 mode: progress.mode.map(mode_name),
             };
             if let Ok(value) = to_js(&out) {
@@ -650,7 +669,8 @@ impl RawClient {
     }
 
     /// Every session the query matches (see [`Client::fetch_all`]):
-    /// `{items, mode, expectedTotal, inGlobalOrder, stats}`. `options` holds
+    /// `{items, mode, expectedTotal, complete, lowerBound, totalSource,
+    /// delivered, inGlobalOrder, stats}`. `options` holds
     /// the settings and the callbacks `onProgress`, `onRows`, `onRelogin`,
     /// `onSessionExpiring`. On error or cancellation the `Error` carries
     /// `partial` (the rows fetched before) and `stats`.
@@ -674,6 +694,10 @@ impl RawClient {
                         items,
                         mode: mode_name(fetched.mode),
                         expected_total: fetched.expected_total,
+                        complete: fetched.completeness.complete,
+                        lower_bound: fetched.completeness.lower_bound,
+                        total_source: fetched.completeness.source.name(),
+                        delivered: fetched.completeness.delivered,
                         in_global_order: fetched.in_global_order,
                         stats: fetched.stats.into(),
                     };

@@ -4,31 +4,31 @@
 //! Pure Rust without I/O: it compiles natively and to `wasm32-unknown-unknown`.
 #![deny(missing_docs)]
 
-mod error;
 mod alert;
+mod builder;
+mod catalogue;
 mod channel;
+mod client;
 mod content;
 mod decode;
 mod envelope;
+mod error;
+mod eval;
 mod event;
+mod export;
+#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
+mod fetch;
 mod field_source;
 mod indexing;
+mod paging;
+mod parse;
+mod query;
+mod search;
 mod session;
 mod timestamp;
 mod trail_download;
-mod values;
-mod query;
-mod parse;
-mod builder;
-mod catalogue;
 mod validate;
-mod eval;
-mod search;
-mod export;
-mod paging;
-mod client;
-#[cfg(all(feature = "fetch", target_arch = "wasm32"))]
-mod fetch;
+mod values;
 // Benchmark data shared by the native and wasm benches; not part of the API.
 #[cfg(feature = "bench-data")]
 #[doc(hidden)]
@@ -36,66 +36,64 @@ pub mod bench_data;
 #[cfg(all(feature = "js", target_arch = "wasm32"))]
 pub mod js;
 
-pub use error::{Error, ErrorKind, ReplyProblem, Result};
 pub use alert::Alert;
-pub use channel::{
-    Channel, ChannelItem, ChannelType, ChannelTypeKind, ChannelVerdict, ChannelVerdictKind,
-};
-pub use content::{ContentHit, RecordRange};
-pub use decode::{
-    decode_alerts, decode_api_error, decode_channels, decode_content_hits, decode_count,
-    decode_events, decode_indexing, decode_info, decode_json, decode_session,
-    decode_session_list, decode_session_map, decode_snapshot, decode_stats,
-    decode_trail_downloads,
-};
-pub use envelope::{
-    ApiError, ApiErrorBody, Collection, CollectionMeta, CountReply, InfoBody, Link, Single,
-    SingleMeta, SnapshotBody, StatsBucket,
-};
-pub use event::{Event, EventType, EventTypeKind};
-pub use field_source::{
-    is_time_path, FieldSource, FieldValue, FieldValues, SparseBody, ALERT_FIELDS, EVENT_FIELDS,
-    SESSION_FIELDS,
-};
-pub use indexing::{
-    BufferedToggle, Indexing, IndexingConfig, IndexingStatistics, IndexingVersion,
-    ScreenIndexing, Toggle,
-};
-pub use session::{
-    Analytics, Archive, AuditTrail, AuditTrailDetails, Endpoint, IndexStatus, IndexStatusKind,
-    Origin, OriginKind, Protocol, ProtocolKind, Recording, Score, Session, SessionRow, User,
-    Verdict, VerdictKind,
-};
-pub use timestamp::{unix_millis, Timestamp, TimestampForm, Zone};
-pub use trail_download::TrailDownload;
-pub use values::{Nullable, OneOrMany, StrOrInt};
 pub use builder::{FieldBuilder, RangeEnd};
 pub use catalogue::{levenshtein, Catalogue, FieldSpec, FieldType};
-pub use eval::{matches, CompiledQuery};
-pub use parse::parse_query;
-pub use query::{Bound, Field, FieldGroup, Query, Range, Span, Term, Value, WildPart};
-pub use search::{
-    compare_by_sort, decode_component, encode_component, parse_fields, parse_query_string,
-    parse_sort, ContentSearch, EventSearch, Format, SessionSearch, SortKey, MAX_LIMIT,
-    MAX_OFFSET,
-};
-pub use validate::{validate, validate_all};
-pub use export::{
-    detail_file_name, export_file_name, needs_formula_guard, neutralise_formula,
-    session_columns, sessions_to_csv, trail_download_link, write_details_csv,
-    write_details_json, ChunkSink, CsvColumn, CsvExporter, CsvOptions, DetailItem, DetailKind,
-    ExportKind, JsonExporter, JsonFormat, LineEnd, MultiValue, NdjsonExporter, SessionBody,
-    SessionContext, SessionObject, SessionRecord, TimeFormat, DEFAULT_PUBLIC_BASE,
-    JOIN_SEPARATOR,
-};
-pub use paging::{
-    PagingMode, PagingPlan, PlanAction, PlanOptions, PlanRequest, RequestId, SnapshotPolicy,
-    SESSIONS_PATH,
+pub use channel::{
+    Channel, ChannelItem, ChannelType, ChannelTypeKind, ChannelVerdict, ChannelVerdictKind,
 };
 pub use client::{
     api_error, basic_authorization, CancelToken, Cancelled, Client, FetchAllError, FetchObserver,
     FetchOptions, FetchStats, Fetched, HttpReply, HttpRequest, LoginMethod, NoObserver, Progress,
     Transport, TransportError, TransportErrorKind,
 };
+pub use content::{ContentHit, RecordRange};
+pub use decode::{
+    decode_alerts, decode_api_error, decode_channels, decode_content_hits, decode_count,
+    decode_events, decode_indexing, decode_info, decode_json, decode_session, decode_session_list,
+    decode_session_map, decode_snapshot, decode_stats, decode_trail_downloads,
+};
+pub use envelope::{
+    ApiError, ApiErrorBody, Collection, CollectionMeta, CountReply, InfoBody, Link, Single,
+    SingleMeta, SnapshotBody, StatsBucket,
+};
+pub use error::{Error, ErrorKind, ReplyProblem, Result};
+pub use eval::{matches, CompiledQuery};
+pub use event::{Event, EventType, EventTypeKind};
+pub use export::{
+    detail_file_name, export_file_name, needs_formula_guard, neutralise_formula, session_columns,
+    sessions_to_csv, trail_download_link, write_details_csv, write_details_json, ChunkSink,
+    CsvColumn, CsvExporter, CsvOptions, DetailItem, DetailKind, ExportKind, JsonExporter,
+    JsonFormat, LineEnd, MultiValue, NdjsonExporter, SessionBody, SessionContext, SessionObject,
+    SessionRecord, TimeFormat, DEFAULT_PUBLIC_BASE, JOIN_SEPARATOR,
+};
 #[cfg(all(feature = "fetch", target_arch = "wasm32"))]
 pub use fetch::FetchTransport;
+pub use field_source::{
+    is_time_path, FieldSource, FieldValue, FieldValues, SparseBody, ALERT_FIELDS, EVENT_FIELDS,
+    SESSION_FIELDS,
+};
+pub use indexing::{
+    BufferedToggle, Indexing, IndexingConfig, IndexingStatistics, IndexingVersion, ScreenIndexing,
+    Toggle,
+};
+pub use paging::{
+    Completeness, PagingMode, PagingPlan, PlanAction, PlanOptions, PlanRequest, RequestId,
+    SnapshotPolicy, TotalSource, SESSIONS_PATH,
+};
+pub use parse::parse_query;
+pub use query::{Bound, Field, FieldGroup, Query, Range, Span, Term, Value, WildPart};
+pub use search::{
+    compare_by_sort, decode_component, encode_component, parse_fields, parse_query_string,
+    parse_sort, ContentSearch, EventSearch, Format, SessionSearch, SortKey, MAX_LIMIT, MAX_OFFSET,
+};
+pub use session::{
+    AlgorithmScore, Analytics, Archive, AuditTrail, AuditTrailDetails, Endpoint, IndexStatus,
+    IndexStatusKind, Log, Origin, OriginKind, Protocol, ProtocolKind, Recording, Score,
+    ScoreDetails, Session, SessionRow, TimeOrText, User, Vault, VaultAction, VaultUser, Verdict,
+    VerdictKind,
+};
+pub use timestamp::{unix_millis, Timestamp, TimestampForm, Zone};
+pub use trail_download::TrailDownload;
+pub use validate::{validate, validate_all};
+pub use values::{Nullable, OneOrMany, StrOrInt};

@@ -7,6 +7,24 @@
 //! result order, de-duplicated by key. Everything here is testable without a
 //! server.
 //!
+//! # Counting: `match_count` at the cap is a lower bound
+//!
+//! Real SPS 7.x/8.x appliances report `match_count` as Elasticsearch reports
+//! totals: capped at 10,000 (`../shared/real-sps/README.md`, difference 1).
+//! A `match_count` equal to [`PlanOptions::count_cap`] therefore says "at
+//! least this many", never "this many". The plan then asks `_count` (exact);
+//! when `_count` is missing (404, the client counts with a one-row page and
+//! gets the capped `match_count` again) the search is taken as larger than
+//! the cap: a snapshot walk, else time slices, where a window whose count is
+//! at the cap is split further. A `match_count` below the cap, or above it (a
+//! 6.0 appliance, uncapped), is exact.
+//!
+//! Every plan knows in the end how many sessions it should have delivered and
+//! how it knows ([`PagingPlan::completeness`]); `Client::fetch_all` turns a
+//! shortfall into [`ErrorKind::Incomplete`]. Under [`SnapshotPolicy::Always`]
+//! the count is taken *before* the snapshot opens, so that sessions recorded
+//! during the walk cannot make a complete walk look short.
+//!
 //! # Strategies
 //!
 //! - **Offset** (≤ `window_cap` results, 10,000 on SPS): a first page
@@ -104,6 +122,63 @@ pub struct PlanOptions {
     pub snapshots: SnapshotPolicy,
     /// How many times an expired snapshot is reopened before giving up; default 3.
     pub max_snapshot_reopens: u32,
+    /// The value at which the appliance stops counting `match_count`; default
+    /// 10,000 (SPS 7.x/8.x). A `match_count` equal to it is a lower bound.
+    pub count_cap: u64,
+}
+
+/// How a plan knows how many sessions the search matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TotalSource {
+    /// A page's `match_count`, below the cap (or above it: an uncapped 6.0
+    /// appliance): exact.
+    MatchCount,
+    /// `GET …/_count`: exact.
+    CountEndpoint,
+    /// The sum of the time windows' exact counts (time slices without `_count`).
+    WindowCounts,
+    /// Only a lower bound: `match_count` at the cap and no `_count`.
+    LowerBound,
+    /// Not told at all (no `match_count`, no `_count`).
+    Unknown,
+}
+
+impl TotalSource {
+    /// A stable lower-case name: `match_count`, `_count`, `window_counts`,
+    /// `lower_bound`, `unknown`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TotalSource::MatchCount => "match_count",
+            TotalSource::CountEndpoint => "_count",
+            TotalSource::WindowCounts => "window_counts",
+            TotalSource::LowerBound => "lower_bound",
+            TotalSource::Unknown => "unknown",
+        }
+    }
+
+    /// Whether the total is exact.
+    pub fn is_exact(self) -> bool {
+        matches!(
+            self,
+            TotalSource::MatchCount | TotalSource::CountEndpoint | TotalSource::WindowCounts
+        )
+    }
+}
+
+/// What a plan delivered against what the appliance counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completeness {
+    /// Sessions delivered, each key once.
+    pub delivered: u64,
+    /// The exact number that match, when known.
+    pub expected_total: Option<u64>,
+    /// At least this many match (a `match_count` at the cap), when only that is known.
+    pub lower_bound: Option<u64>,
+    /// How the number is known.
+    pub source: TotalSource,
+    /// No session is missing as far as the counts tell: `delivered` reaches
+    /// the exact total, or the lower bound when only that is known.
+    pub complete: bool,
 }
 
 impl Default for PlanOptions {
@@ -113,6 +188,7 @@ impl Default for PlanOptions {
             window_cap: u64::from(MAX_OFFSET),
             snapshots: SnapshotPolicy::Auto,
             max_snapshot_reopens: 3,
+            count_cap: u64::from(MAX_OFFSET),
         }
     }
 }
@@ -126,8 +202,9 @@ pub enum PlanAction {
     /// A page of the list: `GET /api/audit/sessions?<search>`; answer with
     /// [`PagingPlan::on_page`].
     Page(SessionSearch),
-    /// How many match: `GET /api/audit/sessions/_count?<search>` (or the
-    /// `match_count` of a one-row page); answer with [`PagingPlan::on_count`].
+    /// How many match: `GET /api/audit/sessions/_count?<search>`; answer with
+    /// [`PagingPlan::on_count`], or, where `_count` is missing, with the
+    /// `match_count` of a one-row page through [`PagingPlan::on_match_count`].
     Count(SessionSearch),
     /// `GET /api/audit/sessions/_snapshot`; answer with
     /// [`PagingPlan::on_snapshot_opened`] or, on 404,
@@ -347,6 +424,14 @@ enum Edge {
 enum Stage {
     Start,
     Probe(RequestId),
+    /// `match_count` was at the cap: `_count` tells whether offset paging can
+    /// reach everything. Holds the probe's rows (page 0).
+    Confirm {
+        items: Vec<SessionRow>,
+        request: Option<RequestId>,
+    },
+    /// Counting before a snapshot walk ([`SnapshotPolicy::Always`]).
+    PreCount(RequestId),
     Offset(Box<Pages>),
     Edges {
         first: Edge,
@@ -375,6 +460,10 @@ pub struct PagingPlan {
     next_id: RequestId,
     in_flight: usize,
     expected: Option<u64>,
+    lower_bound: Option<u64>,
+    source: TotalSource,
+    /// Sum of the exact counts of the time windows paged so far.
+    window_total: u64,
     reopens: u32,
     out: Output,
 }
@@ -405,6 +494,9 @@ impl PagingPlan {
             next_id: 1,
             in_flight: 0,
             expected: None,
+            lower_bound: None,
+            source: TotalSource::Unknown,
+            window_total: 0,
             reopens: 0,
             out: Output::default(),
         }
@@ -438,11 +530,12 @@ impl PagingPlan {
         match &mut self.stage {
             Stage::Start => {
                 if self.options.snapshots == SnapshotPolicy::Always {
+                    // Count first: the walk's self-check needs the number.
                     let id = self.id();
-                    self.stage = Stage::OpenSnapshot(Some(id));
+                    self.stage = Stage::PreCount(id);
                     return Some(PlanRequest {
                         id,
-                        action: PlanAction::OpenSnapshot,
+                        action: PlanAction::Count(self.count_search_base()),
                     });
                 }
                 let id = self.id();
@@ -497,6 +590,15 @@ impl PagingPlan {
                     action: PlanAction::Page(search),
                 })
             }
+            Stage::Confirm { request: None, .. } => {
+                let id = self.next_id;
+                let action = PlanAction::Count(self.count_search_base());
+                if let Stage::Confirm { request, .. } = &mut self.stage {
+                    *request = Some(id);
+                }
+                self.id();
+                Some(PlanRequest { id, action })
+            }
             Stage::Slices { .. } => self.slice_request(),
             Stage::OpenSnapshot(None) => {
                 let id = self.id();
@@ -529,9 +631,12 @@ impl PagingPlan {
                     action: PlanAction::Follow { path, snapshot },
                 })
             }
-            Stage::Probe(_) | Stage::OpenSnapshot(Some(_)) | Stage::Follow { .. } | Stage::Done => {
-                None
-            }
+            Stage::Probe(_)
+            | Stage::Confirm { .. }
+            | Stage::PreCount(_)
+            | Stage::OpenSnapshot(Some(_))
+            | Stage::Follow { .. }
+            | Stage::Done => None,
         }
     }
 
@@ -680,7 +785,24 @@ impl PagingPlan {
             };
             return Ok(());
         };
+        if total == self.options.count_cap {
+            // "At least the cap": only `_count` tells whether offset paging
+            // reaches everything.
+            self.stage = Stage::Confirm {
+                items,
+                request: None,
+            };
+            return Ok(());
+        }
         self.expected = Some(total);
+        self.source = TotalSource::MatchCount;
+        self.choose(items, total, cap);
+        Ok(())
+    }
+
+    /// With an exact `total` known and the probe's rows (page 0) in hand:
+    /// offset pages when they reach everything, else a snapshot or slices.
+    fn choose(&mut self, items: Vec<SessionRow>, total: u64, cap: u64) {
         if total <= cap {
             self.mode = Some(PagingMode::Offset);
             let mut pages = Pages::new(self.base.clone(), total, self.page_size(), cap);
@@ -688,15 +810,20 @@ impl PagingPlan {
                 // Nothing to fetch; keep whatever the probe had (nothing).
                 self.out.push_all(items);
                 self.stage = Stage::Done;
-                return Ok(());
+                return;
             }
             // The probe is page 0: same search, offset 0, same limit.
             pages.slots[0].state = SlotState::InFlight(0);
             pages.complete(0, items);
             self.stage = Stage::Offset(Box::new(pages));
             self.drain();
-            return Ok(());
+            return;
         }
+        self.past_the_cap();
+    }
+
+    /// More than one offset walk reaches: a snapshot walk, or time slices.
+    fn past_the_cap(&mut self) {
         match self.options.snapshots {
             SnapshotPolicy::Auto | SnapshotPolicy::Always => {
                 self.mode = Some(PagingMode::Snapshot);
@@ -704,7 +831,6 @@ impl PagingPlan {
             }
             SnapshotPolicy::Never => self.start_slicing(),
         }
-        Ok(())
     }
 
     fn start_slicing(&mut self) {
@@ -738,27 +864,83 @@ impl PagingPlan {
             windows: vec![root],
             emit: 0,
         };
-        // The root holds every match: its count is the total already known.
-        match self.expected {
-            Some(total) => self.count_window(0, total),
-            None => Ok(()),
+        // The root holds every match: its count is the total already known
+        // (or at least the lower bound, which splits it at once).
+        match (self.expected, self.lower_bound) {
+            (Some(total), _) => self.count_window(0, total, true),
+            (None, Some(at_least)) => self.count_window(0, at_least, false),
+            (None, None) => Ok(()),
         }
     }
 
-    /// Gives back a count (for a [`PlanAction::Count`]).
+    /// Gives back an exact count (`_count`, for a [`PlanAction::Count`]).
     pub fn on_count(&mut self, id: RequestId, count: u64) -> Result<()> {
-        let Stage::Slices { windows, .. } = &self.stage else {
-            return Err(Self::unknown(id));
-        };
-        let index = windows
-            .iter()
-            .position(|w| w.state == WindowState::Counting(Some(id)))
-            .ok_or_else(|| Self::unknown(id))?;
-        self.answered();
-        self.count_window(index, count)
+        self.on_any_count(id, count, TotalSource::CountEndpoint)
     }
 
-    fn count_window(&mut self, index: usize, count: u64) -> Result<()> {
+    /// Gives back the `match_count` of a one-row page asked for instead of a
+    /// [`PlanAction::Count`] (an appliance without `_count`). At the cap it is
+    /// only a lower bound, and the plan treats it as one.
+    pub fn on_match_count(&mut self, id: RequestId, match_count: u64) -> Result<()> {
+        let source = if match_count == self.options.count_cap {
+            TotalSource::LowerBound
+        } else {
+            TotalSource::MatchCount
+        };
+        self.on_any_count(id, match_count, source)
+    }
+
+    fn on_any_count(&mut self, id: RequestId, count: u64, source: TotalSource) -> Result<()> {
+        let exact = source.is_exact();
+        match &mut self.stage {
+            Stage::Confirm {
+                items,
+                request: Some(r),
+            } if *r == id => {
+                let items = std::mem::take(items);
+                self.answered();
+                self.record_total(count, exact, source);
+                if exact {
+                    self.choose(items, count, self.options.window_cap);
+                } else {
+                    self.past_the_cap();
+                }
+                Ok(())
+            }
+            Stage::PreCount(r) if *r == id => {
+                self.answered();
+                self.record_total(count, exact, source);
+                self.mode = Some(PagingMode::Snapshot);
+                self.stage = Stage::OpenSnapshot(None);
+                Ok(())
+            }
+            Stage::Slices { windows, .. } => {
+                let index = windows
+                    .iter()
+                    .position(|w| w.state == WindowState::Counting(Some(id)))
+                    .ok_or_else(|| Self::unknown(id))?;
+                self.answered();
+                self.count_window(index, count, exact)
+            }
+            _ => Err(Self::unknown(id)),
+        }
+    }
+
+    fn record_total(&mut self, count: u64, exact: bool, source: TotalSource) {
+        if exact {
+            self.expected = Some(count);
+            self.lower_bound = None;
+            self.source = source;
+        } else {
+            self.expected = None;
+            self.lower_bound = Some(count);
+            self.source = TotalSource::LowerBound;
+        }
+    }
+
+    /// `count` is exact, or (`exact` false) a lower bound: a window at the
+    /// cap is split whatever its true size.
+    fn count_window(&mut self, index: usize, count: u64, exact: bool) -> Result<()> {
         let cap = self.options.window_cap;
         let page_size = self.page_size();
         let ascending = self.ascending_windows();
@@ -770,12 +952,13 @@ impl PagingPlan {
             return Ok(());
         };
         let (lo, hi) = (window.lo, window.hi);
-        if count <= cap {
+        if exact && count <= cap {
             let search = window_search(&base_pages, lo, hi);
             windows[index].state =
                 WindowState::Paging(Box::new(Pages::new(search, count, page_size, cap)));
+            self.window_total = self.window_total.saturating_add(count);
         } else {
-            let parts = split(lo, hi, count, cap)?;
+            let parts = split(lo, hi, count, cap, !exact)?;
             let mut new: Vec<Window> = parts
                 .into_iter()
                 .map(|(lo, hi)| Window {
@@ -919,9 +1102,57 @@ impl PagingPlan {
         self.out.duplicates
     }
 
-    /// How many rows the search matches, once known (`match_count`).
+    /// How many rows the search matches, once known exactly (`match_count`
+    /// below the cap, `_count`, or, for time slices without `_count`, the sum
+    /// of the windows' counts once every window is counted).
     pub fn expected_total(&self) -> Option<u64> {
-        self.expected
+        match self.expected {
+            Some(total) => Some(total),
+            None if self.source == TotalSource::LowerBound
+                && self.mode == Some(PagingMode::TimeSlices)
+                && self.stage == Stage::Done =>
+            {
+                Some(self.window_total)
+            }
+            None => None,
+        }
+    }
+
+    /// "At least this many" when only a lower bound is known (a
+    /// `match_count` at the cap on an appliance without `_count`).
+    pub fn lower_bound(&self) -> Option<u64> {
+        if self.expected_total().is_some() {
+            None
+        } else {
+            self.lower_bound
+        }
+    }
+
+    /// How the total is known (see [`TotalSource`]).
+    pub fn total_source(&self) -> TotalSource {
+        match self.expected_total() {
+            Some(_) if self.expected.is_none() => TotalSource::WindowCounts,
+            _ => self.source,
+        }
+    }
+
+    /// Delivered against counted: call when the plan is done.
+    pub fn completeness(&self) -> Completeness {
+        let delivered = self.out.delivered;
+        let expected_total = self.expected_total();
+        let lower_bound = self.lower_bound();
+        let complete = match (expected_total, lower_bound) {
+            (Some(total), _) => delivered >= total,
+            (None, Some(at_least)) => delivered >= at_least,
+            (None, None) => true,
+        };
+        Completeness {
+            delivered,
+            expected_total,
+            lower_bound,
+            source: self.total_source(),
+            complete,
+        }
     }
 
     /// The strategy, once decided.
@@ -1016,17 +1247,24 @@ fn window_search(base: &SessionSearch, lo: i64, hi: i64) -> SessionSearch {
 /// Splits `[lo, hi)` holding `count` (> `cap`) rows into equal parts of time:
 /// two at least, about `count / (0.8 × cap)` when more, at most 16, never
 /// narrower than a second. Oldest first.
-fn split(lo: i64, hi: i64, count: u64, cap: u64) -> Result<Vec<(i64, i64)>> {
+fn split(lo: i64, hi: i64, count: u64, cap: u64, at_least: bool) -> Result<Vec<(i64, i64)>> {
     let width = hi.saturating_sub(lo);
     if width <= 1 {
         return Err(ErrorKind::SliceTooDense {
             start: seconds_text(lo),
             end: seconds_text(hi),
             count,
+            at_least,
             cap,
         }
         .into());
     }
+    // A lower bound at the cap says "more than fits": a bisection at least.
+    let count = if at_least {
+        count.max(cap.saturating_add(1))
+    } else {
+        count
+    };
     let wanted = (count.saturating_mul(5))
         .div_ceil(cap.saturating_mul(4))
         .clamp(2, 16);
@@ -1056,11 +1294,18 @@ mod tests {
     use crate::field_source::SparseBody;
     use crate::values::Nullable;
 
-    /// A tiny in-memory server: rows newest first, SPS's offset cap, `_count`,
-    /// snapshots, q evaluated with the crate's evaluator.
+    /// A tiny in-memory server: rows newest first, SPS's offset cap, a
+    /// `match_count` capped at it (as real 7.x/8.x appliances report it),
+    /// `_count`, snapshots, q evaluated with the crate's evaluator.
     struct Fake {
         rows: Vec<(String, i64)>, // key, start seconds; newest first
         cap: usize,
+        /// `match_count` stops at `cap` (real appliances); false: 6.0, uncapped.
+        capped: bool,
+        /// `_count` exists; without it the client counts with a one-row page.
+        has_count: bool,
+        /// Added to every `_count` answer (an appliance that miscounts).
+        miscount: i64,
         snapshots: bool,
         expire_snapshot_after_pages: Option<usize>,
         snapshot_pages_served: usize,
@@ -1079,11 +1324,23 @@ mod tests {
             Fake {
                 rows,
                 cap,
+                capped: true,
+                has_count: true,
+                miscount: 0,
                 snapshots: false,
                 expire_snapshot_after_pages: None,
                 snapshot_pages_served: 0,
                 open_snapshots: 0,
                 count_requests: 0,
+            }
+        }
+
+        /// `match_count` for `n` matches.
+        fn reported(&self, n: usize) -> u64 {
+            if self.capped {
+                n.min(self.cap) as u64
+            } else {
+                n as u64
             }
         }
 
@@ -1140,7 +1397,7 @@ mod tests {
             match req.action {
                 PlanAction::Page(search) => {
                     let all = self.matching(&search);
-                    let total = all.len() as u64;
+                    let total = self.reported(all.len());
                     let window = all.len().min(self.cap);
                     let offset = search.offset.unwrap_or(0) as usize;
                     let limit = search.limit.unwrap_or(500) as usize;
@@ -1149,8 +1406,13 @@ mod tests {
                 }
                 PlanAction::Count(search) => {
                     self.count_requests += 1;
-                    let n = self.matching(&search).len() as u64;
-                    plan.on_count(req.id, n)
+                    let n = self.matching(&search).len();
+                    if !self.has_count {
+                        // What the client does on a 404 from `_count`.
+                        return plan.on_match_count(req.id, self.reported(n));
+                    }
+                    let told = (n as i64 + self.miscount).max(0) as u64;
+                    plan.on_count(req.id, told)
                 }
                 PlanAction::OpenSnapshot => {
                     if !self.snapshots {
@@ -1213,6 +1475,7 @@ mod tests {
             window_cap: cap,
             snapshots,
             max_snapshot_reopens: 3,
+            count_cap: cap,
         }
     }
 
@@ -1244,7 +1507,155 @@ mod tests {
         let rows = fake.run(&mut plan, 4).unwrap();
         assert_eq!(keys(&rows), fake.keys());
         assert_eq!(plan.mode(), Some(PagingMode::Offset));
+        // `match_count` at the cap is a lower bound: `_count` confirms it.
+        assert_eq!(fake.count_requests, 1);
+        assert_eq!(plan.total_source(), TotalSource::CountEndpoint);
+        assert!(plan.completeness().complete);
+    }
+
+    #[test]
+    fn below_the_cap_match_count_is_exact_and_no_count_is_asked() {
+        let mut fake = Fake::new(&spread(9, 1), 10);
+        let mut plan = PagingPlan::new(&SessionSearch::new(), opts(3, 10, SnapshotPolicy::Auto));
+        let rows = fake.run(&mut plan, 4).unwrap();
+        assert_eq!(keys(&rows), fake.keys());
         assert_eq!(fake.count_requests, 0);
+        let c = plan.completeness();
+        assert_eq!(
+            (c.expected_total, c.source, c.complete),
+            (Some(9), TotalSource::MatchCount, true)
+        );
+    }
+
+    /// The bug of a capped `match_count`: 12 sessions (cap 10) looked like
+    /// exactly 10, and offset paging silently stopped there.
+    #[test]
+    fn capped_match_count_is_not_taken_for_the_total() {
+        for snapshots in [
+            SnapshotPolicy::Auto,
+            SnapshotPolicy::Never,
+            SnapshotPolicy::Always,
+        ] {
+            for has_snapshots in [false, true] {
+                if snapshots == SnapshotPolicy::Always && !has_snapshots {
+                    continue;
+                }
+                let mut fake = Fake::new(&spread(12, 5), 10);
+                fake.snapshots = has_snapshots;
+                let mut plan = PagingPlan::new(&SessionSearch::new(), opts(3, 10, snapshots));
+                let rows = fake.run(&mut plan, 4).unwrap();
+                let mut got = keys(&rows);
+                got.sort();
+                let mut want = fake.keys();
+                want.sort();
+                assert_eq!(got, want, "{snapshots:?} snapshots={has_snapshots}");
+                let c = plan.completeness();
+                assert_eq!(c.expected_total, Some(12));
+                assert_eq!(c.source, TotalSource::CountEndpoint);
+                assert!(c.complete);
+            }
+        }
+    }
+
+    #[test]
+    fn without_count_at_the_cap_walks_a_snapshot_and_knows_only_a_lower_bound() {
+        let mut fake = Fake::new(&spread(25, 1), 10);
+        fake.has_count = false;
+        fake.snapshots = true;
+        let mut plan = PagingPlan::new(&SessionSearch::new(), opts(4, 10, SnapshotPolicy::Auto));
+        let rows = fake.run(&mut plan, 4).unwrap();
+        assert_eq!(keys(&rows), fake.keys());
+        assert_eq!(plan.mode(), Some(PagingMode::Snapshot));
+        let c = plan.completeness();
+        assert_eq!(c.expected_total, None);
+        assert_eq!(c.lower_bound, Some(10));
+        assert_eq!(c.source, TotalSource::LowerBound);
+        assert!(c.complete);
+    }
+
+    #[test]
+    fn without_count_and_snapshots_windows_at_the_cap_are_split_further() {
+        // 25 rows, then 40 in a burst: windows whose one-row count says "10"
+        // (the cap) hold more and must be split, not paged.
+        let mut times = spread(25, 100);
+        times.extend((0..40).map(|i| T0 + 5_000 + i));
+        let mut fake = Fake::new(&times, 10);
+        fake.has_count = false;
+        let mut plan = PagingPlan::new(&SessionSearch::new(), opts(4, 10, SnapshotPolicy::Auto));
+        let rows = fake.run(&mut plan, 3).unwrap();
+        let mut got = keys(&rows);
+        got.sort();
+        let mut want = fake.keys();
+        want.sort();
+        assert_eq!(got, want, "every key once");
+        assert_eq!(plan.mode(), Some(PagingMode::TimeSlices));
+        let c = plan.completeness();
+        assert_eq!(c.expected_total, Some(65), "the sum of exact window counts");
+        assert_eq!(c.source, TotalSource::WindowCounts);
+        assert!(c.complete);
+    }
+
+    #[test]
+    fn a_dense_second_at_the_cap_without_count_says_at_least() {
+        let mut times = vec![T0 + 7; 12];
+        times.push(T0);
+        let mut fake = Fake::new(&times, 10);
+        fake.has_count = false;
+        let mut plan = PagingPlan::new(&SessionSearch::new(), opts(4, 10, SnapshotPolicy::Never));
+        let err = fake.run(&mut plan, 2).unwrap_err();
+        match err.kind() {
+            ErrorKind::SliceTooDense {
+                at_least, count, ..
+            } => {
+                assert!(*at_least);
+                assert_eq!(*count, 10);
+                assert!(err.to_string().contains("10 or more sessions"), "{err}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_count_that_disagrees_with_what_arrives_is_incomplete() {
+        let mut fake = Fake::new(&spread(25, 1), 10);
+        fake.snapshots = true;
+        fake.miscount = 3;
+        let mut plan = PagingPlan::new(&SessionSearch::new(), opts(4, 10, SnapshotPolicy::Auto));
+        let rows = fake.run(&mut plan, 4).unwrap();
+        assert_eq!(rows.len(), 25);
+        let c = plan.completeness();
+        assert_eq!((c.delivered, c.expected_total), (25, Some(28)));
+        assert!(!c.complete);
+    }
+
+    #[test]
+    fn an_uncapped_match_count_past_the_cap_is_exact() {
+        // A 6.0 appliance: match_count 25 with a cap of 10 is the total.
+        let mut fake = Fake::new(&spread(25, 3), 10);
+        fake.capped = false;
+        let mut plan = PagingPlan::new(&SessionSearch::new(), opts(4, 10, SnapshotPolicy::Never));
+        let rows = fake.run(&mut plan, 4).unwrap();
+        assert_eq!(keys(&rows), fake.keys());
+        let c = plan.completeness();
+        assert_eq!(
+            (c.expected_total, c.source),
+            (Some(25), TotalSource::MatchCount)
+        );
+        assert!(c.complete);
+    }
+
+    #[test]
+    fn always_counts_before_opening_the_snapshot() {
+        let mut fake = Fake::new(&spread(7, 1), 10);
+        fake.snapshots = true;
+        let mut plan = PagingPlan::new(&SessionSearch::new(), opts(4, 10, SnapshotPolicy::Always));
+        let first = plan.next_requests(4);
+        assert_eq!(first.len(), 1);
+        assert!(matches!(first[0].action, PlanAction::Count(_)));
+        fake.answer(&mut plan, first[0].clone()).unwrap();
+        let rows = fake.run(&mut plan, 4).unwrap();
+        assert_eq!(keys(&rows), fake.keys());
+        assert_eq!(plan.completeness().expected_total, Some(7));
     }
 
     #[test]
@@ -1260,6 +1671,14 @@ mod tests {
             )
         };
         plan.on_page(first[0].id, page(500)).unwrap();
+        // 10,000 is the cap: `_count` tells it is exactly that.
+        let count = plan.next_requests(4);
+        assert_eq!(count.len(), 1);
+        assert_eq!(
+            count[0].action.path_and_query(),
+            "/api/audit/sessions/_count"
+        );
+        plan.on_count(count[0].id, 10_000).unwrap();
         let mut offsets = Vec::new();
         loop {
             let reqs = plan.next_requests(4);
@@ -1358,14 +1777,16 @@ mod tests {
 
     #[test]
     fn split_is_bounded_and_covers_the_window() {
-        let parts = split(0, 3, 1_000_000, 10).unwrap();
+        let parts = split(0, 3, 1_000_000, 10, false).unwrap();
         assert_eq!(parts, vec![(0, 1), (1, 2), (2, 3)]);
-        let parts = split(100, 200, 25, 10).unwrap();
+        let parts = split(100, 200, 25, 10, false).unwrap();
         assert_eq!(parts.first().unwrap().0, 100);
         assert_eq!(parts.last().unwrap().1, 200);
         assert!(parts.len() >= 2 && parts.len() <= 16);
         assert!(parts.windows(2).all(|w| w[0].1 == w[1].0));
-        assert!(split(5, 6, 11, 10).is_err());
+        assert!(split(5, 6, 11, 10, false).is_err());
+        // A lower bound at the cap bisects.
+        assert_eq!(split(0, 10, 10, 10, true).unwrap().len(), 2);
     }
 
     #[test]

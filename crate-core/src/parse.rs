@@ -578,7 +578,11 @@ impl Parser {
 fn escape_at(chars: &[char], at: usize) -> Option<(char, usize)> {
     let next = *chars.get(at)?;
     if next == 'u' {
-        let hex: String = chars.get(at + 1..at + 5).unwrap_or_default().iter().collect();
+        let hex: String = chars
+            .get(at + 1..at + 5)
+            .unwrap_or_default()
+            .iter()
+            .collect();
         if hex.len() == 4 && hex.chars().all(|h| h.is_ascii_hexdigit()) {
             if let Some(decoded) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
                 return Some((decoded, 5));

@@ -206,8 +206,27 @@ impl<'de> Deserialize<'de> for OneOrMany<String> {
     }
 }
 
+/// True if `a` and `b` are the same spelling of an enum value: equal when
+/// ASCII case is ignored and `_` and `-` count as the same character
+/// (`AUTH_FAIL`, `auth-fail`, `Auth_Fail`). SPS 6.0 pages write verdicts in
+/// lower kebab case, real 7.x appliances in upper snake case.
+pub(crate) fn loose_eq(a: &str, b: &str) -> bool {
+    fn fold(c: u8) -> u8 {
+        match c {
+            b'_' => b'-',
+            c => c.to_ascii_lowercase(),
+        }
+    }
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .all(|(x, y)| x == y || fold(x) == fold(y))
+}
+
 /// Defines a text enum: a `…Kind` enum of known values plus `Other`, and a
-/// struct keeping the exact text SPS sent (matched case-insensitively).
+/// struct keeping the exact text SPS sent. Text is matched against the
+/// documented spelling and every alias with [`loose_eq`]: case, `_` and `-`
+/// do not matter.
 macro_rules! text_enum {
     (
         $(#[$meta:meta])*
@@ -235,11 +254,14 @@ macro_rules! text_enum {
                 }
             }
 
-            /// Matches `text` case-insensitively against the documented spelling
-            /// and known variants of it.
+            /// Matches `text` against the documented spelling and known
+            /// variants of it, ignoring case and treating `_` and `-` alike
+            /// (`AUTH_FAIL`, `auth-fail` and `Auth_Fail` are one value).
             pub fn from_text(text: &str) -> $kind {
                 $(
-                    if text.eq_ignore_ascii_case($canon) $(|| text.eq_ignore_ascii_case($alias))* {
+                    if $crate::values::loose_eq(text, $canon)
+                        $(|| $crate::values::loose_eq(text, $alias))*
+                    {
                         return $kind::$variant;
                     }
                 )+
@@ -356,3 +378,35 @@ macro_rules! text_enum {
 }
 
 pub(crate) use text_enum;
+
+#[cfg(test)]
+mod tests {
+    use super::loose_eq;
+
+    #[test]
+    fn case_underscore_and_hyphen_are_alike() {
+        for (a, b) in [
+            ("AUTH_FAIL", "auth-fail"),
+            ("Auth_Fail", "auth-fail"),
+            ("auth-fail", "AUTH-FAIL"),
+            ("GW_AUTH_FAIL", "gw-auth-fail"),
+            ("USER_MAPPING_FAIL", "user-mapping-fail"),
+            ("KEY_ERROR", "key-error"),
+            ("", ""),
+        ] {
+            assert!(loose_eq(a, b), "{a} {b}");
+            assert!(loose_eq(b, a), "{b} {a}");
+        }
+        for (a, b) in [
+            ("AUTHFAIL", "auth-fail"),
+            ("auth fail", "auth-fail"),
+            ("auth-fail ", "auth-fail"),
+            ("auth.fail", "auth-fail"),
+            ("terminate", "terminated"),
+            // Non-ASCII letters are compared exactly.
+            ("fäil", "FÄIL"),
+        ] {
+            assert!(!loose_eq(a, b), "{a} {b}");
+        }
+    }
+}

@@ -6,8 +6,8 @@
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use sps_core::{
-    decode_content_hits, parse_query, validate, Catalogue, CompiledQuery, ErrorKind,
-    SessionSearch, SparseBody, Timestamp,
+    decode_content_hits, parse_query, validate, Catalogue, CompiledQuery, ErrorKind, SessionSearch,
+    SparseBody, Timestamp,
 };
 
 /// decode_models: a float with 17 significant digits changed by one unit in
@@ -74,7 +74,11 @@ fn docs_phrase_before_a_delimiter_prints_back_equal() {
     ] {
         let query = parse_query(text).unwrap();
         let printed = query.to_string();
-        assert_eq!(parse_query(&printed).unwrap(), query, "{text} printed as {printed}");
+        assert_eq!(
+            parse_query(&printed).unwrap(),
+            query,
+            "{text} printed as {printed}"
+        );
     }
     assert_eq!(
         parse_query(r#"server_username:\"Windows User\"(x)"#)
@@ -102,7 +106,11 @@ fn words_with_literal_quotes_print_back_equal() {
         let query = parse_query(text).unwrap();
         let printed = query.to_string();
         assert_eq!(printed, expected, "{text}");
-        assert_eq!(parse_query(&printed).ok(), Some(query), "{text} printed as {printed}");
+        assert_eq!(
+            parse_query(&printed).ok(),
+            Some(query),
+            "{text} printed as {printed}"
+        );
     }
     // The reference's own form still reads as a phrase, and `\u` escapes
     // decode everywhere Lucene decodes them.
@@ -110,10 +118,19 @@ fn words_with_literal_quotes_print_back_equal() {
         parse_query(r#"server_username:\"Windows User\""#).unwrap(),
         parse_query(r#"server_username:"Windows User""#).unwrap()
     );
-    assert_eq!(parse_query(r#"\u0041b"#).unwrap(), parse_query("Ab").unwrap());
-    assert_eq!(parse_query(r#""\u0041 b""#).unwrap(), parse_query(r#""A b""#).unwrap());
+    assert_eq!(
+        parse_query(r#"\u0041b"#).unwrap(),
+        parse_query("Ab").unwrap()
+    );
+    assert_eq!(
+        parse_query(r#""\u0041 b""#).unwrap(),
+        parse_query(r#""A b""#).unwrap()
+    );
     // Not four hex digits: the `u` itself, as before.
-    assert_eq!(parse_query(r#"\u00g1"#).unwrap(), parse_query("u00g1").unwrap());
+    assert_eq!(
+        parse_query(r#"\u00g1"#).unwrap(),
+        parse_query("u00g1").unwrap()
+    );
 }
 
 /// timestamp_parse (found by hand while reading the target's results, now in

@@ -1074,6 +1074,18 @@ fn unknown_verdict_keeps_its_text() {
         ("gw-auth-fail", VerdictKind::GwAuthFail),
         ("key-error", VerdictKind::KeyError),
         ("user-mapping-fail", VerdictKind::UserMappingFail),
+        // Real 7.x appliances: upper snake case; `_`, `-` and case alike.
+        ("AUTH_FAIL", VerdictKind::AuthFail),
+        ("Auth_Fail", VerdictKind::AuthFail),
+        ("AUTH-FAIL", VerdictKind::AuthFail),
+        ("GW_AUTH_FAIL", VerdictKind::GwAuthFail),
+        ("USER_MAPPING_FAIL", VerdictKind::UserMappingFail),
+        ("KEY_ERROR", VerdictKind::KeyError),
+        ("ACCEPT_TERMINATED", VerdictKind::AcceptTerminated),
+        ("TERMINATED", VerdictKind::Terminated),
+        ("terminated", VerdictKind::Terminated),
+        ("FAIL", VerdictKind::Fail),
+        ("ZV-ACCEPT", VerdictKind::Accept),
     ];
     for (text, kind) in cases {
         let v = Verdict::parse(text);
@@ -1085,7 +1097,21 @@ fn unknown_verdict_keeps_its_text() {
         Verdict::from(VerdictKind::GwAuthFail).as_str(),
         "gw-auth-fail"
     );
-    assert_eq!(VerdictKind::ALL.len(), 8);
+    assert_eq!(VerdictKind::ALL.len(), 9);
+    assert_eq!(
+        Verdict::from(VerdictKind::Terminated).as_str(),
+        "TERMINATED"
+    );
+    assert!(VerdictKind::Terminated.is_terminated());
+    assert!(VerdictKind::AcceptTerminated.is_terminated());
+    assert!(!VerdictKind::Deny.is_terminated());
+    assert!(VerdictKind::GwAuthFail.is_failure() && !VerdictKind::Accept.is_failure());
+    // Near misses stay unknown and keep their text.
+    for text in ["AUTH__FAIL", "AUTHFAIL", "auth fail", "TERMINATE", ""] {
+        let v = Verdict::parse(text);
+        assert_eq!(v.kind(), VerdictKind::Other, "{text}");
+        assert_eq!(v.as_str(), text);
+    }
 
     let statuses = [
         "CHANNEL_OPEN",
@@ -1341,5 +1367,244 @@ fn gateway_username_falls_back_to_user_name_of_6_0_bodies() {
     assert!(matching.matches(session));
     assert!(!other.matches(session));
     let first = session.first_value("user.gateway_username");
-    assert_eq!(first.map(|v| v.to_text().into_owned()), Some("myname".to_owned()));
+    assert_eq!(
+        first.map(|v| v.to_text().into_owned()),
+        Some("myname".to_owned())
+    );
+}
+
+// ---------------------------------------------------------------- SPS 7.3–8.2 fields
+
+/// A body with every field SPS 7.3–8.2 adds (values made up, shapes as the
+/// recorded replies and the vendor's connector show them).
+const SESSION_7X: &str = r#"{
+    "active": false,
+    "analytics": {
+        "bucketed_duration": "0-5m", "bucketed_starting_hour": 23,
+        "interesting_events": [], "scripted": false, "similar_sessions": [], "tags": [],
+        "score": {"aggregated": 42, "details": {
+            "command": {"score": 12}, "fis": {"score": 40.5, "model": "v2"},
+            "hostlogin": {"score": 0}, "logintime": {"score": 77},
+            "keystroke": {"score": 3}, "mouse": null, "windowtitle": {"score": 9},
+            "futurealgo": {"score": 1}
+        }}
+    },
+    "log": {"adapter_name": "sudo", "auth_method": "publickey", "syslog_time": "2024-02-01T08:00:01.000Z"},
+    "origin": "LOG",
+    "recording": {
+        "archive": {"date": "2024-02-02T00:00:00.000Z", "path": "2024-02-01/", "policy": "pol1", "server": "nas"},
+        "deny_reason": "no matching policy", "network_id": "ns0", "verdict": "TERMINATED"
+    },
+    "server": {"address": "10.0.0.9", "id": "10.0.0.9", "ip": "10.0.0.9", "name": "srv", "port": 22},
+    "trail_download_link": null,
+    "user": {
+        "gateway_username_domain": "CORP", "id": "u1", "name": "jdoe", "name_domain": "CORP",
+        "server_username": ["root"], "server_username_domain": ["LOCAL"]
+    },
+    "vault": {
+        "access_request_type": "SSH", "account_id": 7, "asset_partition_id": -1,
+        "auto_approved": "2024-02-01T07:59:00.000Z", "expired": "not a time",
+        "created": {"timestamp": "2024-02-01T07:58:00.000Z",
+                    "user": {"user_id": 8, "user_name": "req", "extra": true}, "note": "x"},
+        "is_emergency": false, "system_name": "web1", "new_part": {"a": [1, 2]}
+    },
+    "verdict": "TERMINATED"
+}"#;
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn sps_7x_fields_decode_and_reencode() {
+    let s: Session = decode_json("session", SESSION_7X.as_bytes()).unwrap();
+    assert!(s.trail_download_link.is_null());
+    assert_eq!(s.trail_download_link(), None);
+    let server = s.server.as_ref().unwrap();
+    assert_eq!(server.id.as_deref(), Some("10.0.0.9"));
+    assert_eq!(server.address.as_deref(), Some("10.0.0.9"));
+    let user = s.user.as_ref().unwrap();
+    assert_eq!(user.name_domain.as_deref(), Some("CORP"));
+    assert_eq!(user.gateway_username_domain.as_deref(), Some("CORP"));
+    assert_eq!(
+        user.server_username_domain
+            .as_ref()
+            .map(|d| d.as_slice().to_vec()),
+        Some(vec!["LOCAL".to_owned()])
+    );
+    assert_eq!(s.server_usernames(), ["root".to_owned()]);
+    assert_eq!(s.gateway_username(), Some("jdoe"));
+    assert!(s.verdict.as_ref().unwrap().is(VerdictKind::Terminated));
+
+    let score = s.analytics.as_ref().unwrap().score.as_ref().unwrap();
+    assert_eq!(score.aggregated, Some(42));
+    let details = score.details.as_ref().unwrap();
+    assert_eq!(
+        details
+            .command
+            .as_ref()
+            .unwrap()
+            .score
+            .as_ref()
+            .unwrap()
+            .as_i64(),
+        Some(12)
+    );
+    let fis = details.fis.as_ref().unwrap();
+    assert_eq!(fis.score.as_ref().unwrap().as_f64(), Some(40.5));
+    assert_eq!(fis.other["model"], "v2");
+    assert!(details.mouse.is_none());
+    assert!(details.other.contains_key("futurealgo"));
+    assert!(!details.is_empty());
+
+    let log = s.log.as_ref().unwrap();
+    assert_eq!(log.adapter_name.as_deref(), Some("sudo"));
+    assert!(log.syslog_time.as_ref().unwrap().timestamp().is_some());
+
+    let rec = s.recording.as_ref().unwrap();
+    assert_eq!(rec.deny_reason.as_deref(), Some("no matching policy"));
+    assert_eq!(rec.network_id.as_deref(), Some("ns0"));
+    assert_eq!(s.archive().unwrap().path.as_deref(), Some("2024-02-01/"));
+
+    let vault = s.vault.as_ref().unwrap();
+    assert_eq!(vault.asset_partition_id, Some(-1));
+    assert_eq!(vault.account_id, Some(7));
+    assert_eq!(vault.is_emergency, Some(false));
+    assert!(vault.auto_approved.as_ref().unwrap().timestamp().is_some());
+    // A time that does not read as one is kept as text, not an error.
+    assert_eq!(
+        vault.expired,
+        Some(TimeOrText::Text("not a time".to_owned()))
+    );
+    let created = vault.created.as_ref().unwrap();
+    assert_eq!(created.user.as_ref().unwrap().user_id, Some(8));
+    assert_eq!(created.user.as_ref().unwrap().other["extra"], true);
+    assert_eq!(created.other["note"], "x");
+    assert!(vault.other.contains_key("new_part"));
+
+    // Everything comes back as sent, unknown parts included (only the
+    // explicit `"mouse": null` is dropped, as `null` and missing are alike).
+    let mut expected = json(SESSION_7X);
+    expected["analytics"]["score"]["details"]
+        .as_object_mut()
+        .unwrap()
+        .remove("mouse");
+    assert_eq!(serde_json::to_value(&s).unwrap(), expected);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn sps_7x_fields_are_looked_up() {
+    let s: Session = serde_json::from_str(SESSION_7X).unwrap();
+    let first = |path: &str| s.first_value(path).map(|v| v.to_text().into_owned());
+    for (path, want) in [
+        ("server.id", "10.0.0.9"),
+        ("server.address", "10.0.0.9"),
+        ("analytics.bucketed_duration", "0-5m"),
+        ("analytics.bucketed_starting_hour", "23"),
+        ("analytics.score.details.command.score", "12"),
+        ("analytics.score.details.fis.score", "40.5"),
+        ("analytics.score.details.hostlogin.score", "0"),
+        ("analytics.score.details.logintime.score", "77"),
+        ("analytics.score.details.keystroke.score", "3"),
+        ("analytics.score.details.windowtitle.score", "9"),
+        ("log.adapter_name", "sudo"),
+        ("log.auth_method", "publickey"),
+        ("log.syslog_time", "2024-02-01T08:00:01.000Z"),
+        ("recording.archive.path", "2024-02-01/"),
+        ("recording.archive.policy", "pol1"),
+        ("recording.archive.server", "nas"),
+        ("recording.deny_reason", "no matching policy"),
+        ("recording.network_id", "ns0"),
+        ("user.gateway_username_domain", "CORP"),
+        ("user.name_domain", "CORP"),
+        ("user.server_username_domain", "LOCAL"),
+    ] {
+        assert_eq!(first(path).as_deref(), Some(want), "{path}");
+    }
+    assert!(s
+        .first_value("recording.archive.date")
+        .unwrap()
+        .instant()
+        .is_some());
+    assert!(s
+        .first_value("log.syslog_time")
+        .unwrap()
+        .instant()
+        .is_some());
+    assert_eq!(s.first_value("analytics.score.details.mouse.score"), None);
+    assert_eq!(s.first_value("trail_download_link"), Some(FieldValue::Null));
+    // Not an algorithm the catalogue knows: unknown path.
+    assert!(s
+        .lookup("analytics.score.details.futurealgo.score")
+        .is_none());
+
+    // Filters on the new fields through the catalogue.
+    let q = |text: &str| matches(&parse_query(text).unwrap(), Catalogue::sessions(), &s).unwrap();
+    assert!(q("analytics.score.details.logintime.score:[50 TO *]"));
+    assert!(q("analytics.score.details.fis.score:[40 TO 41]"));
+    assert!(q("log.syslog_time:2024-02-01"));
+    assert!(q("recording.archive.date:[2024-02-01 TO 2024-02-03]"));
+    assert!(q("server.id:10.0.0.9 AND user.name_domain:corp"));
+    assert!(q("recording.deny_reason:\"no matching policy\""));
+    assert!(!q("user.server_username_domain:OTHER"));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn missing_and_null_are_alike_and_6_0_places_are_fallbacks() {
+    // Nulls everywhere the 7.x fields may be.
+    let nulls = r#"{"log": null, "vault": null, "trail_download_link": null,
+        "analytics": {"bucketed_duration": null, "score": {"aggregated": null, "details": null}},
+        "recording": {"archive": null, "deny_reason": null, "network_id": null},
+        "server": {"id": null, "address": null, "ip": "10.1.1.1"},
+        "user": {"server_username": "solo", "name_domain": null, "server_username_domain": null}}"#;
+    let s: Session = decode_json("session", nulls.as_bytes()).unwrap();
+    let missing: Session = decode_json("session", br#"{"server": {"ip": "10.1.1.1"}}"#).unwrap();
+    for s in [&s, &missing] {
+        assert!(s.log.is_none() && s.vault.is_none());
+        assert_eq!(s.trail_download_link(), None);
+        assert!(s.archive().is_none());
+        for path in [
+            "log.adapter_name",
+            "recording.deny_reason",
+            "recording.archive.date",
+            "server.id",
+            "user.name_domain",
+            "user.server_username_domain",
+            "analytics.bucketed_duration",
+            "analytics.score.details.fis.score",
+        ] {
+            assert_eq!(s.first_value(path), None, "{path}");
+        }
+        // 6.0 wrote the server's IP as `server.address`.
+        assert_eq!(
+            s.first_value("server.address"),
+            Some(FieldValue::Str("10.1.1.1"))
+        );
+    }
+    // A lone string server_username (6.0) is one value.
+    assert_eq!(s.server_usernames(), ["solo".to_owned()]);
+    assert!(missing.server_usernames().is_empty());
+
+    // 6.0's archive place answers `recording.archive.*` too.
+    let old = r#"{"recording": {"audit_trail": {"archive": {"path": "p/", "date": "2018-11-25T12:00:05.000Z"},
+        "download": {"href": "/api/audit/sessions/1/audit_trail"}}}}"#;
+    let s: Session = serde_json::from_str(old).unwrap();
+    assert_eq!(
+        s.first_value("recording.archive.path"),
+        Some(FieldValue::Str("p/"))
+    );
+    assert_eq!(
+        s.first_value("recording.archive.date").unwrap().instant(),
+        Some(utc(2018, 11, 25, 12, 0, 5))
+    );
+    // A 7.x archive wins over the 6.0 place.
+    let both = r#"{"recording": {"archive": {"path": "new/"}, "audit_trail": {"archive": {"path": "old/"}}}}"#;
+    let s: Session = serde_json::from_str(both).unwrap();
+    assert_eq!(
+        s.first_value("recording.archive.path"),
+        Some(FieldValue::Str("new/"))
+    );
+    assert_eq!(
+        s.first_value("recording.audit_trail.archive.path"),
+        Some(FieldValue::Str("old/"))
+    );
 }

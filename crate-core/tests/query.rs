@@ -412,7 +412,8 @@ fn catalogue_lookups() {
     assert_eq!(by("psm.gateway_username"), Some("user.gateway_username"));
     assert_eq!(by("server_username"), Some("user.server_username"));
     assert_eq!(by("client.address"), Some("client.ip"));
-    assert_eq!(by("server.address"), Some("server.ip"));
+    // A field of its own since SPS 7.x (the model falls back to the IP).
+    assert_eq!(by("server.address"), Some("server.address"));
     assert_eq!(by("target.address"), Some("recording.target.ip"));
     assert_eq!(by("psm.target.address"), Some("recording.target.ip"));
     assert_eq!(
@@ -490,13 +491,136 @@ fn catalogue_lookups() {
             FieldType::String
         ]
     );
-    // Every field the catalogue filters on is one the session model answers
-    // (except the computed download link).
+    // Every field the catalogue knows is one the session model answers.
     for f in s.fields() {
-        if f.name != "trail_download_link" {
-            assert!(sps_core::SESSION_FIELDS.contains(&f.name), "{}", f.name);
+        assert!(sps_core::SESSION_FIELDS.contains(&f.name), "{}", f.name);
+    }
+    // In alphabetical order, once each; aliases name no other field.
+    let names: Vec<_> = s.fields().iter().map(|f| f.name).collect();
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+    for f in s.fields() {
+        for alias in f.aliases {
+            assert!(!names.contains(alias), "{alias} is an alias and a field");
         }
     }
+}
+
+/// Every field SPS 7.3–8.2 sends in `fields=*` bodies (the vendor's Power BI
+/// connector's list, `real-sps/README.md`), with the type the connector
+/// converts it to.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn catalogue_knows_every_sps_7x_field() {
+    use FieldType::*;
+    let s = Catalogue::sessions();
+    let fields: &[(&str, FieldType)] = &[
+        ("active", Boolean),
+        ("creation_time", Date),
+        ("start_time", Date),
+        ("end_time", Date),
+        ("duration", Integer),
+        ("node_id", String),
+        ("origin", String),
+        ("protocol", String),
+        ("verdict", String),
+        ("trail_download_link", String),
+        ("analytics.interesting_events", String),
+        ("analytics.similar_sessions", String),
+        ("analytics.tags", String),
+        ("analytics.scripted", Boolean),
+        ("analytics.score.aggregated", Integer),
+        ("analytics.score.details.command.score", Integer),
+        ("analytics.score.details.fis.score", Integer),
+        ("analytics.score.details.hostlogin.score", Integer),
+        ("analytics.score.details.logintime.score", Integer),
+        ("analytics.score.details.keystroke.score", Integer),
+        ("analytics.score.details.mouse.score", Integer),
+        ("analytics.score.details.windowtitle.score", Integer),
+        ("analytics.bucketed_duration", String),
+        ("analytics.bucketed_starting_hour", String),
+        ("client.ip", Ip),
+        ("client.name", String),
+        ("client.port", Integer),
+        ("log.adapter_name", String),
+        ("log.auth_method", String),
+        ("log.syslog_time", Date),
+        ("recording.archived", Boolean),
+        ("recording.archive.date", Date),
+        ("recording.archive.path", String),
+        ("recording.archive.policy", String),
+        ("recording.archive.server", String),
+        ("recording.auth_method", String),
+        ("recording.channel_policy", String),
+        ("recording.command_extracted", Boolean),
+        ("recording.connection_policy", String),
+        ("recording.connection_policy_id", String),
+        ("recording.content_reference_id", Integer),
+        ("recording.deny_reason", String),
+        ("recording.index_status", String),
+        ("recording.network_id", String),
+        ("recording.server_local.ip", Ip),
+        ("recording.server_local.name", String),
+        ("recording.server_local.port", Integer),
+        ("recording.session_id", String),
+        ("recording.target.ip", Ip),
+        ("recording.target.name", String),
+        ("recording.target.port", Integer),
+        ("recording.verdict", String),
+        ("recording.window_title_extracted", Boolean),
+        ("server.address", Ip),
+        ("server.id", String),
+        ("server.ip", Ip),
+        ("server.name", String),
+        ("server.port", Integer),
+        ("user.gateway_username", String),
+        ("user.gateway_username_domain", String),
+        ("user.id", String),
+        ("user.name", String),
+        ("user.name_domain", String),
+        ("user.server_username", String),
+        ("user.server_username_domain", String),
+    ];
+    for &(name, kind) in fields {
+        let spec = s.resolve(name).unwrap_or_else(|| panic!("{name} unknown"));
+        assert_eq!(spec.name, name, "{name} is an alias of {}", spec.name);
+        assert_eq!(spec.kind, kind, "{name}");
+        assert!(spec.showable, "{name}");
+        assert!(!spec.title.is_empty(), "{name}");
+        if name != "trail_download_link" {
+            assert!(spec.filterable, "{name}");
+            assert_eq!(spec.sortable, !spec.multi, "{name}");
+        }
+    }
+    for (name, title) in [
+        ("server.id", "Server ID"),
+        ("server.address", "Server address"),
+        ("recording.deny_reason", "Deny reason"),
+        ("analytics.score.details.fis.score", "FIS score"),
+        ("user.name_domain", "User name domain"),
+        ("log.syslog_time", "Syslog time"),
+    ] {
+        assert_eq!(s.resolve(name).map(|f| f.title), Some(title));
+    }
+    assert!(s
+        .resolve("user.server_username_domain")
+        .is_some_and(|f| f.multi));
+    // Completion offers them, and every showable field is a CSV column of `*`.
+    assert!(s.complete("analytics.score.details.").len() == 7);
+    assert!(s.complete("user.").contains(&"user.name_domain"));
+    assert!(s.complete("log.").len() == 3);
+    let star = sps_core::session_columns(&["*"]).unwrap();
+    for &(name, _) in fields {
+        assert!(
+            star.iter().any(|c| c.path() == name),
+            "{name} not in fields=*"
+        );
+    }
+    // Filters, `fields=` and `sort=` accept them.
+    let search = sps_core::SessionSearch::new()
+        .with_q_text("recording.deny_reason:x AND analytics.score.details.mouse.score:[1 TO 5] AND log.syslog_time:[2024-01-01 TO *]")
+        .and_then(|s| s.with_fields(["server.id", "user.server_username_domain", "recording.archive.date"]))
+        .and_then(|s| s.with_sort("-analytics.score.details.fis.score,server.address"));
+    assert!(search.is_ok(), "{search:?}");
 }
 
 fn sessions() -> Vec<SparseBody> {

@@ -11,13 +11,14 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 use sps_core::{
-    parse_query_string, Catalogue, Collection, CollectionMeta, CompiledQuery, ContentSearch, EventSearch,
-    FieldSource, FieldValue, InfoBody, Nullable, Single, SingleMeta, SnapshotBody, StatsBucket,
+    parse_query_string, Catalogue, Collection, CollectionMeta, CompiledQuery, ContentSearch,
+    EventSearch, FieldSource, FieldValue, InfoBody, Nullable, Single, SingleMeta, SnapshotBody,
+    StatsBucket,
 };
 
 use crate::auth::AuthCtx;
 use crate::error::ApiError;
-use crate::generate::{iso_local, iso_naive};
+use crate::generate::{iso_local, iso_naive, iso_utc};
 use crate::links::{pages, session_path, LinkBuilder};
 use crate::listing::{order, reachable, Filter, ListRequest, MAX_LIMIT};
 
@@ -30,7 +31,10 @@ use crate::store::{ContentText, SessionRef};
 const SESSIONS: &str = "/api/audit/sessions";
 
 fn remaining(parts: &Parts) -> Option<i64> {
-    parts.extensions.get::<AuthCtx>().map(|a| a.remaining_seconds)
+    parts
+        .extensions
+        .get::<AuthCtx>()
+        .map(|a| a.remaining_seconds)
 }
 
 fn query(parts: &Parts) -> &str {
@@ -38,15 +42,31 @@ fn query(parts: &Parts) -> &str {
 }
 
 fn internal(e: impl std::fmt::Display, href: &str) -> ApiError {
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalServerError", e.to_string(), href)
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "InternalServerError",
+        e.to_string(),
+        href,
+    )
 }
 
 /// `GET /api/info` (no login needed): the firmware version.
 pub async fn info(State(state): State<AppState>) -> Response {
+    if !state.config.compat.is_6_0() {
+        // Recorded: `{"body":{"firmware_version":"7.4.0"}}`.
+        return Json(json!({ "body": { "firmware_version": state.config.firmware_version } }))
+            .into_response();
+    }
     let reply = Single {
         key: None,
-        body: InfoBody { firmware_version: Some(state.config.firmware_version.clone()) },
-        meta: Some(SingleMeta { href: Some("/api/info".into()), parent: Some("/api".into()), remaining_seconds: None }),
+        body: InfoBody {
+            firmware_version: Some(state.config.firmware_version.clone()),
+        },
+        meta: Some(SingleMeta {
+            href: Some("/api/info".into()),
+            parent: Some("/api".into()),
+            remaining_seconds: None,
+        }),
     };
     Json(reply).into_response()
 }
@@ -74,8 +94,16 @@ where
 
 /// The owner of a snapshot: caller address and User-Agent, as SPS ties them.
 fn snapshot_owner(parts: &Parts) -> String {
-    let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
-    let ua = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let addr = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
+    let ua = parts
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     format!("{addr}|{ua}")
 }
 
@@ -100,7 +128,12 @@ fn item(r: SessionRef<'_>, fields: &[String]) -> Value {
     if !fields.is_empty() {
         let full = r.body();
         let body = if fields.iter().any(|f| f == "*") {
-            full
+            // Real list items lack the links and flags of a single GET (recorded).
+            if r.is_real() {
+                crate::generate::list_item_body(full)
+            } else {
+                full
+            }
         } else {
             // Keys exactly as requested; serde_json's map keeps them sorted, which
             // is the documented alphabetical order.
@@ -117,12 +150,19 @@ fn item(r: SessionRef<'_>, fields: &[String]) -> Value {
     Value::Object(m)
 }
 
-fn csv_response(state: &AppState, req: &ListRequest, positions: &[usize]) -> Result<Response, ApiError> {
+fn csv_response(
+    state: &AppState,
+    req: &ListRequest,
+    positions: &[usize],
+) -> Result<Response, ApiError> {
     let rows = positions.iter().map(|i| state.store.get(*i));
     let bytes = crate::csv_out::render(state.store.public_base(), req.field_names(), rows)
         .map_err(|e| internal(e, SESSIONS))?;
     let mut resp = bytes.into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
     Ok(resp)
 }
 
@@ -137,7 +177,10 @@ fn offset_page(state: &AppState, req: ListRequest, rem: Option<i64>) -> Result<R
     if req.csv {
         return csv_response(state, &req, &positions);
     }
-    let items: Vec<Value> = positions.iter().map(|i| item(state.store.get(*i), req.field_names())).collect();
+    let items: Vec<Value> = positions
+        .iter()
+        .map(|i| item(state.store.get(*i), req.field_names()))
+        .collect();
     let p = pages(window, req.offset, req.limit);
     let meta = CollectionMeta {
         href: Some(SESSIONS.into()),
@@ -148,20 +191,37 @@ fn offset_page(state: &AppState, req: ListRequest, rem: Option<i64>) -> Result<R
         previous: p.previous.map(|o| req.offset_link(o.min(p.last))).into(),
         limit: Some(req.limit as u64),
         offset: Nullable::Value(req.offset as u64),
-        match_count: Some(count as u64),
+        // Real appliances count like Elasticsearch: at most 10,000 (recorded).
+        match_count: Some(if state.config.compat.is_6_0() {
+            count
+        } else {
+            count.min(MAX_OFFSET)
+        } as u64),
         fields: Some(req.field_names().to_vec()),
         remaining_seconds: rem,
     };
-    Ok(Json(Collection { items, meta: Some(meta) }).into_response())
+    if !state.config.compat.is_6_0() {
+        // The same keys, in alphabetical order as recorded.
+        let meta = serde_json::to_value(&meta).map_err(|e| internal(e, SESSIONS))?;
+        return Ok(Json(json!({ "items": items, "meta": meta })).into_response());
+    }
+    Ok(Json(Collection {
+        items,
+        meta: Some(meta),
+    })
+    .into_response())
 }
 
 fn snapshot_error(e: SnapshotError, href: &str) -> ApiError {
     match e {
-        SnapshotError::TooMany => {
-            ApiError::too_many("Too many snapshots are open; wait until one expires", href, 5)
-        }
-        SnapshotError::NotFound => ApiError::not_found(href)
-            .with_details(json!({ "path": href, "reason": "the snapshot expired or does not exist" })),
+        SnapshotError::TooMany => ApiError::too_many(
+            "Too many snapshots are open; wait until one expires",
+            href,
+            5,
+        ),
+        SnapshotError::NotFound => ApiError::not_found(href).with_details(
+            json!({ "path": href, "reason": "the snapshot expired or does not exist" }),
+        ),
     }
 }
 
@@ -176,13 +236,22 @@ fn snapshot_page(
         return Err(snapshot_error(SnapshotError::TooMany, SESSIONS));
     }
     let signature = req.raw.signature();
-    let cached = state.snapshots.touch(id, owner, &signature).map_err(|e| snapshot_error(e, SESSIONS))?;
+    let cached = state
+        .snapshots
+        .touch(id, owner, &signature)
+        .map_err(|e| snapshot_error(e, SESSIONS))?;
     let list = match cached {
         Some(c) => c.order,
         None => {
             let filter = Filter::new(&req.search, SESSIONS, &state.store, &state.content_cache)?;
             let list = Arc::new(order(&state.store, &filter, &req.search.sort, None).into_vec());
-            state.snapshots.store(id, Cached { signature, order: list.clone() });
+            state.snapshots.store(
+                id,
+                Cached {
+                    signature,
+                    order: list.clone(),
+                },
+            );
             list
         }
     };
@@ -192,9 +261,32 @@ fn snapshot_page(
     if req.csv {
         return csv_response(state, &req, &positions);
     }
-    let items: Vec<Value> = positions.iter().map(|i| item(state.store.get(*i), req.field_names())).collect();
+    let items: Vec<Value> = positions
+        .iter()
+        .map(|i| item(state.store.get(*i), req.field_names()))
+        .collect();
     // The last page with items still links on; the end is an empty page.
     let next = (!items.is_empty()).then(|| req.snapshot_link(id, to));
+    if !state.config.compat.is_6_0() {
+        // As recorded: the end is exactly `{"items":[],"meta":{"next":null}}`;
+        // other pages have null first/last/previous and `search_after: null`.
+        if items.is_empty() {
+            return Ok(Json(json!({ "items": [], "meta": { "next": null } })).into_response());
+        }
+        let meta = json!({
+            "fields": req.field_names(),
+            "first": null,
+            "href": SESSIONS,
+            "last": null,
+            "limit": req.limit,
+            "next": next,
+            "parent": "/api/audit",
+            "previous": null,
+            "remaining_seconds": rem,
+            "search_after": null,
+        });
+        return Ok(Json(json!({ "items": items, "meta": meta })).into_response());
+    }
     let meta = CollectionMeta {
         href: Some(SESSIONS.into()),
         parent: Some("/api/audit".into()),
@@ -208,7 +300,11 @@ fn snapshot_page(
         fields: Some(req.field_names().to_vec()),
         remaining_seconds: rem,
     };
-    Ok(Json(Collection { items, meta: Some(meta) }).into_response())
+    Ok(Json(Collection {
+        items,
+        meta: Some(meta),
+    })
+    .into_response())
 }
 
 /// `GET /api/audit/sessions/_snapshot`: opens a snapshot.
@@ -218,6 +314,10 @@ pub async fn create_snapshot(State(state): State<AppState>, parts: Parts) -> Res
         return snapshot_error(SnapshotError::TooMany, href).into_response();
     }
     match state.snapshots.create(snapshot_owner(&parts)) {
+        // Recorded: only the body (no key, no meta).
+        Ok(id) if !state.config.compat.is_6_0() => {
+            Json(json!({ "body": { "snapshot": id } })).into_response()
+        }
         Ok(id) => Json(Single {
             key: None,
             body: SnapshotBody { snapshot: id },
@@ -241,19 +341,25 @@ pub async fn count(State(state): State<AppState>, parts: Parts) -> Response {
         let req = ListRequest::parse(&q, href)?;
         let filter = Filter::new(&req.search, href, &state.store, &state.content_cache)?;
         let n = order(&state.store, &filter, &[], None).len();
+        if !state.config.compat.is_6_0() {
+            // Recorded: a bare `{"count": N}`.
+            return Ok(Json(json!({ "count": n })).into_response());
+        }
         Ok(Json(json!({ "count": n, "meta": { "href": href, "parent": SESSIONS, "remaining_seconds": rem } }))
             .into_response())
     })
     .await
 }
 
-fn stats_value(v: &FieldValue<'_>) -> Option<Value> {
+fn stats_value(v: &FieldValue<'_>, real: bool) -> Option<Value> {
     Some(match v {
         FieldValue::Null => return None,
         FieldValue::Str(s) => Value::String((*s).to_owned()),
         FieldValue::Int(n) => json!(n),
         FieldValue::Float(f) => json!(f),
         FieldValue::Bool(b) => json!(b),
+        // Times as the bodies write them: UTC (real) or the appliance's offset (6.0).
+        FieldValue::Time(t) if real => Value::String(iso_utc(t.instant().timestamp_millis())),
         FieldValue::Time(t) => Value::String(iso_local(t.instant().timestamp_millis())),
     })
 }
@@ -271,12 +377,19 @@ pub async fn stats(State(state): State<AppState>, parts: Parts) -> Response {
             match k.as_str() {
                 "field" => field = Some(v),
                 "size" => {
-                    size = v.trim().parse().map_err(|_| ApiError::invalid_query("`size` must be a whole number", href))?
+                    size = v.trim().parse().map_err(|_| {
+                        ApiError::invalid_query("`size` must be a whole number", href)
+                    })?
                 }
-                _ => rest.push(format!("{}={}", sps_core::encode_component(&k), sps_core::encode_component(&v))),
+                _ => rest.push(format!(
+                    "{}={}",
+                    sps_core::encode_component(&k),
+                    sps_core::encode_component(&v)
+                )),
             }
         }
-        let field = field.ok_or_else(|| ApiError::invalid_query("The `field` parameter is required", href))?;
+        let field = field
+            .ok_or_else(|| ApiError::invalid_query("The `field` parameter is required", href))?;
         let spec = Catalogue::sessions()
             .resolve(&field)
             .ok_or_else(|| ApiError::invalid_query(format!("Unknown field `{field}`"), href))?;
@@ -289,15 +402,21 @@ pub async fn stats(State(state): State<AppState>, parts: Parts) -> Response {
             let r = state.store.get(pos);
             let view = r.view();
             for v in view.field_values(spec.name) {
-                if let Some(j) = stats_value(&v) {
+                if let Some(j) = stats_value(&v, !state.config.compat.is_6_0()) {
                     counts.entry(j.to_string()).or_insert_with(|| (j, 0)).1 += 1;
                 }
             }
         }
         let mut buckets: Vec<(Value, u64)> = counts.into_values().collect();
-        buckets.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.to_string().cmp(&b.0.to_string())));
+        buckets.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| a.0.to_string().cmp(&b.0.to_string()))
+        });
         buckets.truncate(size.clamp(1, 1000));
-        let items: Vec<StatsBucket> = buckets.into_iter().map(|(value, count)| StatsBucket { value, count }).collect();
+        let items: Vec<StatsBucket> = buckets
+            .into_iter()
+            .map(|(value, count)| StatsBucket { value, count })
+            .collect();
         let meta = CollectionMeta {
             href: Some(href.into()),
             parent: Some(SESSIONS.into()),
@@ -305,17 +424,29 @@ pub async fn stats(State(state): State<AppState>, parts: Parts) -> Response {
             remaining_seconds: rem,
             ..CollectionMeta::default()
         };
-        Ok(Json(Collection { items, meta: Some(meta) }).into_response())
+        Ok(Json(Collection {
+            items,
+            meta: Some(meta),
+        })
+        .into_response())
     })
     .await
 }
 
 fn find<'a>(state: &'a AppState, key: &str, href: &str) -> Result<SessionRef<'a>, ApiError> {
-    state.store.find(key).map(|i| state.store.get(i)).ok_or_else(|| ApiError::not_found(href))
+    state
+        .store
+        .find(key)
+        .map(|i| state.store.get(i))
+        .ok_or_else(|| ApiError::not_found(href))
 }
 
 /// `GET /api/audit/sessions/<key>`: one session with links to its parts.
-pub async fn session(State(state): State<AppState>, Path(key): Path<String>, parts: Parts) -> Response {
+pub async fn session(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    parts: Parts,
+) -> Response {
     let href = session_path(&key, None);
     match find(&state, &key, &href) {
         Ok(r) => Json(Single {
@@ -338,7 +469,9 @@ fn page_params(q: &str, href: &str) -> Result<(usize, usize), ApiError> {
     let mut offset = 0;
     for (k, v) in parse_query_string(q) {
         let n = || {
-            v.trim().parse::<usize>().map_err(|_| ApiError::invalid_query(format!("`{k}` must be a whole number"), href))
+            v.trim()
+                .parse::<usize>()
+                .map_err(|_| ApiError::invalid_query(format!("`{k}` must be a whole number"), href))
         };
         match k.as_str() {
             "limit" => limit = n()?.clamp(1, MAX_LIMIT),
@@ -362,7 +495,9 @@ impl SubPage<'_> {
     fn render(&self, all: Vec<Value>, limit: usize, offset: usize) -> Response {
         let count = all.len();
         let link = |o: usize| {
-            let mut b = LinkBuilder::new(&self.href).param("limit", &limit.to_string()).param("offset", &o.to_string());
+            let mut b = LinkBuilder::new(&self.href)
+                .param("limit", &limit.to_string())
+                .param("offset", &o.to_string());
             for (k, v) in &self.extra {
                 b = b.param(k, v);
             }
@@ -384,7 +519,11 @@ impl SubPage<'_> {
             fields: None,
             remaining_seconds: self.rem,
         };
-        Json(Collection { items, meta: Some(meta) }).into_response()
+        Json(Collection {
+            items,
+            meta: Some(meta),
+        })
+        .into_response()
     }
 }
 
@@ -402,7 +541,13 @@ pub async fn session_part(
         let r = find(&state, &key, &href)?;
         let parent = session_path(&key, None);
         let (limit, offset) = page_params(&q, &href)?;
-        let sub = |extra, match_count| SubPage { href: href.clone(), parent: parent.clone(), extra, match_count, rem };
+        let sub = |extra, match_count| SubPage {
+            href: href.clone(),
+            parent: parent.clone(),
+            extra,
+            match_count,
+            rem,
+        };
         match part.as_str() {
             "alerts" => Ok(sub(vec![], true).render(r.alerts(), limit, offset)),
             "indexing" | "indexer" => Ok(sub(vec![], true).render(r.indexing(), limit, offset)),
@@ -420,7 +565,8 @@ pub async fn session_part(
                 Ok(sub(vec![], true).render(items, limit, offset))
             }
             "events" => {
-                let search = EventSearch::from_query_string(&q).map_err(|e| ApiError::invalid_query(e.to_string(), &href))?;
+                let search = EventSearch::from_query_string(&q)
+                    .map_err(|e| ApiError::invalid_query(e.to_string(), &href))?;
                 let compiled = match &search.q {
                     Some(query) => Some(
                         CompiledQuery::new(query, Catalogue::events())
@@ -428,14 +574,21 @@ pub async fn session_part(
                     ),
                     None => None,
                 };
-                let raw_q = parse_query_string(&q).into_iter().rev().find(|(k, _)| k == "q").map(|(_, v)| v);
+                let raw_q = parse_query_string(&q)
+                    .into_iter()
+                    .rev()
+                    .find(|(k, _)| k == "q")
+                    .map(|(_, v)| v);
                 let items = r
                     .events()
                     .into_iter()
                     .filter(|e| compiled.as_ref().is_none_or(|c| c.matches(e)))
                     .map(|e| e.to_json())
                     .collect();
-                let extra = raw_q.filter(|v| !v.is_empty()).map(|v| vec![("q", v)]).unwrap_or_default();
+                let extra = raw_q
+                    .filter(|v| !v.is_empty())
+                    .map(|v| vec![("q", v)])
+                    .unwrap_or_default();
                 Ok(sub(extra, false).render(items, limit, offset))
             }
             "content" => content(&r, &q, &href, &parent, rem, limit, offset),
@@ -457,7 +610,11 @@ pub async fn channel(
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
-    let body = n.parse::<usize>().ok().and_then(|i| i.checked_sub(1)).and_then(|i| r.channels().into_iter().nth(i));
+    let body = n
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| r.channels().into_iter().nth(i));
     match body {
         Some(body) => Json(Single {
             key: Some(n),
@@ -484,14 +641,20 @@ fn content(
     limit: usize,
     offset: usize,
 ) -> Result<Response, ApiError> {
-    let given = parse_query_string(q).into_iter().rev().find(|(k, _)| k == "q").map(|(_, v)| v);
+    let given = parse_query_string(q)
+        .into_iter()
+        .rev()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v);
     let mut hits: Vec<(f64, Value)> = Vec::new();
     if given.is_some_and(|v| !v.trim().is_empty()) {
-        let search =
-            ContentSearch::from_query_string(q).map_err(|e| ApiError::invalid_query(e.to_string(), href))?;
-        let query = search.query().map_err(|e| ApiError::invalid_query(e.to_string(), href))?;
-        let compiled =
-            CompiledQuery::new(&query, Catalogue::content()).map_err(|e| ApiError::invalid_query(e.to_string(), href))?;
+        let search = ContentSearch::from_query_string(q)
+            .map_err(|e| ApiError::invalid_query(e.to_string(), href))?;
+        let query = search
+            .query()
+            .map_err(|e| ApiError::invalid_query(e.to_string(), href))?;
+        let compiled = CompiledQuery::new(&query, Catalogue::content())
+            .map_err(|e| ApiError::invalid_query(e.to_string(), href))?;
         for (n, e) in r.events().iter().enumerate() {
             if compiled.matches(&ContentText(&e.content)) {
                 // A made-up but stable relevance: shorter lines rank higher.
@@ -511,18 +674,35 @@ fn content(
         }
     }
     hits.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
-    let items: Vec<Value> = hits.into_iter().skip(offset).take(limit).map(|(_, v)| v).collect();
+    let items: Vec<Value> = hits
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(_, v)| v)
+        .collect();
     Ok(Json(json!({ "items": items, "meta": { "href": href, "parent": parent, "remaining_seconds": rem } }))
         .into_response())
 }
 
 fn safe_filename(key: &str) -> String {
-    key.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect()
+    key.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// The audit trail file: `.zat`, or `.srs` (`?format=srs`) for active sessions.
 fn audit_trail(r: &SessionRef<'_>, q: &str, href: &str) -> Result<Response, ApiError> {
-    let format = parse_query_string(q).into_iter().rev().find(|(k, _)| k == "format").map(|(_, v)| v);
+    let format = parse_query_string(q)
+        .into_iter()
+        .rev()
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v);
     let srs = match format.as_deref() {
         None | Some("") | Some("zat") => false,
         Some("srs") if r.active() => true,
@@ -532,15 +712,28 @@ fn audit_trail(r: &SessionRef<'_>, q: &str, href: &str) -> Result<Response, ApiE
                 href,
             ))
         }
-        Some(other) => return Err(ApiError::invalid_query(format!("Unknown format `{other}`"), href)),
+        Some(other) => {
+            return Err(ApiError::invalid_query(
+                format!("Unknown format `{other}`"),
+                href,
+            ))
+        }
     };
     let bytes = r.audit_trail(srs).ok_or_else(|| {
-        ApiError::not_found(href).with_details(json!({ "path": href, "reason": "the session has no audit trail" }))
+        ApiError::not_found(href)
+            .with_details(json!({ "path": href, "reason": "the session has no audit trail" }))
     })?;
-    let name = format!("{}.{}", safe_filename(r.key()), if srs { "srs" } else { "zat" });
+    let name = format!(
+        "{}.{}",
+        safe_filename(r.key()),
+        if srs { "srs" } else { "zat" }
+    );
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }

@@ -56,6 +56,9 @@ pub struct Logins {
     timeout: Duration,
     expire_after: Option<u64>,
     live: Mutex<HashMap<String, Login>>,
+    /// Report the time left after this request renewed the login (real
+    /// 7.x/8.x: 43200 in every recorded reply) rather than before it (6.0).
+    renewed: bool,
 }
 
 /// Why a cookie was refused.
@@ -72,7 +75,22 @@ pub enum Refusal {
 impl Logins {
     /// Logins for these users.
     pub fn new(users: Vec<UserSpec>, timeout: Duration, expire_after: Option<u64>) -> Self {
-        Logins { users, timeout, expire_after, live: Mutex::new(HashMap::new()) }
+        Logins {
+            users,
+            timeout,
+            expire_after,
+            live: Mutex::new(HashMap::new()),
+            renewed: false,
+        }
+    }
+
+    /// Reports `remaining_seconds` as real appliances do: the whole timeout,
+    /// since the request itself renewed the login (recorded: 43200 in every
+    /// reply). Without it: the time left had the request not come (the 6.0
+    /// reference's 594/599).
+    pub fn reporting_renewed(mut self, renewed: bool) -> Self {
+        self.renewed = renewed;
+        self
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Login>> {
@@ -83,13 +101,21 @@ impl Logins {
 
     /// Checks credentials; on success returns a new cookie value.
     pub fn login(&self, user: &str, password: &str) -> Option<String> {
-        let spec = self.users.iter().find(|u| u.name == user && u.password == password)?;
+        let spec = self
+            .users
+            .iter()
+            .find(|u| u.name == user && u.password == password)?;
         let mut bytes = [0u8; 20];
         rand::thread_rng().fill_bytes(&mut bytes);
         let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         self.lock().insert(
             token.clone(),
-            Login { user: spec.name.clone(), can_search: spec.can_search, last_seen: Instant::now(), requests: 0 },
+            Login {
+                user: spec.name.clone(),
+                can_search: spec.can_search,
+                last_seen: Instant::now(),
+                requests: 0,
+            },
         );
         Some(token)
     }
@@ -97,7 +123,9 @@ impl Logins {
     /// Checks a cookie and renews the login.
     pub fn check(&self, token: &str, needs_search: bool) -> Result<AuthCtx, Refusal> {
         let mut live = self.lock();
-        let Some(login) = live.get_mut(token) else { return Err(Refusal::Missing) };
+        let Some(login) = live.get_mut(token) else {
+            return Err(Refusal::Missing);
+        };
         let idle = login.last_seen.elapsed();
         let over_quota = self.expire_after.is_some_and(|n| login.requests >= n);
         if idle > self.timeout || over_quota {
@@ -107,12 +135,21 @@ impl Logins {
         if needs_search && !login.can_search {
             return Err(Refusal::Forbidden);
         }
-        // Counted down from the previous request, as the reference's replies show
-        // (594, 599...): the time left had this request not come.
-        let remaining = self.timeout.saturating_sub(idle).as_secs() as i64;
+        // 6.0: counted down from the previous request, as the reference's
+        // replies show (594, 599...): the time left had this request not come.
+        let remaining = if self.renewed {
+            self.timeout
+        } else {
+            self.timeout.saturating_sub(idle)
+        };
+        let remaining = remaining.as_secs() as i64;
         login.last_seen = Instant::now();
         login.requests += 1;
-        Ok(AuthCtx { user: login.user.clone(), remaining_seconds: remaining, token: token.to_owned() })
+        Ok(AuthCtx {
+            user: login.user.clone(),
+            remaining_seconds: remaining,
+            token: token.to_owned(),
+        })
     }
 
     /// Forgets a login (the `expire` fault).
@@ -142,34 +179,68 @@ pub struct LoginParams {
 }
 
 /// `GET /api/authentication`: Basic credentials (UTF-8) -> cookie.
-pub async fn login(State(state): State<AppState>, Query(p): Query<LoginParams>, headers: HeaderMap) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    Query(p): Query<LoginParams>,
+    headers: HeaderMap,
+) -> Response {
     let href = "/api/authentication";
     if let Some(m) = p.login_method.as_deref() {
         if !LOGIN_METHODS.contains(&m) {
-            return ApiError::authentication_failure(format!("Unknown login method: {m}"), href).into_response();
+            return ApiError::authentication_failure(format!("Unknown login method: {m}"), href)
+                .into_response();
         }
     }
     if p.kind.as_deref() == Some("x509") {
         // Plain http on loopback: no client certificate can have been presented.
-        return ApiError::authentication_failure("No client certificate was presented", href).into_response();
+        return ApiError::authentication_failure("No client certificate was presented", href)
+            .into_response();
     }
     let Some((user, password)) = basic_credentials(&headers) else {
-        return ApiError::authentication_failure("Missing or malformed HTTP Basic credentials", href)
-            .into_response();
+        return ApiError::authentication_failure(
+            "Missing or malformed HTTP Basic credentials",
+            href,
+        )
+        .into_response();
     };
     let Some(token) = state.logins.login(&user, &password) else {
-        return ApiError::authentication_failure("Authentication failed: invalid user name or password", href)
-            .into_response();
+        return ApiError::authentication_failure(
+            "Authentication failed: invalid user name or password",
+            href,
+        )
+        .into_response();
     };
-    let cookie = format!("{COOKIE}={token}; HttpOnly; Max-Age={COOKIE_MAX_AGE}; Path=/");
-    let body = json!({
-        "key": token,
-        "meta": {
-            "href": href,
-            "parent": "/api",
-            "remaining_seconds": state.config.session_timeout.as_secs(),
-        },
-    });
+    let (cookie, body) = if state.config.compat.is_6_0() {
+        let body = json!({
+            "key": token,
+            "meta": {
+                "href": href,
+                "parent": "/api",
+                "remaining_seconds": state.config.session_timeout.as_secs(),
+            },
+        });
+        (
+            format!("{COOKIE}={token}; HttpOnly; Max-Age={COOKIE_MAX_AGE}; Path=/"),
+            body,
+        )
+    } else {
+        // As recorded: `expires` 12 hours ahead, `Secure`, and an empty body.
+        // Browsers keep `Secure` cookies of http://127.0.0.1 and localhost
+        // (secure contexts), where the simulator serves by default; reached
+        // by another name over plain http (`--host 0.0.0.0`) they would drop
+        // it, so the simulator leaves `Secure` out there.
+        let expires = (chrono::Utc::now() + chrono::Duration::seconds(COOKIE_MAX_AGE as i64))
+            .format("%a, %d %b %Y %H:%M:%S GMT");
+        let secure = if loopback_host(&headers) {
+            "; Secure"
+        } else {
+            ""
+        };
+        (
+            format!("{COOKIE}={token}; expires={expires}; HttpOnly; Max-Age={COOKIE_MAX_AGE}; Path=/{secure}"),
+            json!({}),
+        )
+    };
     let mut resp = (StatusCode::OK, Json(body)).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().insert(header::SET_COOKIE, v);
@@ -199,20 +270,43 @@ pub async fn login_methods() -> Response {
     .into_response()
 }
 
+/// Whether the request's `Host` is `localhost` or a loopback address (with
+/// or without a port), which browsers treat as a secure context.
+fn loopback_host(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name.to_ascii_lowercase().ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, b64) = value.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let raw = base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok()?;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .ok()?;
     let text = String::from_utf8(raw).ok()?;
     let (u, p) = text.split_once(':')?;
     Some((u.to_owned(), p.to_owned()))
 }
 
 /// Middleware for `/api/audit`: a valid cookie of a user with search rights.
-pub async fn require_search(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn require_search(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_owned();
     let Some(token) = cookie_token(req.headers()) else {
         return ApiError::unauthenticated(&path, "no session_id cookie").into_response();
@@ -222,8 +316,12 @@ pub async fn require_search(State(state): State<AppState>, mut req: Request, nex
             req.extensions_mut().insert(ctx);
             next.run(req).await
         }
-        Err(Refusal::Missing) => ApiError::unauthenticated(&path, "unknown session").into_response(),
-        Err(Refusal::Expired) => ApiError::unauthenticated(&path, "the session has expired").into_response(),
+        Err(Refusal::Missing) => {
+            ApiError::unauthenticated(&path, "unknown session").into_response()
+        }
+        Err(Refusal::Expired) => {
+            ApiError::unauthenticated(&path, "the session has expired").into_response()
+        }
         Err(Refusal::Forbidden) => ApiError::new(
             StatusCode::FORBIDDEN,
             "Forbidden",

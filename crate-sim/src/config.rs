@@ -28,15 +28,25 @@ impl UserSpec {
             .split_once(':')
             .ok_or_else(|| SimError::Config(format!("--user `{spec}`: expected name:password")))?;
         if name.is_empty() {
-            return Err(SimError::Config(format!("--user `{spec}`: empty user name")));
+            return Err(SimError::Config(format!(
+                "--user `{spec}`: empty user name"
+            )));
         }
-        Ok(UserSpec { name: name.to_owned(), password: password.to_owned(), can_search: true })
+        Ok(UserSpec {
+            name: name.to_owned(),
+            password: password.to_owned(),
+            can_search: true,
+        })
     }
 }
 
 /// Command-line arguments of the `sps-sim` binary.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "sps-sim", version, about = "Simulator of the One Identity SPS audit REST API")]
+#[command(
+    name = "sps-sim",
+    version,
+    about = "Simulator of the One Identity SPS audit REST API"
+)]
 pub struct Args {
     /// TCP port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
@@ -62,9 +72,10 @@ pub struct Args {
     /// Accepted user `name:password` (repeatable). Default: admin:admin and auditor-nosearch:auditor.
     #[arg(long = "user")]
     pub users: Vec<String>,
-    /// Inactivity timeout of a login, in seconds.
-    #[arg(long, default_value_t = 1200)]
-    pub session_timeout: u64,
+    /// Inactivity timeout of a login, in seconds [default: 43200, as recorded;
+    /// 1200 with --compat 6.0].
+    #[arg(long)]
+    pub session_timeout: Option<u64>,
     /// Delay added to every /api response, in milliseconds.
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
@@ -101,9 +112,45 @@ pub struct Args {
     /// Base of the `trail_download_link` CSV column.
     #[arg(long, default_value = "https://127.0.0.1")]
     pub public_base: String,
-    /// Firmware version reported by /api/info.
-    #[arg(long, default_value = "7.5.0")]
-    pub firmware_version: String,
+    /// Firmware version reported by /api/info [default: 7.4.0, as recorded;
+    /// 7.5.0 with --compat 6.0].
+    #[arg(long)]
+    pub firmware_version: Option<String>,
+    /// Reply shapes: `real` (SPS 7.x/8.x as recorded in ../shared/real-sps,
+    /// the default) or `6.0` (the 6.0 reference pages' shapes and data).
+    #[arg(long, default_value = "real", value_parser = Compat::parse)]
+    pub compat: Compat,
+}
+
+/// Which appliance the replies imitate (`--compat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compat {
+    /// SPS 7.x/8.x as recorded (`../shared/real-sps/`): `match_count` capped
+    /// at 10,000, upper snake case verdicts, lists for multi-valued fields,
+    /// list items without links, bare `_count`/`_snapshot`/`info` replies,
+    /// `Secure` 12-hour cookie.
+    #[default]
+    Real,
+    /// The 6.0 reference pages (`--compat 6.0`): exactly the simulator of
+    /// before, uncapped `match_count`, hyphenated verdicts, links and flags
+    /// on list items, `meta` everywhere (the seed CSV examples reproduce).
+    V6_0,
+}
+
+impl Compat {
+    /// `real` or `6.0`.
+    pub fn parse(text: &str) -> Result<Compat, String> {
+        match text {
+            "real" => Ok(Compat::Real),
+            "6.0" => Ok(Compat::V6_0),
+            other => Err(format!("`{other}`: expected `real` or `6.0`")),
+        }
+    }
+
+    /// True for the 6.0 shapes.
+    pub fn is_6_0(self) -> bool {
+        self == Compat::V6_0
+    }
 }
 
 /// Everything the server needs to run; built from [`Args`] or by tests directly.
@@ -151,6 +198,8 @@ pub struct Config {
     pub public_base: String,
     /// Firmware version for /api/info.
     pub firmware_version: String,
+    /// Reply shapes.
+    pub compat: Compat,
 }
 
 impl Config {
@@ -158,7 +207,11 @@ impl Config {
     /// `auditor-nosearch`/`auditor` (no search rights: 403 on /api/audit).
     pub fn default_users() -> Vec<UserSpec> {
         vec![
-            UserSpec { name: "admin".into(), password: "admin".into(), can_search: true },
+            UserSpec {
+                name: "admin".into(),
+                password: "admin".into(),
+                can_search: true,
+            },
             UserSpec {
                 name: "auditor-nosearch".into(),
                 password: "auditor".into(),
@@ -181,7 +234,7 @@ impl Config {
             data: None,
             static_dir: None,
             users: Self::default_users(),
-            session_timeout: Duration::from_secs(1200),
+            session_timeout: Duration::from_secs(43_200),
             latency: Duration::ZERO,
             error_rate: 0.0,
             expire_after: None,
@@ -193,8 +246,20 @@ impl Config {
             upstream: None,
             insecure: false,
             public_base: "https://127.0.0.1".into(),
-            firmware_version: "7.5.0".into(),
+            firmware_version: "7.4.0".into(),
+            compat: Compat::Real,
         }
+    }
+
+    /// The same configuration with other reply shapes (tests of `--compat 6.0`).
+    pub fn with_compat(mut self, compat: Compat) -> Self {
+        self.compat = compat;
+        if compat.is_6_0() {
+            // The 6.0 defaults of before.
+            self.session_timeout = Duration::from_secs(1200);
+            self.firmware_version = "7.5.0".into();
+        }
+        self
     }
 }
 
@@ -215,9 +280,15 @@ impl TryFrom<Args> for Config {
         let users = if a.users.is_empty() {
             Config::default_users()
         } else {
-            a.users.iter().map(|u| UserSpec::parse(u)).collect::<Result<Vec<_>, _>>()?
+            a.users
+                .iter()
+                .map(|u| UserSpec::parse(u))
+                .collect::<Result<Vec<_>, _>>()?
         };
-        for (flag, v) in [("--error-rate", a.error_rate), ("--truncate-rate", a.truncate_rate)] {
+        for (flag, v) in [
+            ("--error-rate", a.error_rate),
+            ("--truncate-rate", a.truncate_rate),
+        ] {
             if !(0.0..=1.0).contains(&v) {
                 return Err(SimError::Config(format!("{flag} must be between 0 and 1")));
             }
@@ -225,10 +296,24 @@ impl TryFrom<Args> for Config {
         let faults = a
             .faults
             .iter()
-            .map(|f| FaultRule::parse_flag(f).map_err(|e| SimError::Config(format!("--fault `{f}`: {e}"))))
+            .map(|f| {
+                FaultRule::parse_flag(f)
+                    .map_err(|e| SimError::Config(format!("--fault `{f}`: {e}")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         if a.insecure && a.upstream.is_none() {
-            return Err(SimError::Config("--insecure only makes sense with --upstream".into()));
+            return Err(SimError::Config(
+                "--insecure only makes sense with --upstream".into(),
+            ));
+        }
+        // Proxy mode passes a real appliance's replies through untouched: it
+        // mounts no fault layer, so these flags would silently do nothing.
+        let fault_flags =
+            !faults.is_empty() || a.error_rate > 0.0 || a.truncate_rate > 0.0 || a.latency_ms > 0;
+        if a.upstream.is_some() && fault_flags {
+            return Err(SimError::Config(
+                "--fault, --error-rate, --truncate-rate and --latency-ms are not available with --upstream".into(),
+            ));
         }
         Ok(Config {
             host: a.host,
@@ -239,7 +324,10 @@ impl TryFrom<Args> for Config {
             data: a.data,
             static_dir: a.static_dir,
             users,
-            session_timeout: Duration::from_secs(a.session_timeout),
+            session_timeout: Duration::from_secs(
+                a.session_timeout
+                    .unwrap_or(if a.compat.is_6_0() { 1200 } else { 43_200 }),
+            ),
             latency: Duration::from_millis(a.latency_ms),
             error_rate: a.error_rate,
             expire_after: a.expire_after.filter(|n| *n > 0),
@@ -251,7 +339,10 @@ impl TryFrom<Args> for Config {
             upstream: a.upstream.map(|u| u.trim_end_matches('/').to_owned()),
             insecure: a.insecure,
             public_base: a.public_base.trim_end_matches('/').to_owned(),
-            firmware_version: a.firmware_version,
+            firmware_version: a
+                .firmware_version
+                .unwrap_or_else(|| if a.compat.is_6_0() { "7.5.0" } else { "7.4.0" }.to_owned()),
+            compat: a.compat,
         })
     }
 }

@@ -47,7 +47,12 @@ pub struct ApiError {
 
 impl ApiError {
     /// A new error for `href`.
-    pub fn new(status: StatusCode, kind: &'static str, message: impl Into<String>, href: &str) -> Self {
+    pub fn new(
+        status: StatusCode,
+        kind: &'static str,
+        message: impl Into<String>,
+        href: &str,
+    ) -> Self {
         ApiError {
             status,
             kind,
@@ -71,8 +76,13 @@ impl ApiError {
 
     /// 404 `NotFound`.
     pub fn not_found(href: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "NotFound", "The requested object does not exist.", href)
-            .with_details(json!({ "path": href }))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            "The requested object does not exist.",
+            href,
+        )
+        .with_details(json!({ "path": href }))
     }
 
     /// 401 `Unauthenticated`, details naming the path that was attempted (as documented).
@@ -88,12 +98,22 @@ impl ApiError {
 
     /// 401 `AuthenticationFailure`.
     pub fn authentication_failure(message: impl Into<String>, href: &str) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "AuthenticationFailure", message, href)
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "AuthenticationFailure",
+            message,
+            href,
+        )
     }
 
     /// 429 with `Retry-After`.
     pub fn too_many(message: impl Into<String>, href: &str, retry_after: u64) -> Self {
-        let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, "TooManyRequests", message, href);
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+            message,
+            href,
+        );
         e.retry_after = Some(retry_after);
         e
     }
@@ -120,7 +140,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut resp = (self.status, axum::Json(self.to_json())).into_response();
         if let Some(secs) = self.retry_after {
-            resp.headers_mut().insert("retry-after", HeaderValue::from(secs));
+            resp.headers_mut()
+                .insert("retry-after", HeaderValue::from(secs));
         }
         resp
     }

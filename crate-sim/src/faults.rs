@@ -7,7 +7,10 @@
 //! - `status=<code>`: answer with this status and an error envelope;
 //! - `status429`: answer 429 (as when too many snapshots are open);
 //! - `expire`: expire the login cookie first (the request then gets 401);
-//! - `truncate`: send half the body, then drop the connection.
+//! - `truncate`: send half the body, then drop the connection;
+//! - `miscount=<n>`: `_count` answers its count plus `n` (a signed integer,
+//!   never below 0), for clients that must notice a `_count` that disagrees
+//!   with what the pages bring.
 //!
 //! and of malformed replies, as proxies, login portals and broken appliances
 //! send them (one per request; the last one named wins):
@@ -39,6 +42,11 @@
 //!
 //! Globally (command line): `--latency-ms`, `--error-rate`, `--truncate-rate`,
 //! `--expire-after`, `--snapshot-429-every`, `--fault`.
+//!
+//! Proxy mode (`--upstream`) mounts none of this: no layer, no `/_sim/faults`.
+//! `POST /_sim/faults` takes only `Content-Type: application/json` (415
+//! otherwise), which a cross-site page cannot send without a CORS preflight
+//! the simulator never grants.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -81,6 +89,8 @@ pub struct Fault {
     pub truncate: bool,
     /// Answer with a malformed reply.
     pub malformed: Option<Malformed>,
+    /// `_count` answers this much more (or less) than it counted.
+    pub miscount: Option<i64>,
 }
 
 /// A reply that is not the JSON the API documents (see the module docs).
@@ -143,7 +153,9 @@ impl Fault {
         match k.trim() {
             "" => {}
             "latency" => {
-                let ms = v.parse().map_err(|_| format!("latency `{v}`: expected milliseconds"))?;
+                let ms = v
+                    .parse()
+                    .map_err(|_| format!("latency `{v}`: expected milliseconds"))?;
                 self.latency = Some(Duration::from_millis(ms));
             }
             "status" => {
@@ -160,6 +172,12 @@ impl Fault {
             "garbage" => self.malformed = Some(Malformed::Garbage),
             "cut" => self.malformed = Some(Malformed::Cut),
             "wrongtype" => self.malformed = Some(Malformed::WrongType),
+            "miscount" => {
+                let n = v
+                    .parse()
+                    .map_err(|_| format!("miscount `{v}`: expected a signed integer"))?;
+                self.miscount = Some(n);
+            }
             "huge" => {
                 let mb = if v.is_empty() {
                     HUGE_DEFAULT_MB
@@ -167,7 +185,9 @@ impl Fault {
                     v.parse()
                         .ok()
                         .filter(|mb| (1..=HUGE_MAX_MB).contains(mb))
-                        .ok_or_else(|| format!("huge `{v}`: expected 1 to {HUGE_MAX_MB} (megabytes)"))?
+                        .ok_or_else(|| {
+                            format!("huge `{v}`: expected 1 to {HUGE_MAX_MB} (megabytes)")
+                        })?
                 };
                 self.malformed = Some(Malformed::Huge(mb * 1024 * 1024));
             }
@@ -183,7 +203,11 @@ impl Fault {
 
     fn request_text(req: &Request) -> String {
         let mut text = String::new();
-        if let Some(h) = req.headers().get(FAULT_HEADER).and_then(|v| v.to_str().ok()) {
+        if let Some(h) = req
+            .headers()
+            .get(FAULT_HEADER)
+            .and_then(|v| v.to_str().ok())
+        {
             text.push_str(h);
         }
         if let Some(q) = req.uri().query() {
@@ -220,7 +244,11 @@ impl FaultRule {
         if !path.starts_with('/') {
             return Err(format!("path `{path}` must start with `/`"));
         }
-        Ok(FaultRule { fault: fault.to_owned(), path: path.to_owned(), times })
+        Ok(FaultRule {
+            fault: fault.to_owned(),
+            path: path.to_owned(),
+            times,
+        })
     }
 
     /// Parses `--fault LIST[@PATH]`.
@@ -266,7 +294,10 @@ impl FaultState {
 
     /// Adds a rule.
     pub fn add_rule(&self, rule: FaultRule) {
-        self.rules.lock().unwrap_or_else(|e| e.into_inner()).push(rule);
+        self.rules
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rule);
     }
 
     /// Removes every rule.
@@ -370,6 +401,10 @@ pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> 
         Some(Malformed::Huge(bytes)) => rewrite_json(resp, |v| inflate(v, bytes)).await,
         _ => resp,
     };
+    let resp = match fault.miscount {
+        Some(n) => rewrite_json(resp, |v| miscount(v, n)).await,
+        None => resp,
+    };
     if truncate {
         truncate_response(resp).await
     } else {
@@ -381,7 +416,8 @@ fn with_type(status: u16, content_type: &'static str, body: impl Into<Body>) -> 
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
     let mut resp = Response::new(body.into());
     *resp.status_mut() = status;
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     resp
 }
 
@@ -395,7 +431,11 @@ fn html_page(code: u16) -> Response {
             .to_owned()
     } else {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_GATEWAY);
-        let title = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or("Error"));
+        let title = format!(
+            "{} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("Error")
+        );
         format!(
             "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n\
              <hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
@@ -425,7 +465,9 @@ fn garbage_reply() -> Response {
 /// The first half of the body as a complete reply (`Content-Length` of the half).
 async fn cut_response(resp: Response) -> Response {
     let (mut parts, body) = resp.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(bytes.slice(..bytes.len() / 2)))
 }
@@ -441,7 +483,9 @@ async fn rewrite_json(resp: Response, change: impl FnOnce(&mut Value)) -> Respon
         return resp;
     }
     let (mut parts, body) = resp.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     let Ok(mut value) = serde_json::from_slice::<Value>(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
@@ -449,6 +493,15 @@ async fn rewrite_json(resp: Response, change: impl FnOnce(&mut Value)) -> Respon
     parts.headers.remove(header::CONTENT_LENGTH);
     let text = serde_json::to_vec(&value).unwrap_or_else(|_| bytes.to_vec());
     Response::from_parts(parts, Body::from(text))
+}
+
+/// `{"count": N}` becomes `{"count": N + n}` (never below 0).
+fn miscount(value: &mut Value, n: i64) {
+    if let Some(count) = value.get_mut("count") {
+        if let Some(c) = count.as_i64() {
+            *count = json!(c.saturating_add(n).max(0));
+        }
+    }
 }
 
 /// Valid JSON with a value of the wrong type where the client needs it.
@@ -478,7 +531,11 @@ pub fn mistype(value: &mut Value) {
 /// Replaces a text value with one of `bytes` bytes (see the module docs).
 pub fn inflate(value: &mut Value, bytes: usize) {
     let huge = huge_text(bytes);
-    let holder = match value.get("items").and_then(|i| i.get(0)).and_then(|i| i.get("body")) {
+    let holder = match value
+        .get("items")
+        .and_then(|i| i.get(0))
+        .and_then(|i| i.get("body"))
+    {
         Some(Value::Object(_)) => value.pointer_mut("/items/0/body"),
         _ => match value.get("body") {
             Some(Value::Object(_)) => value.pointer_mut("/body"),
@@ -526,13 +583,19 @@ async fn truncate_response(resp: Response) -> Response {
         return Response::from_parts(parts, Body::empty());
     };
     let half = bytes.slice(..bytes.len() / 2);
-    parts.headers.insert(axum::http::header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    parts.headers.insert(
+        axum::http::header::CONTENT_LENGTH,
+        HeaderValue::from(bytes.len()),
+    );
     // The pause lets the headers and the first half reach the client before
     // the failure aborts the connection.
     let first = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(half) });
     let fail = futures_util::stream::once(async {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "simulated truncation"))
+        Err(std::io::Error::new(
+            std::io::ErrorKind::BrokenPipe,
+            "simulated truncation",
+        ))
     });
     Response::from_parts(parts, Body::from_stream(first.chain(fail)))
 }
@@ -560,7 +623,25 @@ pub async fn list_rules(State(state): State<AppState>) -> Response {
 }
 
 /// `POST /_sim/faults`: adds a rule; 400 with `{"error": ...}` when it is wrong.
-pub async fn add_rule(State(state): State<AppState>, body: Bytes) -> Response {
+pub async fn add_rule(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
+    // Only `application/json`: a cross-site page can send `text/plain` (a
+    // CORS-simple request) but not JSON without a preflight we never answer.
+    let json_body = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if !json_body {
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Json(json!({ "error": "Content-Type must be application/json" })),
+        )
+            .into_response();
+    }
     let rule = serde_json::from_slice::<NewRule>(&body)
         .map_err(|e| format!("expected {{\"fault\", \"path\", \"times\"}}: {e}"))
         .and_then(|r| FaultRule::new(&r.fault, r.path.as_deref(), r.times));
@@ -569,7 +650,9 @@ pub async fn add_rule(State(state): State<AppState>, body: Bytes) -> Response {
             state.faults.add_rule(rule);
             rules_reply(&state)
         }
-        Err(message) => (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response(),
+        Err(message) => {
+            (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
+        }
     }
 }
 

@@ -6,6 +6,11 @@
 //! demand from the session's own seed. Session `i` depends only on the global
 //! seed, `i` and the time slot it gets, so the same `--seed`, `--sessions` and
 //! `--now` always give the same data.
+//!
+//! Two shapes ([`crate::Compat`]): real SPS 7.x/8.x as recorded in
+//! `../shared/real-sps/` (the default: 20-character keys, upper snake case
+//! verdicts, UTC times in whole seconds, failed sessions of duration 0), or
+//! the 6.0 reference pages' (`--compat 6.0`: exactly the data of before).
 
 use std::collections::HashMap;
 
@@ -23,8 +28,22 @@ const PROTOCOL_WEIGHTS: &[u32] = &[45, 25, 5, 5, 12, 8];
 /// Default server port per protocol.
 const PROTOCOL_PORTS: &[u16] = &[22, 3389, 23, 5900, 443, 1494];
 
-/// Session verdicts (the documented list, in SPS's upper-case spelling).
+/// Session verdicts as real SPS 7.x/8.x appliances spell them, upper snake
+/// case (`ACCEPT`, `AUTH_FAIL`, `FAIL`, `TERMINATED` are recorded; the others
+/// are the 6.0 list in the same spelling). Code = position; codes 0 and 1
+/// are the accepted sessions.
 pub const VERDICTS: &[&str] = &[
+    "ACCEPT",
+    "TERMINATED",
+    "AUTH_FAIL",
+    "DENY",
+    "FAIL",
+    "GW_AUTH_FAIL",
+    "KEY_ERROR",
+    "USER_MAPPING_FAIL",
+];
+/// The same verdicts as the 6.0 pages spell them (`--compat 6.0`).
+pub const VERDICTS_6_0: &[&str] = &[
     "ACCEPT",
     "ACCEPT-TERMINATED",
     "AUTH-FAIL",
@@ -34,8 +53,11 @@ pub const VERDICTS: &[&str] = &[
     "KEY-ERROR",
     "USER-MAPPING-FAIL",
 ];
-/// Verdict weights (per mille): mostly accept.
-const VERDICT_WEIGHTS: &[u32] = &[900, 15, 35, 15, 10, 10, 8, 7];
+/// Verdict weights (per mille) of the 6.0 data: mostly accept.
+const VERDICT_WEIGHTS_6_0: &[u32] = &[900, 15, 35, 15, 10, 10, 8, 7];
+/// Verdict weights (per mille) of the real data: mostly accept; the recorded
+/// failures (`AUTH_FAIL`, `FAIL`, `TERMINATED`) are the common ones.
+const VERDICT_WEIGHTS: &[u32] = &[900, 20, 35, 8, 20, 8, 5, 4];
 
 /// Index statuses (documented values, code = position).
 pub const INDEX_STATUSES: &[&str] = &[
@@ -72,8 +94,22 @@ pub const TAGS: &[&str] = &[
 /// Interesting events (bit `i` of [`GenSession::interesting`]); the events
 /// generator makes sure each selected one really occurs in the session.
 pub const INTERESTING: &[&str] = &[
-    "sudo", "su", "rm", "passwd", "ssh", "systemctl", "iptables", "useradd", "chmod", "cmd.exe",
-    "powershell.exe", "regedit.exe", "mmc.exe", "scp", "curl", "<script>alert(1)</script>",
+    "sudo",
+    "su",
+    "rm",
+    "passwd",
+    "ssh",
+    "systemctl",
+    "iptables",
+    "useradd",
+    "chmod",
+    "cmd.exe",
+    "powershell.exe",
+    "regedit.exe",
+    "mmc.exe",
+    "scp",
+    "curl",
+    "<script>alert(1)</script>",
 ];
 
 const CONN_POLICIES: &[&str] = &[
@@ -87,9 +123,22 @@ const CONN_POLICIES: &[&str] = &[
     "citrix_apps",
     "<svg onload=alert('policy')>",
 ];
-const CHANNEL_POLICIES: &[&str] =
-    &["shell-only", "all-channels", "no-forwarding", "rdp-no-clipboard", "read-only-vnc", "http-all"];
-const AUTH_METHODS: &[&str] = &["password", "publickey", "keyboard-interactive", "gssapi", "x509", "none"];
+const CHANNEL_POLICIES: &[&str] = &[
+    "shell-only",
+    "all-channels",
+    "no-forwarding",
+    "rdp-no-clipboard",
+    "read-only-vnc",
+    "http-all",
+];
+const AUTH_METHODS: &[&str] = &[
+    "password",
+    "publickey",
+    "keyboard-interactive",
+    "gssapi",
+    "x509",
+    "none",
+];
 const SERVER_USERNAMES: &[&str] = &[
     "", // empty = same as gateway user
     "root",
@@ -204,15 +253,28 @@ pub struct Generated {
     pub tables: Tables,
     /// Sessions, oldest first.
     pub sessions: Vec<GenSession>,
-    /// Keys, 22 ASCII characters each, concatenated (one allocation for all).
+    /// Keys, [`Generated::key_len`] ASCII characters each, concatenated (one
+    /// allocation for all).
     pub keys: String,
+    /// Length of every key: [`KEY_LEN`], or [`KEY_LEN_6_0`] for the 6.0 data.
+    pub key_len: usize,
     /// "Now" of the data set, UNIX milliseconds.
     pub now_ms: i64,
+    /// Real 7.x/8.x shapes (else the 6.0 pages').
+    pub real: bool,
 }
 
-/// Length of a generated key.
-pub const KEY_LEN: usize = 22;
+/// Length of a generated key: 20, as Elasticsearch document ids (recorded).
+pub const KEY_LEN: usize = 20;
+/// Length of a key of the 6.0 data (22 base62 characters).
+pub const KEY_LEN_6_0: usize = 22;
+/// The characters of Elasticsearch ids (URL-safe base64): keys may start with `_`.
+const KEY_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/// `recording.content_reference_id` of the real data: a few values that
+/// repeat across sessions (recorded: 4231 in every session), one per
+/// connection policy.
+const CONTENT_REFERENCE_IDS: &[u32] = &[4231, 4231, 4398, 4398, 5120, 5121, 6002, 6010, 4231];
 
 /// SplitMix64 step: decorrelates seeds derived from small integers.
 fn mix(mut z: u64) -> u64 {
@@ -242,8 +304,8 @@ fn build_tables(seed: u64) -> Tables {
         "john", "jane", "mike", "sarah", "li", "wei", "fatima", "omar", "yuki", "sven",
     ];
     let last = [
-        "smith", "kovacs", "nagy", "toth", "szabo", "horvath", "garcia", "mueller", "rossi", "chen",
-        "wang", "kim", "ali", "jensen", "novak", "tanaka",
+        "smith", "kovacs", "nagy", "toth", "szabo", "horvath", "garcia", "mueller", "rossi",
+        "chen", "wang", "kim", "ali", "jensen", "novak", "tanaka",
     ];
     let mut users: Vec<String> = [
         "<b>bob</b>",
@@ -277,11 +339,19 @@ fn build_tables(seed: u64) -> Tables {
             users.push(name);
         }
     }
-    let roles = ["db", "web", "app", "dc", "jump", "fs", "mail", "k8s", "log", "erp"];
+    let roles = [
+        "db", "web", "app", "dc", "jump", "fs", "mail", "k8s", "log", "erp",
+    ];
     let envs = ["prod", "stage", "dev", "dmz"];
     let mut servers = vec![
-        Server { name: "<img src=x onerror=alert('srv')>.evil.example".into(), ip: "10.66.6.6".into() },
-        Server { name: "\"><svg onload=alert(1)>".into(), ip: "10.66.6.7".into() },
+        Server {
+            name: "<img src=x onerror=alert('srv')>.evil.example".into(),
+            ip: "10.66.6.6".into(),
+        },
+        Server {
+            name: "\"><svg onload=alert(1)>".into(),
+            ip: "10.66.6.7".into(),
+        },
     ];
     while servers.len() < 150 {
         let e = rng.gen_range(0..envs.len());
@@ -294,11 +364,22 @@ fn build_tables(seed: u64) -> Tables {
         if servers.iter().any(|s| s.name == name) {
             continue;
         }
-        let ip = format!("10.{}.{}.{}", e + 1, rng.gen_range(0..=255), rng.gen_range(1..=254));
+        let ip = format!(
+            "10.{}.{}.{}",
+            e + 1,
+            rng.gen_range(0..=255),
+            rng.gen_range(1..=254)
+        );
         servers.push(Server { name, ip });
     }
     let clients = (0..2000)
-        .map(|_| format!("172.16.{}.{}", rng.gen_range(0..=255), rng.gen_range(1..=254)))
+        .map(|_| {
+            format!(
+                "172.16.{}.{}",
+                rng.gen_range(0..=255),
+                rng.gen_range(1..=254)
+            )
+        })
         .collect();
     let user_ids = (0..users.len()).map(|i| format!("uid-{i}")).collect();
     let policy_ids = (0..CONN_POLICIES.len() as u64)
@@ -324,8 +405,17 @@ fn bit_list(mask: u16, names: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// Generates `n` sessions spread over the 90 days before `now`, oldest first.
+/// Generates `n` sessions spread over the 90 days before `now`, oldest
+/// first, in the real 7.x/8.x shapes.
 pub fn generate(seed: u64, n: usize, now: DateTime<Utc>) -> Generated {
+    generate_for(seed, n, now, crate::Compat::Real)
+}
+
+/// Generates `n` sessions in the shapes of `compat`. The 6.0 data is exactly
+/// what the simulator generated before real shapes were the default.
+pub fn generate_for(seed: u64, n: usize, now: DateTime<Utc>, compat: crate::Compat) -> Generated {
+    let real = !compat.is_6_0();
+    let key_len = if real { KEY_LEN } else { KEY_LEN_6_0 };
     let mut tables = build_tables(seed);
     let now_ms = now.timestamp_millis();
     let span_ms: i64 = 90 * 24 * 3600 * 1000;
@@ -333,22 +423,41 @@ pub fn generate(seed: u64, n: usize, now: DateTime<Utc>) -> Generated {
     // Equal time slots with jitter keep the list sorted without a sort pass.
     let slot = (span_ms / n.max(1) as i64).max(1);
     let mut sessions = Vec::with_capacity(n);
-    let mut keys = String::with_capacity(n * KEY_LEN);
+    let mut keys = String::with_capacity(n * key_len);
     let active_from = n - n / 100; // the newest ~1% may be active
     for i in 0..n {
         let sseed = mix(seed.wrapping_mul(0x1000_0000_01B3) ^ mix(i as u64));
         let mut rng = ChaCha8Rng::seed_from_u64(sseed);
-        for _ in 0..KEY_LEN {
-            keys.push(char::from(BASE62[rng.gen_range(0..BASE62.len())]));
+        let alphabet = if real { KEY_CHARS } else { BASE62 };
+        for _ in 0..key_len {
+            keys.push(char::from(alphabet[rng.gen_range(0..alphabet.len())]));
         }
-        let start_ms = base + i as i64 * slot + rng.gen_range(0..slot);
+        let mut start_ms = base + i as i64 * slot + rng.gen_range(0..slot);
+        if real {
+            // Recorded times are whole seconds (`…:28.000Z`). Rounding down
+            // keeps the sessions in start-time order.
+            start_ms -= start_ms.rem_euclid(1000);
+        }
         let protocol = weighted(&mut rng, PROTOCOL_WEIGHTS) as u8;
-        let verdict = weighted(&mut rng, VERDICT_WEIGHTS) as u8;
+        let verdict = weighted(
+            &mut rng,
+            if real {
+                VERDICT_WEIGHTS
+            } else {
+                VERDICT_WEIGHTS_6_0
+            },
+        ) as u8;
         let accepted = verdict <= 1;
         let active = accepted && i >= active_from && rng.gen_bool(0.9);
         let remaining_s = ((now_ms - start_ms) / 1000).max(0) as u32;
         let mut duration: u32 = if !accepted {
-            rng.gen_range(0..5)
+            let d = rng.gen_range(0..5);
+            // Recorded: a failed session lasts 0 seconds (and ends when it starts).
+            if real {
+                0
+            } else {
+                d
+            }
         } else {
             match rng.gen_range(0..100) {
                 0..=19 => rng.gen_range(1..60),
@@ -414,13 +523,23 @@ pub fn generate(seed: u64, n: usize, now: DateTime<Utc>) -> Generated {
             let x: f64 = rng.gen();
             (x * x * 100.0).round() as u8
         };
-        let conn_policy = if rng.gen_ratio(1, 100) { 8 } else { policy_for(protocol, &mut rng) };
+        let conn_policy = if rng.gen_ratio(1, 100) {
+            8
+        } else {
+            policy_for(protocol, &mut rng)
+        };
         sessions.push(GenSession {
             start_ms,
-            seed: sseed,
+            // The real data's end times carry no milliseconds: `end_ms` adds
+            // `seed % 1000`, so the real seed is a multiple of 1000.
+            seed: if real { sseed - sseed % 1000 } else { sseed },
             duration,
             client: rng.gen_range(0..tables.clients.len()) as u16,
-            content_ref: i as u32 + 1,
+            content_ref: if real {
+                CONTENT_REFERENCE_IDS[usize::from(conn_policy) % CONTENT_REFERENCE_IDS.len()]
+            } else {
+                i as u32 + 1
+            },
             user: rng.gen_range(0..tables.users.len()) as u16,
             server: rng.gen_range(0..tables.servers.len()) as u16,
             client_port: rng.gen_range(32_768..=65_535),
@@ -431,19 +550,45 @@ pub fn generate(seed: u64, n: usize, now: DateTime<Utc>) -> Generated {
             index_status,
             flags,
             score,
-            server_user: if rng.gen_bool(0.5) { 0 } else { rng.gen_range(1..SERVER_USERNAMES.len()) as u8 },
+            server_user: if rng.gen_bool(0.5) {
+                0
+            } else {
+                rng.gen_range(1..SERVER_USERNAMES.len()) as u8
+            },
             conn_policy,
             channel_policy: rng.gen_range(0..CHANNEL_POLICIES.len()) as u8,
-            auth_method: if protocol == 0 { rng.gen_range(0..4) } else { rng.gen_range(0..AUTH_METHODS.len()) as u8 },
+            auth_method: if protocol == 0 {
+                rng.gen_range(0..4)
+            } else {
+                rng.gen_range(0..AUTH_METHODS.len()) as u8
+            },
             revision: rng.gen_range(1..20),
-            creation_delay: if rng.gen_ratio(1, 10) { rng.gen_range(1..3600) } else { 0 },
+            creation_delay: match rng.gen_ratio(1, 10) {
+                // Recorded: `creation_time` equals `start_time`.
+                _ if real => 0,
+                true => rng.gen_range(1..3600),
+                false => 0,
+            },
         });
     }
     for s in &sessions {
-        tables.tag_sets.entry(s.tags).or_insert_with(|| bit_list(s.tags, TAGS));
-        tables.interesting_sets.entry(s.interesting).or_insert_with(|| bit_list(s.interesting, INTERESTING));
+        tables
+            .tag_sets
+            .entry(s.tags)
+            .or_insert_with(|| bit_list(s.tags, TAGS));
+        tables
+            .interesting_sets
+            .entry(s.interesting)
+            .or_insert_with(|| bit_list(s.interesting, INTERESTING));
     }
-    Generated { tables, sessions, keys, now_ms }
+    Generated {
+        tables,
+        sessions,
+        keys,
+        key_len,
+        now_ms,
+        real,
+    }
 }
 
 fn interesting_for(protocol: u8, rng: &mut ChaCha8Rng) -> usize {
@@ -519,9 +664,28 @@ impl GenSession {
     pub fn protocol_name(&self) -> &'static str {
         PROTOCOLS[usize::from(self.protocol) % PROTOCOLS.len()]
     }
-    /// Verdict.
-    pub fn verdict_name(&self) -> &'static str {
-        VERDICTS[usize::from(self.verdict) % VERDICTS.len()]
+    /// Verdict: real (`AUTH_FAIL`) or 6.0 (`AUTH-FAIL`) spelling.
+    pub fn verdict_name(&self, real: bool) -> &'static str {
+        let names = if real { VERDICTS } else { VERDICTS_6_0 };
+        names[usize::from(self.verdict) % names.len()]
+    }
+    /// Whether the session was accepted (`ACCEPT` or `TERMINATED`).
+    pub fn accepted(&self) -> bool {
+        self.verdict <= 1
+    }
+    /// A number of this session's own, for choices of the real data that the
+    /// 6.0 data does not make (so that they change nothing there).
+    fn pick(&self, salt: u64) -> u64 {
+        mix(self.seed ^ salt)
+    }
+    /// Whether the real body has `user.gateway_username` beside `user.name`
+    /// (a third of the sessions; the recorded ones have only `user.name`).
+    pub fn has_gateway_username_key(&self) -> bool {
+        self.pick(0x6A7E).is_multiple_of(3)
+    }
+    /// Whether the real body has an SPP `vault` block (about one in ten).
+    pub fn has_vault(&self) -> bool {
+        self.pick(0x5A17).is_multiple_of(10)
     }
     /// Index status.
     pub fn index_status_name(&self) -> &'static str {
@@ -529,7 +693,10 @@ impl GenSession {
     }
     /// Whether events were extracted (indexing done or partly done).
     pub fn indexed(&self) -> bool {
-        matches!(self.index_status, IDX_INDEXED | IDX_IN_PROGRESS | IDX_FAILED)
+        matches!(
+            self.index_status,
+            IDX_INDEXED | IDX_IN_PROGRESS | IDX_FAILED
+        )
     }
     /// Terminal protocols have commands, graphical ones window titles.
     pub fn is_terminal(&self) -> bool {
@@ -557,7 +724,10 @@ impl GenSession {
     }
     /// Client address, dotted.
     pub fn client_ip<'t>(&self, t: &'t Tables) -> &'t str {
-        t.clients.get(usize::from(self.client)).map(String::as_str).unwrap_or("")
+        t.clients
+            .get(usize::from(self.client))
+            .map(String::as_str)
+            .unwrap_or("")
     }
     /// Server port.
     pub fn server_port(&self) -> u16 {
@@ -565,15 +735,25 @@ impl GenSession {
     }
     /// Tags, in table order.
     pub fn tags(&self) -> impl Iterator<Item = &'static str> + '_ {
-        TAGS.iter().enumerate().filter(|(i, _)| self.tags & (1 << i) != 0).map(|(_, t)| *t)
+        TAGS.iter()
+            .enumerate()
+            .filter(|(i, _)| self.tags & (1 << i) != 0)
+            .map(|(_, t)| *t)
     }
     /// Interesting events, in table order.
     pub fn interesting(&self) -> impl Iterator<Item = &'static str> + '_ {
-        INTERESTING.iter().enumerate().filter(|(i, _)| self.interesting & (1 << i) != 0).map(|(_, t)| *t)
+        INTERESTING
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.interesting & (1 << i) != 0)
+            .map(|(_, t)| *t)
     }
     /// Gateway user name.
     pub fn gateway_username<'t>(&self, t: &'t Tables) -> &'t str {
-        t.users.get(usize::from(self.user)).map(String::as_str).unwrap_or("")
+        t.users
+            .get(usize::from(self.user))
+            .map(String::as_str)
+            .unwrap_or("")
     }
     /// User name on the server.
     pub fn server_username<'t>(&self, t: &'t Tables) -> &'t str {
@@ -586,25 +766,237 @@ impl GenSession {
     pub fn server<'t>(&self, t: &'t Tables) -> Option<&'t Server> {
         t.servers.get(usize::from(self.server))
     }
-    /// `recording.session_id`, in the documented `svc/<hash>/<policy>:<n>` form.
-    pub fn recording_session_id(&self, key: &str) -> String {
-        format!("svc/{key}/{}:{}", self.connection_policy(), self.content_ref)
+    /// `recording.session_id`: real, `svc/<22 characters>/<policy>` with a
+    /// hash unrelated to the key (recorded); 6.0, the documented
+    /// `svc/<key>/<policy>:<n>`.
+    pub fn recording_session_id(&self, key: &str, real: bool) -> String {
+        if !real {
+            return format!(
+                "svc/{key}/{}:{}",
+                self.connection_policy(),
+                self.content_ref
+            );
+        }
+        let mut z = self.pick(0x5E55);
+        let id: String = (0..22)
+            .map(|_| {
+                z = mix(z);
+                char::from(BASE62[(z % BASE62.len() as u64) as usize])
+            })
+            .collect();
+        format!("svc/{id}/{}", self.connection_policy().replace('-', "_"))
+    }
+    /// `user.id`: the user name in the real data (recorded), `uid-<n>` in the 6.0 data.
+    pub fn user_id_for<'t>(&self, t: &'t Tables, real: bool) -> &'t str {
+        if real {
+            self.gateway_username(t)
+        } else {
+            self.user_id(t)
+        }
     }
     /// Connection policy key.
     pub fn connection_policy_id<'t>(&self, t: &'t Tables) -> &'t str {
-        t.policy_ids.get(usize::from(self.conn_policy)).map(String::as_str).unwrap_or("")
+        t.policy_ids
+            .get(usize::from(self.conn_policy))
+            .map(String::as_str)
+            .unwrap_or("")
     }
     /// `user.id`.
     pub fn user_id<'t>(&self, t: &'t Tables) -> &'t str {
-        t.user_ids.get(usize::from(self.user)).map(String::as_str).unwrap_or("")
+        t.user_ids
+            .get(usize::from(self.user))
+            .map(String::as_str)
+            .unwrap_or("")
     }
     /// Client-visible SPS address.
     fn server_local(&self) -> Value {
         json!({ "ip": "10.0.0.2", "name": "sps.example.com", "port": self.server_port() })
     }
 
-    /// The full JSON body, shaped like the reference's example.
-    pub fn body(&self, key: &str, t: &Tables) -> Value {
+    /// The full JSON body (of a single-session GET): real 7.x/8.x shapes, or
+    /// the 6.0 reference example's.
+    pub fn body(&self, key: &str, t: &Tables, real: bool) -> Value {
+        if real {
+            self.body_real(key, t)
+        } else {
+            self.body_6_0(key, t)
+        }
+    }
+
+    /// The real body, as the recorded `fields=*` items
+    /// (`../shared/real-sps/powerbi-list-page-offset-0.e0ad361.json`) plus
+    /// what a list item lacks and a single-session GET is guessed to have:
+    /// the sub-resource links, `hidden`, `phantom`, `revision`,
+    /// `recording.audit_trail`, `server_local`, `target`,
+    /// `has_accepted_channel` and `analytics.scripted_results` (no single
+    /// GET is recorded). [`list_item_body`] takes those away again.
+    fn body_real(&self, key: &str, t: &Tables) -> Value {
+        let base = format!("/api/audit/sessions/{}", sps_core::encode_component(key));
+        let link = |s: &str| json!({ "href": format!("{base}/{s}") });
+        let (server_name, server_ip) = match self.server(t) {
+            Some(s) => (s.name.as_str(), s.ip.as_str()),
+            None => ("", ""),
+        };
+        let client_ip = self.client_ip(t);
+        let mut analytics = Map::new();
+        analytics.insert(
+            "interesting_events".into(),
+            self.interesting().collect::<Vec<_>>().into(),
+        );
+        analytics.insert(
+            "scripted".into(),
+            Value::Bool(self.flags & FLAG_SCRIPTED != 0),
+        );
+        analytics.insert("scripted_results".into(), self.scripted_results());
+        analytics.insert("similar_sessions".into(), json!([]));
+        analytics.insert("tags".into(), self.tags().collect::<Vec<_>>().into());
+        if let Some(score) = self.score() {
+            // Recorded: only the aggregate, no `details`.
+            analytics.insert("score".into(), json!({ "aggregated": score }));
+        }
+        let mut recording = Map::new();
+        recording.insert("archived".into(), Value::Bool(self.archived()));
+        if let Some(trail) = self.audit_trail_json(&base) {
+            recording.insert("audit_trail".into(), trail);
+        }
+        recording.insert("auth_method".into(), self.auth_method().into());
+        recording.insert("channel_policy".into(), self.channel_policy().into());
+        recording.insert(
+            "command_extracted".into(),
+            Value::Bool(self.is_terminal() && self.indexed()),
+        );
+        recording.insert("connection_policy".into(), self.connection_policy().into());
+        recording.insert(
+            "connection_policy_id".into(),
+            self.connection_policy_id(t).into(),
+        );
+        recording.insert("content_reference_id".into(), self.content_ref.into());
+        recording.insert(
+            "has_accepted_channel".into(),
+            Value::Bool(self.flags & FLAG_ACCEPTED_CHANNEL != 0),
+        );
+        recording.insert("index_status".into(), self.index_status_name().into());
+        recording.insert("server_local".into(), self.server_local());
+        recording.insert(
+            "session_id".into(),
+            self.recording_session_id(key, true).into(),
+        );
+        recording.insert(
+            "target".into(),
+            json!({ "ip": server_ip, "name": server_ip, "port": self.server_port() }),
+        );
+        recording.insert("verdict".into(), self.verdict_name(true).into());
+        recording.insert(
+            "window_title_extracted".into(),
+            Value::Bool(self.window_title_extracted()),
+        );
+        let gw = self.gateway_username(t);
+        let mut user = Map::new();
+        if self.has_gateway_username_key() {
+            user.insert("gateway_username".into(), gw.into());
+        }
+        user.insert("id".into(), self.user_id_for(t, true).into());
+        user.insert("name".into(), gw.into());
+        user.insert("server_username".into(), json!([self.server_username(t)]));
+        let start = iso_utc(self.start_ms);
+        let mut body = json!({
+            "active": self.active(),
+            "alerts": link("alerts"),
+            "analytics": Value::Object(analytics),
+            "channels": link("channels"),
+            "client": { "ip": client_ip, "name": client_ip, "port": self.client_port },
+            "creation_time": start,
+            "duration": self.duration,
+            "end_time": self.end_ms().map(iso_utc),
+            "events": link("events"),
+            "hidden": self.flags & FLAG_HIDDEN != 0,
+            "indexing": link("indexing"),
+            "node_id": NODE_IDS[(self.seed % NODE_IDS.len() as u64) as usize],
+            "origin": "RECORDING",
+            "phantom": false,
+            "protocol": self.protocol_name(),
+            "recording": Value::Object(recording),
+            "revision": self.revision,
+            "server": { "id": server_ip, "ip": server_ip, "name": server_name, "port": self.server_port() },
+            "start_time": start,
+            // Recorded: present and null in every session (trails or not).
+            "trail_download_link": Value::Null,
+            "trail_downloads": link("trail_downloads"),
+            "user": Value::Object(user),
+            "verdict": self.verdict_name(true),
+        });
+        if self.has_vault() {
+            if let Value::Object(map) = &mut body {
+                map.insert("vault".into(), self.vault(t));
+            }
+        }
+        body
+    }
+
+    /// An SPP access request, in the shape of
+    /// `../shared/real-sps/powerbi-session-item-with-vault.60ef0e1.json`.
+    fn vault(&self, t: &Tables) -> Value {
+        let requested = self.start_ms - 60_000 - (self.pick(0xA1) % 600) as i64 * 1000;
+        json!({
+            "access_request_type": if self.is_terminal() { "SSH" } else { "REMOTEDESKTOP" },
+            "account_id": 10 + self.pick(0xA2) % 40,
+            "account_name": self.server_username(t),
+            "appliance_id": "5f95b795a96e4cfc9114f1f0b0eb1c91",
+            "appliance_name": "SPP-1",
+            "asset_partition_id": -1,
+            "asset_partition_name": "Macrocosm",
+            "auto_approved": iso_utc(requested),
+            "available": iso_utc(requested + 4),
+            "broker_id": 0,
+            "created": {
+                "timestamp": iso_utc(requested),
+                "user": {
+                    "client_ip_address": self.client_ip(t),
+                    "user_display_name": self.gateway_username(t),
+                    "user_id": 8 + self.pick(0xA3) % 200,
+                    "user_name": self.gateway_username(t),
+                },
+            },
+            "expired": iso_utc(requested + 3_600_000),
+            "is_emergency": self.pick(0xA4).is_multiple_of(50),
+            "offline_workflow": false,
+            "system_id": 1 + u64::from(self.server) ,
+            "system_name": self.server(t).map(|s| s.name.as_str()).unwrap_or(""),
+        })
+    }
+
+    fn scripted_results(&self) -> Value {
+        if self.flags & FLAG_SCRIPTED != 0 {
+            json!({ "clockmaster": "True: keystroke timing too regular" })
+        } else {
+            json!({})
+        }
+    }
+
+    fn window_title_extracted(&self) -> bool {
+        !self.is_terminal() && self.protocol != 4 && self.indexed()
+    }
+
+    /// `recording.audit_trail` of a session with a trail.
+    fn audit_trail_json(&self, base: &str) -> Option<Value> {
+        if !self.has_trail() {
+            return None;
+        }
+        let archive = if self.archived() {
+            json!({
+                "date": iso_utc(self.start_ms + 86_400_000),
+                "path": "archive/",
+                "policy": "8106930065bf7eb4c3cf59",
+                "server": "\\\\10.20.30.40\\archive\\abc123 (user: myuser)",
+            })
+        } else {
+            Value::Null
+        };
+        Some(json!({ "archive": archive, "download": { "href": format!("{base}/audit_trail") } }))
+    }
+
+    /// The full JSON body, shaped like the reference's example (`--compat 6.0`).
+    fn body_6_0(&self, key: &str, t: &Tables) -> Value {
         let base = format!("/api/audit/sessions/{key}");
         let link = |s: &str| json!({ "href": format!("{base}/{s}") });
         let (server_name, server_ip) = match self.server(t) {
@@ -613,8 +1005,14 @@ impl GenSession {
         };
         let client_ip = self.client_ip(t);
         let mut analytics = Map::new();
-        analytics.insert("interesting_events".into(), self.interesting().collect::<Vec<_>>().into());
-        analytics.insert("scripted".into(), Value::Bool(self.flags & FLAG_SCRIPTED != 0));
+        analytics.insert(
+            "interesting_events".into(),
+            self.interesting().collect::<Vec<_>>().into(),
+        );
+        analytics.insert(
+            "scripted".into(),
+            Value::Bool(self.flags & FLAG_SCRIPTED != 0),
+        );
         analytics.insert(
             "scripted_results".into(),
             if self.flags & FLAG_SCRIPTED != 0 {
@@ -651,19 +1049,31 @@ impl GenSession {
         }
         recording.insert("auth_method".into(), self.auth_method().into());
         recording.insert("channel_policy".into(), self.channel_policy().into());
-        recording.insert("command_extracted".into(), Value::Bool(self.is_terminal() && self.indexed()));
+        recording.insert(
+            "command_extracted".into(),
+            Value::Bool(self.is_terminal() && self.indexed()),
+        );
         recording.insert("connection_policy".into(), self.connection_policy().into());
-        recording.insert("connection_policy_id".into(), self.connection_policy_id(t).into());
+        recording.insert(
+            "connection_policy_id".into(),
+            self.connection_policy_id(t).into(),
+        );
         recording.insert("content_reference_id".into(), self.content_ref.into());
-        recording.insert("has_accepted_channel".into(), Value::Bool(self.flags & FLAG_ACCEPTED_CHANNEL != 0));
+        recording.insert(
+            "has_accepted_channel".into(),
+            Value::Bool(self.flags & FLAG_ACCEPTED_CHANNEL != 0),
+        );
         recording.insert("index_status".into(), self.index_status_name().into());
         recording.insert("server_local".into(), self.server_local());
-        recording.insert("session_id".into(), self.recording_session_id(key).into());
+        recording.insert(
+            "session_id".into(),
+            self.recording_session_id(key, false).into(),
+        );
         recording.insert(
             "target".into(),
             json!({ "ip": server_ip, "name": server_ip, "port": self.server_port() }),
         );
-        recording.insert("verdict".into(), self.verdict_name().into());
+        recording.insert("verdict".into(), self.verdict_name(false).into());
         recording.insert(
             "window_title_extracted".into(),
             Value::Bool(!self.is_terminal() && self.protocol != 4 && self.indexed()),
@@ -696,9 +1106,49 @@ impl GenSession {
                 "name": gw,
                 "server_username": self.server_username(t),
             },
-            "verdict": self.verdict_name(),
+            "verdict": self.verdict_name(false),
         })
     }
+}
+
+/// What a real `fields=*` list item leaves out of the full body (recorded:
+/// `../shared/real-sps/README.md`, difference 4): top-level keys.
+pub const LIST_ITEM_OMITS: &[&str] = &[
+    "alerts",
+    "channels",
+    "events",
+    "indexing",
+    "trail_downloads",
+    "hidden",
+    "phantom",
+    "revision",
+];
+/// ... and keys under `recording`.
+pub const LIST_ITEM_OMITS_RECORDING: &[&str] = &[
+    "audit_trail",
+    "server_local",
+    "target",
+    "has_accepted_channel",
+];
+
+/// A real body as a `fields=*` list item carries it: without the
+/// sub-resource links, flags and parts of [`LIST_ITEM_OMITS`],
+/// [`LIST_ITEM_OMITS_RECORDING`] and `analytics.scripted_results`.
+pub fn list_item_body(mut body: Value) -> Value {
+    if let Value::Object(map) = &mut body {
+        for key in LIST_ITEM_OMITS {
+            map.remove(*key);
+        }
+        if let Some(Value::Object(recording)) = map.get_mut("recording") {
+            for key in LIST_ITEM_OMITS_RECORDING {
+                recording.remove(*key);
+            }
+        }
+        if let Some(Value::Object(analytics)) = map.get_mut("analytics") {
+            analytics.remove("scripted_results");
+        }
+    }
+    body
 }
 
 // ---------------------------------------------------------------------------
@@ -738,20 +1188,50 @@ impl GenEvent {
 }
 
 const COMMANDS: &[&str] = &[
-    "ls -la", "cd /var/log", "tail -f syslog", "cat /etc/os-release", "df -h", "free -m", "top",
-    "ps aux | grep java", "vim /etc/nginx/nginx.conf", "systemctl status nginx", "journalctl -xe",
-    "git pull", "docker ps", "kubectl get pods -A", "uptime", "whoami", "id", "history",
-    "grep -r password /etc", "man iptables", "exit",
+    "ls -la",
+    "cd /var/log",
+    "tail -f syslog",
+    "cat /etc/os-release",
+    "df -h",
+    "free -m",
+    "top",
+    "ps aux | grep java",
+    "vim /etc/nginx/nginx.conf",
+    "systemctl status nginx",
+    "journalctl -xe",
+    "git pull",
+    "docker ps",
+    "kubectl get pods -A",
+    "uptime",
+    "whoami",
+    "id",
+    "history",
+    "grep -r password /etc",
+    "man iptables",
+    "exit",
 ];
 const TITLES: &[&str] = &[
-    "Server Manager", "Event Viewer", "Administrator: Command Prompt", "Windows PowerShell",
-    "Active Directory Users and Computers", "Services", "Task Manager", "Registry Editor",
-    "Notepad - C:\\Windows\\System32\\drivers\\etc\\hosts", "SQL Server Management Studio",
-    "Remote Desktop Connection", "Google Chrome", "Untitled - Paint",
+    "Server Manager",
+    "Event Viewer",
+    "Administrator: Command Prompt",
+    "Windows PowerShell",
+    "Active Directory Users and Computers",
+    "Services",
+    "Task Manager",
+    "Registry Editor",
+    "Notepad - C:\\Windows\\System32\\drivers\\etc\\hosts",
+    "SQL Server Management Studio",
+    "Remote Desktop Connection",
+    "Google Chrome",
+    "Untitled - Paint",
 ];
 const HTTP_PATHS: &[&str] = &[
-    "GET /admin/", "GET /admin/users", "POST /admin/users/42/reset-password", "GET /api/v1/status",
-    "DELETE /admin/cache", "GET /login?next=%2Fadmin",
+    "GET /admin/",
+    "GET /admin/users",
+    "POST /admin/users/42/reset-password",
+    "GET /api/v1/status",
+    "DELETE /admin/cache",
+    "GET /login?next=%2Fadmin",
 ];
 
 /// The command or title an interesting-event bit stands for.
@@ -809,7 +1289,11 @@ pub fn channels(s: &GenSession) -> Vec<Value> {
     let mut out = Vec::new();
     let verdict_ok = s.verdict <= 1;
     let mut push = |typ: &str, extra: Value, rng: &mut ChaCha8Rng, main: bool| {
-        let cs = if main { start } else { start + rng.gen_range(0..=dur.max(0)) };
+        let cs = if main {
+            start
+        } else {
+            start + rng.gen_range(0..=dur.max(0))
+        };
         let ce = match end {
             None if main || rng.gen_bool(0.5) => None,
             _ => Some((cs + rng.gen_range(0..=(start + dur - cs).max(0))).max(cs)),
@@ -824,10 +1308,16 @@ pub fn channels(s: &GenSession) -> Vec<Value> {
         let mut body = Map::new();
         body.insert("active".into(), Value::Bool(ce.is_none()));
         if s.has_trail() {
-            body.insert("audit_stream_id".into(), format!("{:x}", rng.gen::<u32>()).into());
+            body.insert(
+                "audit_stream_id".into(),
+                format!("{:x}", rng.gen::<u32>()).into(),
+            );
         }
         body.insert("channel_id".into(), (out.len() as u64 + 1).into());
-        body.insert("duration".into(), ce.map(|e| e - cs).unwrap_or(start + dur - cs).into());
+        body.insert(
+            "duration".into(),
+            ce.map(|e| e - cs).unwrap_or(start + dur - cs).into(),
+        );
         body.insert("end_time".into(), ce.map(|e| iso_local(e * 1000)).into());
         body.insert("rule_num".into(), rng.gen_range(1..6).to_string().into());
         body.insert("start_time".into(), iso_local(cs * 1000).into());
@@ -846,14 +1336,28 @@ pub fn channels(s: &GenSession) -> Vec<Value> {
         0 => {
             push("session shell", json!({}), &mut rng, true);
             if rng.gen_ratio(1, 3) {
-                let cmd = if rng.gen_ratio(1, 5) { pick_hostile(&mut rng) } else { "uname -a".into() };
+                let cmd = if rng.gen_ratio(1, 5) {
+                    pick_hostile(&mut rng)
+                } else {
+                    "uname -a".into()
+                };
                 push("session exec", json!({ "command": cmd }), &mut rng, false);
             }
             if rng.gen_ratio(1, 5) {
-                push("session exec scp", json!({ "scp_path": "/home/deploy/releases" }), &mut rng, false);
+                push(
+                    "session exec scp",
+                    json!({ "scp_path": "/home/deploy/releases" }),
+                    &mut rng,
+                    false,
+                );
             }
             if rng.gen_ratio(1, 5) {
-                push("session subsystem sftp", json!({ "subsystem_name": "sftp" }), &mut rng, false);
+                push(
+                    "session subsystem sftp",
+                    json!({ "subsystem_name": "sftp" }),
+                    &mut rng,
+                    false,
+                );
             }
             if rng.gen_ratio(1, 8) {
                 for typ in ["local forward", "remote forward"] {
@@ -879,7 +1383,10 @@ pub fn channels(s: &GenSession) -> Vec<Value> {
             for (typ, extra) in [
                 ("sound", json!({})),
                 ("clipboard", json!({})),
-                ("dynamic virtual", json!({ "dynamic_channel": "Microsoft::Windows::RDS::Geometry::v08.01" })),
+                (
+                    "dynamic virtual",
+                    json!({ "dynamic_channel": "Microsoft::Windows::RDS::Geometry::v08.01" }),
+                ),
                 ("disk redirect", json!({ "device_name": "J:" })),
                 ("printer redirect", json!({ "device_name": "PRN22" })),
                 ("scard redirect", json!({ "device_name": "SCARD" })),
@@ -895,7 +1402,12 @@ pub fn channels(s: &GenSession) -> Vec<Value> {
         }
         5 => {
             push("drawing", json!({}), &mut rng, true);
-            let apps = ["SAP Logon", "Excel", "<img src=x onerror=alert('ica')>", "cmd.exe"];
+            let apps = [
+                "SAP Logon",
+                "Excel",
+                "<img src=x onerror=alert('ica')>",
+                "cmd.exe",
+            ];
             let app = apps[rng.gen_range(0..apps.len())];
             push("seamless", json!({ "application": app }), &mut rng, false);
         }
@@ -946,7 +1458,11 @@ pub fn events(s: &GenSession, key: &str, t: &Tables) -> Vec<GenEvent> {
         .enumerate()
         .map(|(i, line)| {
             let time_ms = s.start_ms + span * (i as i64 + 1) / (count + 1);
-            let kind = if kind == "command" && line.starts_with("scp ") { "file_transfer" } else { kind };
+            let kind = if kind == "command" && line.starts_with("scp ") {
+                "file_transfer"
+            } else {
+                kind
+            };
             let content = if kind == "command" || kind == "file_transfer" {
                 let cwd = ["~", "/var/log", "/etc", "/tmp"][i % 4];
                 format!("{user}@{host}:{cwd}$ {line}")
@@ -955,7 +1471,11 @@ pub fn events(s: &GenSession, key: &str, t: &Tables) -> Vec<GenEvent> {
             };
             GenEvent {
                 action: line,
-                channel: if s.protocol == 0 { 1 } else { 1 + (i % 2) as u32 },
+                channel: if s.protocol == 0 {
+                    1
+                } else {
+                    1 + (i % 2) as u32
+                },
                 content,
                 record_id: 10 + i as u64 * 17,
                 time_ms,
@@ -974,19 +1494,71 @@ struct Rule {
 }
 
 const RULES: &[Rule] = &[
-    Rule { trigger: "sudo", regexp: "sudo", name: "PrivilegeEscalation" },
-    Rule { trigger: "su - ", regexp: "su\\s+-", name: "PrivilegeEscalation" },
-    Rule { trigger: "rm -rf", regexp: "rm\\s+-rf", name: "DestructiveCommand" },
-    Rule { trigger: "passwd", regexp: "passwd", name: "CredentialChange" },
-    Rule { trigger: "iptables -F", regexp: "iptables\\s+-F", name: "FirewallFlush" },
-    Rule { trigger: "useradd", regexp: "user(add|mod)", name: "AccountCreated" },
-    Rule { trigger: "chmod 777", regexp: "chmod\\s+[0-7]*7{2}", name: "PatternMatcherRule" },
-    Rule { trigger: "powershell.exe", regexp: "(?i)powershell(\\.exe)?", name: "PatternMatcherRule" },
-    Rule { trigger: "regedit", regexp: "regedit", name: "PatternMatcherRule" },
-    Rule { trigger: "cmd.exe", regexp: "cmd\\.exe", name: "PatternMatcherRule" },
-    Rule { trigger: "<script>", regexp: "<script>", name: "ScriptInjection" },
-    Rule { trigger: "curl http", regexp: "curl\\s+https?://", name: "Download" },
-    Rule { trigger: "=cmd|", regexp: "=cmd\\|", name: "FormulaInjection" },
+    Rule {
+        trigger: "sudo",
+        regexp: "sudo",
+        name: "PrivilegeEscalation",
+    },
+    Rule {
+        trigger: "su - ",
+        regexp: "su\\s+-",
+        name: "PrivilegeEscalation",
+    },
+    Rule {
+        trigger: "rm -rf",
+        regexp: "rm\\s+-rf",
+        name: "DestructiveCommand",
+    },
+    Rule {
+        trigger: "passwd",
+        regexp: "passwd",
+        name: "CredentialChange",
+    },
+    Rule {
+        trigger: "iptables -F",
+        regexp: "iptables\\s+-F",
+        name: "FirewallFlush",
+    },
+    Rule {
+        trigger: "useradd",
+        regexp: "user(add|mod)",
+        name: "AccountCreated",
+    },
+    Rule {
+        trigger: "chmod 777",
+        regexp: "chmod\\s+[0-7]*7{2}",
+        name: "PatternMatcherRule",
+    },
+    Rule {
+        trigger: "powershell.exe",
+        regexp: "(?i)powershell(\\.exe)?",
+        name: "PatternMatcherRule",
+    },
+    Rule {
+        trigger: "regedit",
+        regexp: "regedit",
+        name: "PatternMatcherRule",
+    },
+    Rule {
+        trigger: "cmd.exe",
+        regexp: "cmd\\.exe",
+        name: "PatternMatcherRule",
+    },
+    Rule {
+        trigger: "<script>",
+        regexp: "<script>",
+        name: "ScriptInjection",
+    },
+    Rule {
+        trigger: "curl http",
+        regexp: "curl\\s+https?://",
+        name: "Download",
+    },
+    Rule {
+        trigger: "=cmd|",
+        regexp: "=cmd\\|",
+        name: "FormulaInjection",
+    },
 ];
 
 /// Alerts of a session: events whose content a rule matched (only with a
@@ -1090,4 +1662,3 @@ pub fn audit_trail(s: &GenSession, key: &str, srs: bool) -> Vec<u8> {
     out.extend_from_slice(&buf);
     out
 }
-

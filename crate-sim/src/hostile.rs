@@ -91,8 +91,23 @@ mod tests {
         let list = xss();
         let has = |needle: &str| list.iter().any(|p| p.to_ascii_lowercase().contains(needle));
         for needle in [
-            "<script", "onerror=", "<svg", "onload=", "<iframe", "srcdoc=", "javascript:", "formaction=",
-            "<template", "<style", "\"><", "&lt;", "&#60;", "<object", "<embed", "<base", "<meta",
+            "<script",
+            "onerror=",
+            "<svg",
+            "onload=",
+            "<iframe",
+            "srcdoc=",
+            "javascript:",
+            "formaction=",
+            "<template",
+            "<style",
+            "\"><",
+            "&lt;",
+            "&#60;",
+            "<object",
+            "<embed",
+            "<base",
+            "<meta",
             "window.__xss",
         ] {
             assert!(has(needle), "a payload with {needle}");

@@ -24,13 +24,13 @@ pub mod store;
 
 use std::net::SocketAddr;
 
-use axum::middleware::{from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::services::{ServeDir, ServeFile};
 
-pub use config::{Args, Config, UserSpec};
+pub use config::{Args, Compat, Config, UserSpec};
 pub use error::{ApiError, SimError};
 pub use state::AppState;
 
@@ -49,30 +49,49 @@ pub fn router(state: AppState) -> Router {
         .route("/api/audit/sessions/{key}/channels/{n}", get(api::channel))
         .route_layer(from_fn_with_state(state.clone(), auth::require_search));
     let api = if state.config.upstream.is_some() {
-        Router::new().route("/api", axum::routing::any(proxy::forward)).route("/api/{*rest}", axum::routing::any(proxy::forward))
+        // Proxy mode: a real appliance's replies pass through untouched. No
+        // fault layer, no `_fault=`/`X-Sim-Fault`, no `/_sim/faults`: any web
+        // page could otherwise change what the auditor sees.
+        Router::new()
+            .route("/api", axum::routing::any(proxy::forward))
+            .route("/api/{*rest}", axum::routing::any(proxy::forward))
+            .method_not_allowed_fallback(api::method_not_allowed)
     } else {
         Router::new()
             .route("/api/authentication", get(auth::login))
-            .route("/api/authentication/login_methods", get(auth::login_methods))
+            .route(
+                "/api/authentication/login_methods",
+                get(auth::login_methods),
+            )
             .route("/api/info", get(api::info))
             .merge(audit)
             .route("/api/{*rest}", axum::routing::any(api::api_not_found))
+            .method_not_allowed_fallback(api::method_not_allowed)
+            .layer(from_fn_with_state(state.clone(), faults::inject))
+            // Test control, outside `/api` so that faults never apply to it.
+            .route(
+                "/_sim/faults",
+                get(faults::list_rules)
+                    .post(faults::add_rule)
+                    .delete(faults::clear_rules),
+            )
     };
-    let api = api
-        .method_not_allowed_fallback(api::method_not_allowed)
-        .layer(from_fn_with_state(state.clone(), faults::inject));
-    // Test control, outside `/api` so that faults never apply to it.
-    let api = api.route(
-        "/_sim/faults",
-        get(faults::list_rules).post(faults::add_rule).delete(faults::clear_rules),
-    );
     let app = match &state.config.static_dir {
         Some(dir) => {
             // Unknown paths get index.html: the viewer routes on the client side.
             let index = ServeFile::new(dir.join("index.html"));
-            api.fallback_service(ServeDir::new(dir).append_index_html_on_directories(true).fallback(index))
+            api.fallback_service(
+                ServeDir::new(dir)
+                    .append_index_html_on_directories(true)
+                    .fallback(index),
+            )
         }
-        None => api.fallback(|| async { (axum::http::StatusCode::NOT_FOUND, "Not found (start sps-sim with --static DIR to serve the viewer)\n") }),
+        None => api.fallback(|| async {
+            (
+                axum::http::StatusCode::NOT_FOUND,
+                "Not found (start sps-sim with --static DIR to serve the viewer)\n",
+            )
+        }),
     };
     app.with_state(state)
 }
@@ -112,22 +131,36 @@ pub async fn serve(config: Config) -> Result<(), SimError> {
     let running = start(config).await?;
     let cfg = &running.state.config;
     match &cfg.upstream {
-        Some(u) => println!("sps-sim: proxying /api to {u}{}", if cfg.insecure { " (insecure TLS)" } else { "" }),
+        Some(u) => println!(
+            "sps-sim: proxying /api to {u}{}",
+            if cfg.insecure { " (insecure TLS)" } else { "" }
+        ),
         None => {
-            println!("sps-sim: {} sessions ready in {:.1?}", running.state.store.len(), t0.elapsed());
+            println!(
+                "sps-sim: {} sessions ready in {:.1?}",
+                running.state.store.len(),
+                t0.elapsed()
+            );
             for u in &cfg.users {
                 println!(
                     "sps-sim: user {:?} password {:?}{}",
                     u.name,
                     u.password,
-                    if u.can_search { "" } else { " (no search rights: 403)" }
+                    if u.can_search {
+                        ""
+                    } else {
+                        " (no search rights: 403)"
+                    }
                 );
             }
         }
     }
     if let Some(dir) = &cfg.static_dir {
         if !dir.join("index.html").is_file() {
-            eprintln!("sps-sim: warning: {} has no index.html (build the viewer first)", dir.display());
+            eprintln!(
+                "sps-sim: warning: {} has no index.html (build the viewer first)",
+                dir.display()
+            );
         }
         println!("sps-sim: serving {} at /", dir.display());
     }

@@ -18,7 +18,10 @@ pub struct LinkBuilder {
 impl LinkBuilder {
     /// Starts a link to `path`.
     pub fn new(path: &str) -> Self {
-        LinkBuilder { out: path.to_owned(), first: true }
+        LinkBuilder {
+            out: path.to_owned(),
+            first: true,
+        }
     }
 
     fn sep(&mut self) {
@@ -39,8 +42,16 @@ impl LinkBuilder {
     pub fn fields(mut self, names: &[String]) -> Self {
         self.sep();
         self.out.push_str("fields=");
-        let parts: Vec<String> =
-            names.iter().map(|f| if f == "*" { f.clone() } else { encode_component(f) }).collect();
+        let parts: Vec<String> = names
+            .iter()
+            .map(|f| {
+                if f == "*" {
+                    f.clone()
+                } else {
+                    encode_component(f)
+                }
+            })
+            .collect();
         self.out.push_str(&parts.join(","));
         self
     }
@@ -83,7 +94,11 @@ pub struct Pages {
 /// reachable items.
 pub fn pages(count: usize, offset: usize, limit: usize) -> Pages {
     let limit = limit.max(1);
-    let last = if count == 0 { 0 } else { (count - 1) / limit * limit };
+    let last = if count == 0 {
+        0
+    } else {
+        (count - 1) / limit * limit
+    };
     Pages {
         last,
         next: (offset + limit < count).then_some(offset + limit),

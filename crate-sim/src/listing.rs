@@ -4,7 +4,9 @@
 use std::cmp::Ordering;
 use std::sync::{Arc, Mutex};
 
-use sps_core::{parse_query_string, Catalogue, CompiledQuery, FieldValue, SessionSearch, SortKey, MAX_OFFSET};
+use sps_core::{
+    parse_query_string, Catalogue, CompiledQuery, FieldValue, SessionSearch, SortKey, MAX_OFFSET,
+};
 
 use crate::error::ApiError;
 use crate::links::LinkBuilder;
@@ -31,7 +33,10 @@ pub struct Raw {
 impl Raw {
     /// What a snapshot's cached order depends on.
     pub fn signature(&self) -> String {
-        format!("{:?}", (&self.q, &self.content, &self.sort, &self.start, &self.end))
+        format!(
+            "{:?}",
+            (&self.q, &self.content, &self.sort, &self.start, &self.end)
+        )
     }
 }
 
@@ -55,9 +60,12 @@ pub struct ListRequest {
 }
 
 fn number(name: &str, v: &str, href: &str) -> Result<usize, ApiError> {
-    v.trim()
-        .parse::<usize>()
-        .map_err(|_| ApiError::invalid_query(format!("Invalid value of `{name}`: `{v}` is not a whole number"), href))
+    v.trim().parse::<usize>().map_err(|_| {
+        ApiError::invalid_query(
+            format!("Invalid value of `{name}`: `{v}` is not a whole number"),
+            href,
+        )
+    })
 }
 
 impl ListRequest {
@@ -80,7 +88,10 @@ impl ListRequest {
                 "limit" => {
                     limit = number("limit", &v, href)?;
                     if limit == 0 {
-                        return Err(ApiError::invalid_query("Invalid value of `limit`: must be at least 1", href));
+                        return Err(ApiError::invalid_query(
+                            "Invalid value of `limit`: must be at least 1",
+                            href,
+                        ));
                     }
                     // Larger values are silently clamped, as documented.
                     limit = limit.min(MAX_LIMIT);
@@ -95,7 +106,11 @@ impl ListRequest {
                         "end" => raw.end = Some(v.clone()),
                         _ => {}
                     }
-                    forwarded.push(format!("{}={}", sps_core::encode_component(&k), sps_core::encode_component(&v)));
+                    forwarded.push(format!(
+                        "{}={}",
+                        sps_core::encode_component(&k),
+                        sps_core::encode_component(&v)
+                    ));
                 }
             }
         }
@@ -103,7 +118,15 @@ impl ListRequest {
             .map_err(|e| ApiError::invalid_query(e.to_string(), href))?;
         let csv = search.format == Some(sps_core::Format::Csv);
         let fields = search.fields.clone();
-        Ok(ListRequest { search, raw, offset, limit, search_after, fields, csv })
+        Ok(ListRequest {
+            search,
+            raw,
+            offset,
+            limit,
+            search_after,
+            fields,
+            csv,
+        })
     }
 
     /// The `fields=` names as requested, empty when absent.
@@ -113,7 +136,11 @@ impl ListRequest {
 
     /// A link to a page of this search in offset mode.
     pub fn offset_link(&self, offset: usize) -> String {
-        self.common(LinkBuilder::new("/api/audit/sessions").param("limit", &self.limit.to_string()).param("offset", &offset.to_string()))
+        self.common(
+            LinkBuilder::new("/api/audit/sessions")
+                .param("limit", &self.limit.to_string())
+                .param("offset", &offset.to_string()),
+        )
     }
 
     /// A link to the next page of a snapshot.
@@ -167,7 +194,10 @@ impl ContentCache {
 fn content_bits(store: &Store, query: &CompiledQuery) -> Vec<u64> {
     let n = store.len();
     let words = n.div_ceil(64);
-    let threads = std::thread::available_parallelism().map(|t| t.get()).unwrap_or(1).clamp(1, 8);
+    let threads = std::thread::available_parallelism()
+        .map(|t| t.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
     // Chunks of whole 64-session words, one per thread.
     let per = words.div_ceil(threads).max(1);
     let mut bits = vec![0u64; words];
@@ -178,7 +208,13 @@ fn content_bits(store: &Store, query: &CompiledQuery) -> Vec<u64> {
                     let base = (c * per + w) * 64;
                     for b in 0..64 {
                         let i = base + b;
-                        if i < n && store.get(i).events().iter().any(|e| query.matches(&ContentText(&e.content))) {
+                        if i < n
+                            && store
+                                .get(i)
+                                .events()
+                                .iter()
+                                .any(|e| query.matches(&ContentText(&e.content)))
+                        {
                             *word |= 1 << b;
                         }
                     }
@@ -200,10 +236,19 @@ pub struct Filter {
 
 impl Filter {
     /// Compiles the filter of a search.
-    pub fn new(search: &SessionSearch, href: &str, store: &Store, cache: &ContentCache) -> Result<Filter, ApiError> {
+    pub fn new(
+        search: &SessionSearch,
+        href: &str,
+        store: &Store,
+        cache: &ContentCache,
+    ) -> Result<Filter, ApiError> {
         let bad = |e: sps_core::Error| ApiError::invalid_query(e.to_string(), href);
         let q = match &search.q {
-            Some(q) => Some(CompiledQuery::new(q, Catalogue::sessions()).map_err(bad)?),
+            // Verdicts match in either spelling (`AUTH_FAIL`, `auth-fail`).
+            Some(q) => Some(
+                CompiledQuery::new(&crate::store::respell_verdicts(q), Catalogue::sessions())
+                    .map_err(bad)?,
+            ),
             None => None,
         };
         let content = match search.content_query().map_err(bad)? {
@@ -215,7 +260,10 @@ impl Filter {
         };
         // `start` selects sessions that started at or after it; `end` those that
         // ended at or before it, a date meaning the whole day (design.md).
-        let start_ms = search.start.as_ref().map(|t| t.instant().timestamp_millis());
+        let start_ms = search
+            .start
+            .as_ref()
+            .map(|t| t.instant().timestamp_millis());
         let end = search.end.as_ref().map(|t| {
             if t.is_date_only() {
                 (t.period_end().timestamp_millis(), true)
@@ -223,7 +271,12 @@ impl Filter {
                 (t.instant().timestamp_millis(), false)
             }
         });
-        Ok(Filter { q, content, start_ms, end })
+        Ok(Filter {
+            q,
+            content,
+            start_ms,
+            end,
+        })
     }
 
     /// True when everything matches.
@@ -255,7 +308,10 @@ impl Filter {
         }
         if let Some(bits) = &self.content {
             // Content search covers what indexing extracted: event lines and titles.
-            if bits.get(r.index / 64).is_none_or(|w| w & (1 << (r.index % 64)) == 0) {
+            if bits
+                .get(r.index / 64)
+                .is_none_or(|w| w & (1 << (r.index % 64)) == 0)
+            {
                 return false;
             }
         }
@@ -354,14 +410,25 @@ pub fn order(store: &Store, filter: &Filter, sort: &[SortKey], top: Option<usize
     if filter.is_all() && sort.is_empty() {
         return Order::All(store.len());
     }
-    let matched: Vec<u32> = (0..store.len()).rev().filter(|i| filter.matches(store.get(*i))).map(|i| i as u32).collect();
+    let matched: Vec<u32> = (0..store.len())
+        .rev()
+        .filter(|i| filter.matches(store.get(*i)))
+        .map(|i| i as u32)
+        .collect();
     if sort.is_empty() {
         return Order::List(matched);
     }
     let total = matched.len();
     let cat = Catalogue::sessions();
-    let keys: Vec<(&str, bool)> =
-        sort.iter().map(|k| (cat.resolve(&k.field).map(|f| f.name).unwrap_or(""), k.descending)).collect();
+    let keys: Vec<(&str, bool)> = sort
+        .iter()
+        .map(|k| {
+            (
+                cat.resolve(&k.field).map(|f| f.name).unwrap_or(""),
+                k.descending,
+            )
+        })
+        .collect();
     let mut rows: Vec<(Vec<Option<SortVal>>, u32)> = matched
         .into_iter()
         .map(|i| {
@@ -403,12 +470,17 @@ pub fn order(store: &Store, filter: &Filter, sort: &[SortKey], top: Option<usize
         _ => {}
     }
     rows.sort_unstable_by(cmp);
-    Order::Top { rows: rows.into_iter().map(|(_, i)| i).collect(), total }
+    Order::Top {
+        rows: rows.into_iter().map(|(_, i)| i).collect(),
+        total,
+    }
 }
 
 fn view_first(view: &crate::store::SessionView<'_>, field: &str) -> Option<SortVal> {
     use sps_core::FieldSource;
-    view.field_values(field).find(|v| !v.is_null()).and_then(sort_val)
+    view.field_values(field)
+        .find(|v| !v.is_null())
+        .and_then(sort_val)
 }
 
 /// The window basic search can reach (SPS's cap).

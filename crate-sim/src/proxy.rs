@@ -24,23 +24,34 @@ pub fn client(insecure: bool) -> Result<reqwest::Client, SimError> {
 fn skip(name: &HeaderName) -> bool {
     matches!(
         name.as_str(),
-        "host" | "connection" | "keep-alive" | "proxy-connection" | "te" | "trailer" | "transfer-encoding"
-            | "upgrade" | "content-length" | "x-sim-fault"
+        "host"
+            | "connection"
+            | "keep-alive"
+            | "proxy-connection"
+            | "te"
+            | "trailer"
+            | "transfer-encoding"
+            | "upgrade"
+            | "content-length"
+            | "x-sim-fault"
     )
 }
 
 /// Drops `Domain=` from an upstream cookie so the browser files it under our origin.
 fn rewrite_cookie(v: &HeaderValue) -> Option<HeaderValue> {
     let text = v.to_str().ok()?;
-    let kept: Vec<&str> =
-        text.split(';').filter(|part| !part.trim().to_ascii_lowercase().starts_with("domain=")).collect();
+    let kept: Vec<&str> = text
+        .split(';')
+        .filter(|part| !part.trim().to_ascii_lowercase().starts_with("domain="))
+        .collect();
     HeaderValue::from_str(&kept.join(";")).ok()
 }
 
 /// Forwards one request.
 pub async fn forward(State(state): State<AppState>, req: Request) -> Response {
     let path = req.uri().path().to_owned();
-    let (Some(client), Some(base)) = (state.proxy.as_ref(), state.config.upstream.as_deref()) else {
+    let (Some(client), Some(base)) = (state.proxy.as_ref(), state.config.upstream.as_deref())
+    else {
         return ApiError::not_found(&path).into_response();
     };
     let query: Vec<String> = req
@@ -51,11 +62,20 @@ pub async fn forward(State(state): State<AppState>, req: Request) -> Response {
         .filter(|p| !p.is_empty() && !p.starts_with("_fault="))
         .map(str::to_owned)
         .collect();
-    let url = if query.is_empty() { format!("{base}{path}") } else { format!("{base}{path}?{}", query.join("&")) };
+    let url = if query.is_empty() {
+        format!("{base}{path}")
+    } else {
+        format!("{base}{path}?{}", query.join("&"))
+    };
     let (parts, body) = req.into_parts();
     let Ok(body) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
-        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "InvalidRequest", "Request body too large", &path)
-            .into_response();
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "InvalidRequest",
+            "Request body too large",
+            &path,
+        )
+        .into_response();
     };
     let mut up = client.request(parts.method.clone(), &url);
     for (name, value) in &parts.headers {
@@ -66,8 +86,13 @@ pub async fn forward(State(state): State<AppState>, req: Request) -> Response {
     let reply = match up.body(body).send().await {
         Ok(r) => r,
         Err(e) => {
-            return ApiError::new(StatusCode::BAD_GATEWAY, "BadGateway", format!("Upstream unreachable: {e}"), &path)
-                .into_response()
+            return ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "BadGateway",
+                format!("Upstream unreachable: {e}"),
+                &path,
+            )
+            .into_response()
         }
     };
     let mut resp = Response::builder().status(reply.status());
@@ -83,7 +108,9 @@ pub async fn forward(State(state): State<AppState>, req: Request) -> Response {
             resp = resp.header(name, value);
         }
     }
-    resp.body(Body::from_stream(reply.bytes_stream())).unwrap_or_else(|e| {
-        ApiError::new(StatusCode::BAD_GATEWAY, "BadGateway", e.to_string(), &path).into_response()
-    })
+    resp.body(Body::from_stream(reply.bytes_stream()))
+        .unwrap_or_else(|e| {
+            ApiError::new(StatusCode::BAD_GATEWAY, "BadGateway", e.to_string(), &path)
+                .into_response()
+        })
 }

@@ -49,7 +49,11 @@ pub struct Snapshots {
 impl Snapshots {
     /// A registry with this lifetime and quota.
     pub fn new(ttl: Duration, max_open: usize) -> Self {
-        Snapshots { ttl, max_open, open: Mutex::new(HashMap::new()) }
+        Snapshots {
+            ttl,
+            max_open,
+            open: Mutex::new(HashMap::new()),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Snapshot>> {
@@ -72,16 +76,31 @@ impl Snapshots {
         let mut bytes = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut bytes);
         let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        open.insert(id.clone(), Snapshot { owner, last_used: Instant::now(), cached: None });
+        open.insert(
+            id.clone(),
+            Snapshot {
+                owner,
+                last_used: Instant::now(),
+                cached: None,
+            },
+        );
         Ok(id)
     }
 
     /// Uses a snapshot (renewing it); returns its cached result if it was
     /// computed for `signature`.
-    pub fn touch(&self, id: &str, owner: &str, signature: &str) -> Result<Option<Cached>, SnapshotError> {
+    pub fn touch(
+        &self,
+        id: &str,
+        owner: &str,
+        signature: &str,
+    ) -> Result<Option<Cached>, SnapshotError> {
         let mut open = self.lock();
         self.purge(&mut open);
-        let snap = open.get_mut(id).filter(|s| s.owner == owner).ok_or(SnapshotError::NotFound)?;
+        let snap = open
+            .get_mut(id)
+            .filter(|s| s.owner == owner)
+            .ok_or(SnapshotError::NotFound)?;
         snap.last_used = Instant::now();
         Ok(snap.cached.clone().filter(|c| c.signature == signature))
     }

@@ -36,7 +36,13 @@ pub struct Inner {
 pub fn build(config: Config) -> Result<AppState, SimError> {
     let store = match &config.data {
         Some(path) => Store::load_file(path, &config.public_base)?,
-        None => Store::generated(config.seed, config.sessions, config.now, &config.public_base),
+        None => Store::generated_for(
+            config.seed,
+            config.sessions,
+            config.now,
+            &config.public_base,
+            config.compat,
+        ),
     };
     with_store(config, store)
 }
@@ -48,7 +54,12 @@ pub fn with_store(config: Config, store: Store) -> Result<AppState, SimError> {
         None => None,
     };
     Ok(Arc::new(Inner {
-        logins: Logins::new(config.users.clone(), config.session_timeout, config.expire_after),
+        logins: Logins::new(
+            config.users.clone(),
+            config.session_timeout,
+            config.expire_after,
+        )
+        .reporting_renewed(!config.compat.is_6_0()),
         snapshots: Snapshots::new(config.snapshot_ttl, config.max_snapshots),
         faults: FaultState::new(config.seed, config.faults.clone()),
         store,

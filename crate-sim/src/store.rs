@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use sps_core::{FieldSource, FieldValue, FieldValues, Session, Timestamp};
 
 use crate::error::SimError;
-use crate::generate::{self, GenEvent, GenSession, Generated, KEY_LEN};
+use crate::generate::{self, GenEvent, GenSession, Generated};
 
 /// A session loaded from a file: its key and body exactly as given (what the
 /// API returns), and the body decoded into sps-core's model (what `q`, sorting
@@ -42,7 +42,13 @@ impl LoadedSession {
         let text = body.to_string();
         let model: Session = sps_core::decode_json("session", text.as_bytes())
             .map_err(|e| format!("session `{key}`: {e}"))?;
-        Ok(LoadedSession { key, body, model, events: Vec::new(), alerts: Vec::new() })
+        Ok(LoadedSession {
+            key,
+            body,
+            model,
+            events: Vec::new(),
+            alerts: Vec::new(),
+        })
     }
 
     /// Adds events given as the `/events` items (`action`, `channels_id`,
@@ -51,7 +57,9 @@ impl LoadedSession {
         self.events = events
             .into_iter()
             .enumerate()
-            .map(|(i, e)| loaded_event(e).map_err(|m| format!("session `{}`: events[{i}]: {m}", self.key)))
+            .map(|(i, e)| {
+                loaded_event(e).map_err(|m| format!("session `{}`: events[{i}]: {m}", self.key))
+            })
             .collect::<Result<_, _>>()?;
         self.alerts = alerts;
         Ok(self)
@@ -69,7 +77,10 @@ fn loaded_event(item: Value) -> Result<GenEvent, String> {
         return Err("unknown `type`".into());
     }
     let channel = match e.channels_id {
-        Some(c) => c.as_i64().and_then(|n| u32::try_from(n).ok()).ok_or("`channels_id` is not a channel number")?,
+        Some(c) => c
+            .as_i64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or("`channels_id` is not a channel number")?,
         None => 0,
     };
     let record_id = u64::try_from(e.record_id.unwrap_or(0)).map_err(|_| "negative `record_id`")?;
@@ -110,9 +121,28 @@ pub struct SessionRef<'a> {
 }
 
 impl Store {
-    /// Generates `n` sessions.
-    pub fn generated(seed: u64, n: usize, now: chrono::DateTime<chrono::Utc>, public_base: &str) -> Store {
-        Store::build(Kind::Generated(generate::generate(seed, n, now)), public_base)
+    /// Generates `n` sessions in the real 7.x/8.x shapes.
+    pub fn generated(
+        seed: u64,
+        n: usize,
+        now: chrono::DateTime<chrono::Utc>,
+        public_base: &str,
+    ) -> Store {
+        Store::generated_for(seed, n, now, public_base, crate::Compat::Real)
+    }
+
+    /// Generates `n` sessions in the shapes of `compat`.
+    pub fn generated_for(
+        seed: u64,
+        n: usize,
+        now: chrono::DateTime<chrono::Utc>,
+        public_base: &str,
+        compat: crate::Compat,
+    ) -> Store {
+        Store::build(
+            Kind::Generated(generate::generate_for(seed, n, now, compat)),
+            public_base,
+        )
     }
 
     /// Sessions from a list (used by `--data` and tests), in the given order.
@@ -121,7 +151,11 @@ impl Store {
     }
 
     fn build(kind: Kind, public_base: &str) -> Store {
-        let mut store = Store { kind, by_key: Vec::new(), public_base: public_base.to_owned() };
+        let mut store = Store {
+            kind,
+            by_key: Vec::new(),
+            public_base: public_base.to_owned(),
+        };
         let mut by_key: Vec<u32> = (0..store.len() as u32).collect();
         by_key.sort_by(|a, b| store.key(*a as usize).cmp(store.key(*b as usize)));
         store.by_key = by_key;
@@ -133,9 +167,21 @@ impl Store {
     /// and NDJSON entries may add `events` and `alerts` (lists of the items
     /// `/events` and `/alerts` serve).
     pub fn load_file(path: &Path, public_base: &str) -> Result<Store, SimError> {
-        let err = |message: String| SimError::Data { path: path.display().to_string(), message };
+        let err = |message: String| SimError::Data {
+            path: path.display().to_string(),
+            message,
+        };
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        Ok(Store::loaded(parse_sessions(&text).map_err(err)?, public_base))
+        Ok(Store::loaded(
+            parse_sessions(&text).map_err(err)?,
+            public_base,
+        ))
+    }
+
+    /// Whether the sessions are generated in the real 7.x/8.x shapes
+    /// (loaded sessions are served as given: false).
+    pub fn is_real(&self) -> bool {
+        matches!(&self.kind, Kind::Generated(g) if g.real)
     }
 
     /// Number of sessions.
@@ -154,7 +200,7 @@ impl Store {
     /// The key of session `i`.
     pub fn key(&self, i: usize) -> &str {
         match &self.kind {
-            Kind::Generated(g) => g.keys.get(i * KEY_LEN..(i + 1) * KEY_LEN).unwrap_or(""),
+            Kind::Generated(g) => g.keys.get(i * g.key_len..(i + 1) * g.key_len).unwrap_or(""),
             Kind::Loaded(l) => l.get(i).map(|s| s.key.as_str()).unwrap_or(""),
         }
     }
@@ -170,7 +216,10 @@ impl Store {
 
     /// Session `i`.
     pub fn get(&self, i: usize) -> SessionRef<'_> {
-        SessionRef { store: self, index: i }
+        SessionRef {
+            store: self,
+            index: i,
+        }
     }
 
     /// The generated session `i`, if the store is generated.
@@ -215,7 +264,10 @@ pub fn parse_sessions(text: &str) -> Result<Vec<LoadedSession>, String> {
                 let is_entry = entries.iter().any(|(k, _)| k == "key")
                     && entries.iter().any(|(k, _)| k == "body");
                 if !is_entry {
-                    return entries.into_iter().map(|(key, body)| LoadedSession::new(key, body)).collect();
+                    return entries
+                        .into_iter()
+                        .map(|(key, body)| LoadedSession::new(key, body))
+                        .collect();
                 }
             }
             Err(e) if !trimmed.contains('\n') => return Err(e.to_string()),
@@ -226,7 +278,8 @@ pub fn parse_sessions(text: &str) -> Result<Vec<LoadedSession>, String> {
             if line.trim().is_empty() {
                 continue;
             }
-            let e: Entry = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
+            let e: Entry =
+                serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
             out.push(entry(e).map_err(|m| format!("line {}: {m}", n + 1))?);
         }
         Ok(out)
@@ -304,14 +357,23 @@ impl<'a> SessionRef<'a> {
         self.store.key(self.index)
     }
 
+    /// Whether the body is generated in the real 7.x/8.x shapes (loaded
+    /// bodies are served as given).
+    pub fn is_real(&self) -> bool {
+        self.store.is_real()
+    }
+
     /// The full JSON body.
     pub fn body(&self) -> Value {
         match &self.store.kind {
             Kind::Generated(g) => match g.sessions.get(self.index) {
-                Some(s) => s.body(self.key(), &g.tables),
+                Some(s) => s.body(self.key(), &g.tables, g.real),
                 None => Value::Null,
             },
-            Kind::Loaded(l) => l.get(self.index).map(|s| s.body.clone()).unwrap_or(Value::Null),
+            Kind::Loaded(l) => l
+                .get(self.index)
+                .map(|s| s.body.clone())
+                .unwrap_or(Value::Null),
         }
     }
 
@@ -354,7 +416,10 @@ impl<'a> SessionRef<'a> {
     /// Whether the session has an audit trail (`recording.audit_trail` present).
     pub fn has_trail(&self) -> bool {
         match &self.store.kind {
-            Kind::Generated(g) => g.sessions.get(self.index).is_some_and(GenSession::has_trail),
+            Kind::Generated(g) => g
+                .sessions
+                .get(self.index)
+                .is_some_and(GenSession::has_trail),
             Kind::Loaded(l) => l
                 .get(self.index)
                 .and_then(|s| json_at(&s.body, "recording.audit_trail"))
@@ -374,10 +439,18 @@ impl<'a> SessionRef<'a> {
     }
 
     /// The JSON value of a field for sparse bodies (`name` as requested:
-    /// canonical or alias): arrays as arrays, absent as `null`.
+    /// canonical or alias): arrays as arrays, absent as `null`. The 6.0 data's
+    /// `trail_download_link` is the CSV's absolute link; the real body's is
+    /// `null`, as recorded.
     pub fn json_field(&self, body: &Value, name: &str) -> Value {
-        if sps_core::Catalogue::sessions().resolve(name).map(|f| f.name) == Some("trail_download_link") {
-            return self.trail_download_link().map(Value::String).unwrap_or(Value::Null);
+        let canonical = sps_core::Catalogue::sessions()
+            .resolve(name)
+            .map(|f| f.name);
+        if canonical == Some("trail_download_link") && !self.is_real() {
+            return self
+                .trail_download_link()
+                .map(Value::String)
+                .unwrap_or(Value::Null);
         }
         lookup_json(body, name).cloned().unwrap_or(Value::Null)
     }
@@ -390,7 +463,9 @@ impl<'a> SessionRef<'a> {
                 Some(s) => Cow::Borrowed(&s.model),
                 None => Cow::Owned(Session::default()),
             },
-            Kind::Generated(_) => Cow::Owned(serde_json::from_value(self.body()).unwrap_or_default()),
+            Kind::Generated(_) => {
+                Cow::Owned(serde_json::from_value(self.body()).unwrap_or_default())
+            }
         }
     }
 
@@ -403,7 +478,10 @@ impl<'a> SessionRef<'a> {
     pub fn events(&self) -> Vec<GenEvent> {
         match (self.store.gen(self.index), &self.store.kind) {
             (Some((s, g)), _) => generate::events(s, self.key(), &g.tables),
-            (None, Kind::Loaded(l)) => l.get(self.index).map(|s| s.events.clone()).unwrap_or_default(),
+            (None, Kind::Loaded(l)) => l
+                .get(self.index)
+                .map(|s| s.events.clone())
+                .unwrap_or_default(),
             (None, Kind::Generated(_)) => Vec::new(),
         }
     }
@@ -429,19 +507,28 @@ impl<'a> SessionRef<'a> {
     pub fn alerts(&self) -> Vec<Value> {
         match (self.store.gen(self.index), &self.store.kind) {
             (Some((s, g)), _) => generate::alerts(s, self.key(), &g.tables),
-            (None, Kind::Loaded(l)) => l.get(self.index).map(|s| s.alerts.clone()).unwrap_or_default(),
+            (None, Kind::Loaded(l)) => l
+                .get(self.index)
+                .map(|s| s.alerts.clone())
+                .unwrap_or_default(),
             (None, Kind::Generated(_)) => Vec::new(),
         }
     }
 
     /// Indexing items.
     pub fn indexing(&self) -> Vec<Value> {
-        self.store.gen(self.index).map(|(s, _)| generate::indexing(s)).unwrap_or_default()
+        self.store
+            .gen(self.index)
+            .map(|(s, _)| generate::indexing(s))
+            .unwrap_or_default()
     }
 
     /// Trail-download items.
     pub fn trail_downloads(&self) -> Vec<Value> {
-        self.store.gen(self.index).map(|(s, _)| generate::trail_downloads(s)).unwrap_or_default()
+        self.store
+            .gen(self.index)
+            .map(|(s, _)| generate::trail_downloads(s))
+            .unwrap_or_default()
     }
 
     /// Audit trail bytes (None when the session has no trail).
@@ -497,7 +584,12 @@ pub struct SessionView<'a> {
 impl<'a> SessionView<'a> {
     /// A view of `r`.
     pub fn new(r: SessionRef<'a>) -> Self {
-        SessionView { r, session_id: OnceCell::new(), link: OnceCell::new(), model: OnceCell::new() }
+        SessionView {
+            r,
+            session_id: OnceCell::new(),
+            link: OnceCell::new(),
+            model: OnceCell::new(),
+        }
     }
 
     fn link(&self) -> FieldValues<'_> {
@@ -529,7 +621,12 @@ impl FieldSource for SessionView<'_> {
 /// Field values of a generated session straight from the compact form: this is
 /// the hot path of `q` over a million sessions, so common fields borrow from
 /// the shared tables; anything else decodes the body into sps-core's model once.
-fn gen_field<'v>(v: &'v SessionView<'_>, x: &'v GenSession, g: &'v Generated, name: &str) -> FieldValues<'v> {
+fn gen_field<'v>(
+    v: &'v SessionView<'_>,
+    x: &'v GenSession,
+    g: &'v Generated,
+    name: &str,
+) -> FieldValues<'v> {
     let t = &g.tables;
     let one = FieldValues::one;
     let strings = |m: &'v HashMap<u16, Vec<String>>, k: u16| match m.get(&k) {
@@ -562,8 +659,14 @@ fn gen_field<'v>(v: &'v SessionView<'_>, x: &'v GenSession, g: &'v Generated, na
         "recording.connection_policy_id" => one(s(x.connection_policy_id(t))),
         "recording.content_reference_id" => one(FieldValue::Int(i64::from(x.content_ref))),
         "recording.index_status" => one(s(x.index_status_name())),
-        "recording.session_id" => one(s(v.session_id.get_or_init(|| x.recording_session_id(v.r.key())))),
+        "recording.session_id" => one(s(v
+            .session_id
+            .get_or_init(|| x.recording_session_id(v.r.key(), g.real)))),
         "recording.target.ip" | "recording.target.name" | "server.ip" => match server {
+            Some(sv) => one(s(&sv.ip)),
+            None => FieldValues::empty(),
+        },
+        "server.id" if g.real => match server {
             Some(sv) => one(s(&sv.ip)),
             None => FieldValues::empty(),
         },
@@ -576,17 +679,96 @@ fn gen_field<'v>(v: &'v SessionView<'_>, x: &'v GenSession, g: &'v Generated, na
         }
         "start_time" => time(x.start_ms),
         "user.gateway_username" | "user.name" => one(s(x.gateway_username(t))),
-        "user.id" => one(s(x.user_id(t))),
+        "user.id" => one(s(x.user_id_for(t, g.real))),
         "user.server_username" => one(s(x.server_username(t))),
-        "verdict" | "recording.verdict" => one(s(x.verdict_name())),
+        "verdict" | "recording.verdict" => one(s(x.verdict_name(g.real))),
         other => {
             let model = v.model.get_or_init(|| {
-                serde_json::from_value::<Session>(x.body(v.r.key(), t)).ok().map(Box::new)
+                serde_json::from_value::<Session>(x.body(v.r.key(), t, g.real))
+                    .ok()
+                    .map(Box::new)
             });
             match model {
                 Some(m) => m.field_values(other),
                 None => FieldValues::empty(),
             }
         }
+    }
+}
+
+/// Whether `name` (as written in `q`) is a verdict field.
+fn is_verdict_field(name: &str) -> bool {
+    matches!(
+        sps_core::Catalogue::sessions()
+            .resolve(name)
+            .map(|f| f.name),
+        Some("verdict" | "recording.verdict")
+    )
+}
+
+/// The verdict terms of `q` spelled both ways, so that `verdict:AUTH_FAIL`,
+/// `verdict:auth-fail` and `verdict:auth_fail` all find `AUTH_FAIL` (real
+/// data) as well as `AUTH-FAIL` (6.0 data): each term whose value has a `_`
+/// or `-` becomes `(value with "-" OR value with "_")`; case never mattered
+/// (sps-core compares text case-insensitively). Whether a real appliance
+/// accepts the other spelling is a guess: the recordings hold no query.
+pub fn respell_verdicts(q: &sps_core::Query) -> sps_core::Query {
+    respell(q, false)
+}
+
+fn respell(q: &sps_core::Query, inherited: bool) -> sps_core::Query {
+    use sps_core::Query;
+    let all = |v: &[Query]| v.iter().map(|x| respell(x, inherited)).collect::<Vec<_>>();
+    match q {
+        Query::Term(t) => {
+            let verdict = t
+                .field
+                .as_ref()
+                .map(|f| is_verdict_field(&f.name))
+                .unwrap_or(inherited);
+            let spelled = |sep: char| {
+                let mut t = t.clone();
+                t.value = spell(&t.value, sep);
+                Query::Term(t)
+            };
+            if verdict && spell(&t.value, '-') != spell(&t.value, '_') {
+                Query::Or(vec![spelled('-'), spelled('_')])
+            } else {
+                q.clone()
+            }
+        }
+        Query::FieldGroup(g) => {
+            let mut g = g.clone();
+            g.query = Box::new(respell(&g.query, is_verdict_field(&g.field.name)));
+            Query::FieldGroup(g)
+        }
+        Query::And(v) => Query::And(all(v)),
+        Query::Or(v) => Query::Or(all(v)),
+        Query::Implicit(v) => Query::Implicit(all(v)),
+        Query::Not(x) => Query::Not(Box::new(respell(x, inherited))),
+        Query::Range(_) => q.clone(),
+    }
+}
+
+/// A term value with every `_` and `-` written `sep`.
+fn spell(value: &sps_core::Value, sep: char) -> sps_core::Value {
+    use sps_core::{Value as V, WildPart};
+    let text = |s: &str| {
+        s.chars()
+            .map(|c| if c == '_' || c == '-' { sep } else { c })
+            .collect::<String>()
+    };
+    match value {
+        V::Word(w) => V::Word(text(w)),
+        V::Phrase(p) => V::Phrase(text(p)),
+        V::Wildcard(parts) => V::Wildcard(
+            parts
+                .iter()
+                .map(|p| match p {
+                    WildPart::Literal(s) => WildPart::Literal(text(s)),
+                    other => other.clone(),
+                })
+                .collect(),
+        ),
     }
 }

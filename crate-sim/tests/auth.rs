@@ -11,18 +11,32 @@ use sps_sim::{Config, UserSpec};
 async fn login_sets_httponly_cookie_and_remaining_seconds() {
     let sim = start_n(50).await;
     let c = client();
-    let r = c.get(sim.url("/api/authentication")).basic_auth("admin", Some("admin")).send().await.unwrap();
+    let r = c
+        .get(sim.url("/api/authentication"))
+        .basic_auth("admin", Some("admin"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("session_id="), "{cookie}");
     assert!(cookie.contains("HttpOnly"));
     assert!(cookie.contains("Path=/"));
     assert!(cookie.contains("Max-Age=43200"));
-    assert!(!cookie.contains("Secure"), "plain http on loopback: no Secure");
+    // As recorded from real appliances: `expires` and `Secure` too.
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(cookie.contains("; expires="), "{cookie}");
+    let token = cookie
+        .trim_start_matches("session_id=")
+        .split(';')
+        .next()
+        .unwrap();
+    assert_eq!(token.len(), 40);
+    assert!(token.bytes().all(|b| b.is_ascii_hexdigit()));
     let (status, v) = get_json(&c, &sim.url("/api/audit/sessions?limit=1")).await;
     assert_eq!(status, 200);
     let rem = v["meta"]["remaining_seconds"].as_i64().unwrap();
-    assert!((1190..=1200).contains(&rem), "{rem}");
+    assert!((43_190..=43_200).contains(&rem), "{rem}");
 }
 
 #[tokio::test]
@@ -30,7 +44,12 @@ async fn bad_credentials_are_authentication_failure() {
     let sim = start_n(10).await;
     let c = client();
     for (u, p) in [("admin", "wrong"), ("nobody", "admin"), ("", "")] {
-        let r = c.get(sim.url("/api/authentication")).basic_auth(u, Some(p)).send().await.unwrap();
+        let r = c
+            .get(sim.url("/api/authentication"))
+            .basic_auth(u, Some(p))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 401);
         assert!(r.headers().get("set-cookie").is_none());
         let v: serde_json::Value = r.json().await.unwrap();
@@ -55,7 +74,10 @@ async fn no_or_unknown_cookie_is_unauthenticated_with_path() {
     assert_eq!(v["meta"]["parent"], "/api/audit");
     let r = c
         .get(sim.url("/api/audit/sessions"))
-        .header("cookie", "session_id=0000000000000000000000000000000000000000")
+        .header(
+            "cookie",
+            "session_id=0000000000000000000000000000000000000000",
+        )
         .send()
         .await
         .unwrap();
@@ -108,7 +130,12 @@ async fn utf8_credentials_and_colon_in_password() {
     let c = login_as(&sim, "jános", "jelszó:ő").await;
     let (status, _) = get_json(&c, &sim.url("/api/audit/sessions?limit=1")).await;
     assert_eq!(status, 200);
-    let bad = client().get(sim.url("/api/authentication")).basic_auth("admin", Some("admin")).send().await.unwrap();
+    let bad = client()
+        .get(sim.url("/api/authentication"))
+        .basic_auth("admin", Some("admin"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad.status(), 401, "default users are replaced by --user");
 }
 
@@ -118,7 +145,12 @@ async fn login_methods_without_login_and_login_method_param() {
     let c = client();
     let (status, v) = get_json(&c, &sim.url("/api/authentication/login_methods")).await;
     assert_eq!(status, 200);
-    let names: Vec<&str> = v["items"].as_array().unwrap().iter().map(|i| i["key"].as_str().unwrap()).collect();
+    let names: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["local", "ldap"]);
     let r = c
         .get(sim.url("/api/authentication?login_method=ldap"))
@@ -134,7 +166,11 @@ async fn login_methods_without_login_and_login_method_param() {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
-    let r = c.get(sim.url("/api/authentication?type=x509")).send().await.unwrap();
+    let r = c
+        .get(sim.url("/api/authentication?type=x509"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
 }
 
@@ -166,7 +202,11 @@ async fn info_needs_no_login() {
     let sim = start_n(10).await;
     let (status, v) = get_json(&client(), &sim.url("/api/info")).await;
     assert_eq!(status, 200);
-    assert_eq!(v["body"]["firmware_version"], "7.5.0");
+    assert_eq!(
+        v,
+        serde_json::json!({"body": {"firmware_version": "7.4.0"}}),
+        "as recorded"
+    );
     let info = sps_core::decode_info(v.to_string().as_bytes()).unwrap();
-    assert_eq!(info.body.firmware_version.as_deref(), Some("7.5.0"));
+    assert_eq!(info.body.firmware_version.as_deref(), Some("7.4.0"));
 }

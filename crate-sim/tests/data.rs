@@ -31,13 +31,15 @@ fn same_seed_same_data_other_seed_other_data() {
 }
 
 #[test]
-fn keys_are_22_base62_and_unique_and_findable() {
+fn keys_are_20_char_es_ids_and_unique_and_findable() {
     let s = Store::generated(1, 20_000, now(), "https://127.0.0.1");
     let mut seen = HashSet::new();
     for i in 0..s.len() {
         let k = s.key(i);
-        assert_eq!(k.len(), 22);
-        assert!(k.bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert_eq!(k.len(), 20);
+        assert!(k
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert!(seen.insert(k.to_owned()));
     }
     assert_eq!(s.find(s.key(12_345)), Some(12_345));
@@ -59,12 +61,12 @@ fn realistic_mix() {
     let mut prev = i64::MIN;
     for s in &g.sessions {
         protocols.insert(s.protocol_name());
-        verdicts.insert(s.verdict_name());
+        verdicts.insert(s.verdict_name(true));
         statuses.insert(s.index_status_name());
         users.insert(s.user);
         servers.insert(s.server);
         active += usize::from(s.active());
-        accept += usize::from(s.verdict_name() == "ACCEPT");
+        accept += usize::from(s.verdict_name(true) == "ACCEPT");
         no_trail += usize::from(!s.has_trail());
         assert!(s.start_ms >= span_start && s.start_ms <= now().timestamp_millis());
         assert!(s.start_ms >= prev, "held in start-time order");
@@ -118,10 +120,21 @@ fn channel_sets_follow_the_protocol() {
         let r = s.get(i);
         let proto = r.body()["protocol"].as_str().unwrap().to_owned();
         for ch in r.channels() {
-            types.entry(proto.clone()).or_default().insert(ch["type"].as_str().unwrap().to_owned());
+            types
+                .entry(proto.clone())
+                .or_default()
+                .insert(ch["type"].as_str().unwrap().to_owned());
         }
     }
-    for t in ["session shell", "session exec", "session exec scp", "session subsystem sftp", "local forward", "remote forward", "x11 forward"] {
+    for t in [
+        "session shell",
+        "session exec",
+        "session exec scp",
+        "session subsystem sftp",
+        "local forward",
+        "remote forward",
+        "x11 forward",
+    ] {
         assert!(types["SSH"].contains(t), "SSH {t}");
     }
     for t in ["drawing", "clipboard", "dynamic virtual", "disk redirect"] {
@@ -140,9 +153,26 @@ fn every_generated_body_and_part_decodes_with_core() {
         let decoded = sps_core::decode_session(single.to_string().as_bytes()).unwrap();
         // The fast field lookups agree with sps-core's model.
         let view = r.view();
-        for f in ["protocol", "verdict", "duration", "user.gateway_username", "client.ip", "server.ip", "recording.session_id", "analytics.tags", "active"] {
-            let a: Vec<String> = view.field_values(f).map(|v| v.to_text().into_owned()).collect();
-            let b: Vec<String> = decoded.body.field_values(f).map(|v| v.to_text().into_owned()).collect();
+        for f in [
+            "protocol",
+            "verdict",
+            "duration",
+            "user.gateway_username",
+            "client.ip",
+            "server.ip",
+            "recording.session_id",
+            "analytics.tags",
+            "active",
+        ] {
+            let a: Vec<String> = view
+                .field_values(f)
+                .map(|v| v.to_text().into_owned())
+                .collect();
+            let b: Vec<String> = decoded
+                .body
+                .field_values(f)
+                .map(|v| v.to_text().into_owned())
+                .collect();
             assert_eq!(a, b, "{f} of {}", r.key());
         }
         let wrap = |items: Vec<Value>| serde_json::json!({"items": items}).to_string();
@@ -172,7 +202,8 @@ fn data_file_formats() {
     let object = fixture("seed_csv_1.json");
     let s = Store::load_file(&write_tmp("obj.json", &object), "https://x").unwrap();
     assert_eq!((s.len(), s.key(0), s.key(1)), (2, "1", "2"));
-    let array = r#"[{"key": "b", "body": {"protocol": "SSH"}}, {"key": "a", "body": {"protocol": "RDP"}}]"#;
+    let array =
+        r#"[{"key": "b", "body": {"protocol": "SSH"}}, {"key": "a", "body": {"protocol": "RDP"}}]"#;
     let s = Store::load_file(&write_tmp("arr.json", array), "https://x").unwrap();
     assert_eq!((s.len(), s.key(0), s.key(1)), (2, "b", "a"), "order kept");
     let nd = "{\"key\": \"k1\", \"body\": {\"protocol\": \"SSH\"}}\n\n{\"key\": \"k2\", \"body\": {\"protocol\": \"VNC\", \"end_time\": null}}\n";
@@ -183,10 +214,14 @@ fn data_file_formats() {
     let s = Store::load_file(&write_tmp("one.ndjson", one), "https://x").unwrap();
     assert_eq!((s.len(), s.key(0)), (1, "only"));
     let bad = "{\"key\": \"k1\", \"body\": {}}\nnot json\n";
-    let e = Store::load_file(&write_tmp("bad.ndjson", bad), "https://x").unwrap_err().to_string();
+    let e = Store::load_file(&write_tmp("bad.ndjson", bad), "https://x")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("line 2"), "{e}");
     let wrong = r#"{"k": {"duration": "long"}}"#;
-    let e = Store::load_file(&write_tmp("wrong.json", wrong), "https://x").unwrap_err().to_string();
+    let e = Store::load_file(&write_tmp("wrong.json", wrong), "https://x")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("duration"), "{e}");
 }
 
@@ -196,7 +231,11 @@ async fn serve_with_data_file() {
     cfg.data = Some(write_tmp("serve.ndjson", "{\"key\": \"k1\", \"body\": {\"protocol\": \"SSH\", \"duration\": 3}}\n{\"key\": \"k2\", \"body\": {\"protocol\": \"RDP\", \"duration\": 9}}\n"));
     let sim = start(cfg).await;
     let c = login(&sim).await;
-    let (_, v) = get_json(&c, &sim.url("/api/audit/sessions?q=protocol:ssh&fields=duration")).await;
+    let (_, v) = get_json(
+        &c,
+        &sim.url("/api/audit/sessions?q=protocol:ssh&fields=duration"),
+    )
+    .await;
     assert_eq!(v["meta"]["match_count"], 1);
     assert_eq!(v["items"][0]["key"], "k1");
     let (status, v) = get_json(&c, &sim.url("/api/audit/sessions/k2")).await;
@@ -224,10 +263,18 @@ async fn loaded_events_and_alerts_are_served_and_searched() {
         "body": { "protocol": "SSH", "start_time": "2024-03-01T10:00:00", "recording": { "index_status": "INDEXED" } },
         "events": [event], "alerts": [alert],
     });
-    let sim = start_loaded(&format!("{line}\n{{\"key\": \"k2\", \"body\": {{}}}}\n"), Config::for_tests(0)).await;
+    let sim = start_loaded(
+        &format!("{line}\n{{\"key\": \"k2\", \"body\": {{}}}}\n"),
+        Config::for_tests(0),
+    )
+    .await;
     let c = login(&sim).await;
     let (_, v) = get_json(&c, &sim.url("/api/audit/sessions/k1/events")).await;
-    assert_eq!(v["items"], serde_json::json!([event]), "served back unchanged");
+    assert_eq!(
+        v["items"],
+        serde_json::json!([event]),
+        "served back unchanged"
+    );
     let (_, v) = get_json(&c, &sim.url("/api/audit/sessions/k1/alerts")).await;
     assert_eq!(v["items"], serde_json::json!([alert]));
     let (_, v) = get_json(&c, &sim.url("/api/audit/sessions?content=alert")).await;
@@ -236,7 +283,8 @@ async fn loaded_events_and_alerts_are_served_and_searched() {
     let (_, v) = get_json(&c, &sim.url("/api/audit/sessions/k1/content?q=alert")).await;
     assert_eq!(v["items"].as_array().map(Vec::len), Some(1));
 
-    let no_type = r#"{"key": "k", "body": {}, "events": [{"time": "2024-03-01T10:00:00", "content": "x"}]}"#;
+    let no_type =
+        r#"{"key": "k", "body": {}, "events": [{"time": "2024-03-01T10:00:00", "content": "x"}]}"#;
     let e = sps_sim::store::parse_sessions(no_type).unwrap_err();
     assert!(e.contains("events[0]") && e.contains("type"), "{e}");
 }
@@ -247,7 +295,10 @@ async fn same_seed_same_api_answers() {
     let b = start_n(800).await;
     let ca = login(&a).await;
     let cb = login(&b).await;
-    for q in ["/api/audit/sessions?fields=*&limit=30&sort=-duration", "/api/audit/sessions?q=protocol:rdp&fields=user.gateway_username"] {
+    for q in [
+        "/api/audit/sessions?fields=*&limit=30&sort=-duration",
+        "/api/audit/sessions?q=protocol:rdp&fields=user.gateway_username",
+    ] {
         let (_, mut x) = get_json(&ca, &a.url(q)).await;
         let (_, mut y) = get_json(&cb, &b.url(q)).await;
         x["meta"]["remaining_seconds"] = Value::Null;

@@ -22,17 +22,31 @@ async fn latency_status_and_429_by_header_and_param() {
     let sim = start_n(100).await;
     let c = login(&sim).await;
     let t = Instant::now();
-    let r = c.get(sim.url("/api/audit/sessions?limit=1")).header("X-Sim-Fault", "latency=250").send().await.unwrap();
+    let r = c
+        .get(sim.url("/api/audit/sessions?limit=1"))
+        .header("X-Sim-Fault", "latency=250")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert!(t.elapsed() >= Duration::from_millis(250));
     let (status, v) = get_json(&c, &sim.url("/api/audit/sessions?_fault=status%3D503")).await;
     assert_eq!(status, 503);
     assert_eq!(v["error"]["type"], "ServiceUnavailable");
-    let r = c.get(sim.url("/api/audit/sessions")).header("X-Sim-Fault", "status429").send().await.unwrap();
+    let r = c
+        .get(sim.url("/api/audit/sessions"))
+        .header("X-Sim-Fault", "status429")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 429);
     assert!(r.headers().get("retry-after").is_some());
     // `_fault` does not leak into links.
-    let (_, v) = get_json(&c, &sim.url("/api/audit/sessions?limit=5&_fault=latency%3D1")).await;
+    let (_, v) = get_json(
+        &c,
+        &sim.url("/api/audit/sessions?limit=5&_fault=latency%3D1"),
+    )
+    .await;
     assert!(!v["meta"]["next"].as_str().unwrap().contains("_fault"));
 }
 
@@ -40,7 +54,12 @@ async fn latency_status_and_429_by_header_and_param() {
 async fn expire_fault_logs_out() {
     let sim = start_n(10).await;
     let c = login(&sim).await;
-    let r = c.get(sim.url("/api/audit/sessions")).header("X-Sim-Fault", "expire").send().await.unwrap();
+    let r = c
+        .get(sim.url("/api/audit/sessions"))
+        .header("X-Sim-Fault", "expire")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
     let (status, v) = get_json(&c, &sim.url("/api/audit/sessions")).await;
     assert_eq!(status, 401);
@@ -51,9 +70,18 @@ async fn expire_fault_logs_out() {
 async fn truncate_cuts_the_body() {
     let sim = start_n(200).await;
     let c = login(&sim).await;
-    let r = c.get(sim.url("/api/audit/sessions?fields=*&limit=100")).header("X-Sim-Fault", "truncate").send().await.unwrap();
+    let r = c
+        .get(sim.url("/api/audit/sessions?fields=*&limit=100"))
+        .header("X-Sim-Fault", "truncate")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
-    let declared: usize = r.headers()["content-length"].to_str().unwrap().parse().unwrap();
+    let declared: usize = r.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(declared > 10_000);
     // The declared length is the full one; reading fails or yields bad JSON.
     match r.bytes().await {
@@ -86,7 +114,14 @@ async fn global_error_rate_and_truncate_rate() {
     let sim = start(cfg).await;
     let mut errors = 0;
     for _ in 0..100 {
-        if client().get(sim.url("/api/info")).send().await.unwrap().status().is_server_error() {
+        if client()
+            .get(sim.url("/api/info"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_server_error()
+        {
             errors += 1;
         }
     }

@@ -27,10 +27,25 @@ async fn page_of_500_full_bodies_over_100k_sessions() {
     let gen = t.elapsed();
     let c = login(&sim).await;
     let (full, bytes) = time(&c, &sim.url("/api/audit/sessions?fields=*&limit=500"), 5).await;
-    let (deep, _) = time(&c, &sim.url("/api/audit/sessions?fields=*&limit=500&offset=9500"), 5).await;
+    let (deep, _) = time(
+        &c,
+        &sim.url("/api/audit/sessions?fields=*&limit=500&offset=9500"),
+        5,
+    )
+    .await;
     let (q, _) = time(&c, &sim.url("/api/audit/sessions?fields=*&limit=500&q=protocol:ssh%20AND%20verdict:accept%20AND%20duration:[60%20TO%20*]"), 3).await;
-    let (sorted, _) = time(&c, &sim.url("/api/audit/sessions?fields=*&limit=500&sort=-duration"), 3).await;
-    let (csv, _) = time(&c, &sim.url("/api/audit/sessions?fields=*&limit=500&format=csv"), 3).await;
+    let (sorted, _) = time(
+        &c,
+        &sim.url("/api/audit/sessions?fields=*&limit=500&sort=-duration"),
+        3,
+    )
+    .await;
+    let (csv, _) = time(
+        &c,
+        &sim.url("/api/audit/sessions?fields=*&limit=500&format=csv"),
+        3,
+    )
+    .await;
     println!("PERF generate 100,000 sessions: {gen:.1?}");
     println!("PERF 500-item page fields=* (first page): {full:.1?} ({bytes} bytes)");
     println!("PERF 500-item page fields=* offset=9500: {deep:.1?}");

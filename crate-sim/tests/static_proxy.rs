@@ -8,7 +8,11 @@ use sps_sim::Config;
 fn static_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("sps-sim-static-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("assets")).unwrap();
-    std::fs::write(dir.join("index.html"), "<!doctype html><title>viewer</title>").unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>viewer</title>",
+    )
+    .unwrap();
     std::fs::write(dir.join("assets/app.js"), "console.log(1)").unwrap();
     dir
 }
@@ -24,7 +28,10 @@ async fn serves_files_and_falls_back_to_index_html() {
     assert!(r.text().await.unwrap().contains("viewer"));
     let r = c.get(sim.url("/assets/app.js")).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().contains("javascript"));
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
     let r = c.get(sim.url("/sessions/abc/events")).send().await.unwrap();
     assert_eq!(r.status(), 200, "client-side route");
     assert!(r.text().await.unwrap().contains("viewer"));
@@ -46,10 +53,22 @@ async fn proxy_forwards_api_with_cookies() {
     cfg.static_dir = Some(static_dir());
     let proxy = start(cfg).await;
     let c = client();
-    let r = c.get(proxy.url("/api/authentication")).basic_auth("admin", Some("admin")).send().await.unwrap();
+    let r = c
+        .get(proxy.url("/api/authentication"))
+        .basic_auth("admin", Some("admin"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["set-cookie"].to_str().unwrap().starts_with("session_id="));
-    let (status, v) = get_json(&c, &proxy.url("/api/audit/sessions?limit=5&fields=protocol")).await;
+    assert!(r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("session_id="));
+    let (status, v) = get_json(
+        &c,
+        &proxy.url("/api/audit/sessions?limit=5&fields=protocol"),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(v["meta"]["match_count"], 30);
     assert_eq!(v["items"].as_array().unwrap().len(), 5);

@@ -51,18 +51,40 @@ pub fn duration(seconds: i64) -> String {
 }
 
 /// The CSS classes for a verdict badge. crate-core's `VerdictKind` decides what
-/// the text means (it knows SPS's other spellings); only fixed class names come
-/// out, never the (untrusted) verdict text itself.
+/// the text means (it knows SPS's other spellings, ignoring case, `_` and
+/// `-`); only fixed class names come out, never the (untrusted) verdict text
+/// itself. Terminated sessions (7.x `TERMINATED`, 6.0 `accept-terminated`)
+/// have a badge of their own: the session ran, then SPS cut it.
 pub fn verdict_class(verdict: &str) -> &'static str {
     use sps_core::VerdictKind as K;
     match K::from_text(verdict) {
         K::Accept => "badge badge-accept",
-        K::Deny | K::AcceptTerminated => "badge badge-deny",
+        K::Terminated | K::AcceptTerminated => "badge badge-terminated",
+        K::Deny => "badge badge-deny",
         K::AuthFail | K::Fail | K::GwAuthFail | K::KeyError | K::UserMappingFail => {
             "badge badge-fail"
         }
         K::Other => "badge badge-other",
     }
+}
+
+/// What a verdict means, for the badge's tooltip: fixed text from the 6.0
+/// pages' verdict list, whatever the spelling; `None` for unknown text.
+pub fn verdict_title(verdict: &str) -> Option<&'static str> {
+    use sps_core::VerdictKind as K;
+    Some(match K::from_text(verdict) {
+        K::Accept => "The connection attempt was successful",
+        K::Terminated | K::AcceptTerminated => {
+            "The connection violated a content policy and was terminated by SPS"
+        }
+        K::AuthFail => "Authentication failure",
+        K::Deny => "The connection was denied",
+        K::Fail => "The connection attempt failed",
+        K::GwAuthFail => "Gateway authentication failure",
+        K::KeyError => "Host key mismatch",
+        K::UserMappingFail => "User mapping failure",
+        K::Other => return None,
+    })
 }
 
 #[cfg(test)]
@@ -99,5 +121,30 @@ mod tests {
         assert_eq!(verdict_class("DENY"), "badge badge-deny");
         assert_eq!(verdict_class("AUTH-FAIL"), "badge badge-fail");
         assert_eq!(verdict_class("<b>new</b>"), "badge badge-other");
+        // Real 7.x spellings, and `_`/`-`/case alike.
+        for failed in [
+            "AUTH_FAIL",
+            "Auth_Fail",
+            "auth-fail",
+            "GW_AUTH_FAIL",
+            "USER_MAPPING_FAIL",
+            "KEY_ERROR",
+            "FAIL",
+        ] {
+            assert_eq!(verdict_class(failed), "badge badge-fail", "{failed}");
+        }
+        assert_eq!(verdict_class("TERMINATED"), "badge badge-terminated");
+        assert_eq!(verdict_class("accept-terminated"), "badge badge-terminated");
+        assert_eq!(verdict_class("ACCEPT_TERMINATED"), "badge badge-terminated");
+        assert_eq!(verdict_class("QUARANTINED"), "badge badge-other");
+        assert_eq!(
+            verdict_title("TERMINATED"),
+            verdict_title("accept-terminated")
+        );
+        assert_eq!(
+            verdict_title("GW_AUTH_FAIL"),
+            Some("Gateway authentication failure")
+        );
+        assert_eq!(verdict_title("<b>new</b>"), None);
     }
 }

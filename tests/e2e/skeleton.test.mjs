@@ -49,6 +49,9 @@ test('login with the demo user lists the first page of sessions', async () => {
   assert.ok(sessionCookie, 'session_id cookie set');
   assert.equal(sessionCookie.httpOnly, true);
   assert.equal(sessionCookie.path, '/');
+  // `Secure`, as real appliances set it: kept over plain http on 127.0.0.1
+  // (a secure context), and the login above worked with it.
+  assert.equal(sessionCookie.secure, true);
 
   await screenshot(page, 'skeleton-sessions-list');
   assert.deepEqual(problems.pageErrors, []);

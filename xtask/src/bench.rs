@@ -28,8 +28,11 @@ pub const NPM_BUDGET_GZ: u64 = 120_000;
 /// any growth fails the tests. Why the targets are out of reach is in the
 /// README's Performance section (the code-by-crate table of `cargo xtask bench`).
 pub const VIEWER_CEILING_GZ: u64 = 600_000;
-/// The npm package's enforced ceiling (see [`VIEWER_CEILING_GZ`]).
-pub const NPM_CEILING_GZ: u64 = 263_000;
+/// The npm package's enforced ceiling (see [`VIEWER_CEILING_GZ`]): 264.1 kB
+/// on 2026-12-03 after the SPS 7.3–8.2 field catalogue (23 more fields), the
+/// typed `vault`/`log`/`recording.archive` models and the completeness check
+/// of `fetchAll`, plus about 5 %.
+pub const NPM_CEILING_GZ: u64 = 277_000;
 
 /// Options of `cargo xtask bench`.
 #[derive(clap::Args)]
@@ -299,18 +302,37 @@ fn optimise(toolchain: &Toolchain, wasm: &Path) -> Result<(), String> {
 /// the smallest Leptos app shaped like the viewer (`crate-web/examples/leptos_floor.rs`):
 /// the part of the viewer's budget that Leptos, its router, gloo-net and serde
 /// take before any spsview code. Needs the release viewer and the npm build.
-fn code_shares_and_floor(toolchain: &Toolchain, root: &Path, out_dir: &Path) -> Result<Value, String> {
+fn code_shares_and_floor(
+    toolchain: &Toolchain,
+    root: &Path,
+    out_dir: &Path,
+) -> Result<Value, String> {
     let names = out_dir.join("names");
-    let viewer = bindgen(toolchain, &wasm_release_dir(root).join("sps-web.wasm"), &names.join("viewer"))?;
-    let npm = bindgen(toolchain, &wasm_release_dir(root).join("sps_core.wasm"), &names.join("npm"))?;
+    let viewer = bindgen(
+        toolchain,
+        &wasm_release_dir(root).join("sps-web.wasm"),
+        &names.join("viewer"),
+    )?;
+    let npm = bindgen(
+        toolchain,
+        &wasm_release_dir(root).join("sps_core.wasm"),
+        &names.join("npm"),
+    )?;
     run(toolchain
         .command("cargo")
         .args(["build", "--package", "sps-web", "--example", "leptos_floor"])
-        .args(["--profile", "wasm-release", "--target", "wasm32-unknown-unknown"]))?;
+        .args([
+            "--profile",
+            "wasm-release",
+            "--target",
+            "wasm32-unknown-unknown",
+        ]))?;
     let floor_dir = out_dir.join("leptos_floor");
     let floor = bindgen(
         toolchain,
-        &wasm_release_dir(root).join("examples").join("leptos_floor.wasm"),
+        &wasm_release_dir(root)
+            .join("examples")
+            .join("leptos_floor.wasm"),
         &floor_dir,
     )?;
     let floor_shares = shares_json(&crate::wasm_share::code_shares(&floor)?);
@@ -744,7 +766,8 @@ fn markdown(r: &Value) -> String {
     let floor = &r["code_shares"]["floor"]["sizes"];
     if !floor.is_null() {
         rows.push([
-            "Smallest Leptos app shaped like the viewer (`crate-web/examples/leptos_floor.rs`)".to_owned(),
+            "Smallest Leptos app shaped like the viewer (`crate-web/examples/leptos_floor.rs`)"
+                .to_owned(),
             format!(
                 "{} gzip ({} raw)",
                 kb(floor["gzip"].as_u64().unwrap_or(0)),

@@ -89,8 +89,29 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
     let root = workspace_root();
     let mut tally = Tally::default();
 
+    // Style first: formatting and clippy are part of the gate.
+    let (ok, lines) = run_scanned(Command::new("cargo").args(["fmt", "--all", "--check"]))?;
+    tally.add("cargo fmt --check", ok, &lines);
+    let (ok, lines) = run_scanned(Command::new("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    tally.add("clippy", ok, &lines);
+
     let (ok, lines) = run_scanned(&mut native_tests_command())?;
     tally.add("native tests", ok, &lines);
+    // The viewer's own unit tests (formatting, URL state, columns): native.
+    let (ok, lines) = run_scanned(Command::new("cargo").args([
+        "test",
+        "--package",
+        "sps-web",
+        "--no-fail-fast",
+    ]))?;
+    tally.add("viewer unit tests", ok, &lines);
 
     let (ok, lines) = run_scanned(&mut wasm_tests_command(&toolchain))?;
     tally.add("wasm tests (headless Chromium)", ok, &lines);

@@ -36,7 +36,10 @@ const GROUPS: &[(&str, &[&str])] = &[
             "guardian",
         ],
     ),
-    ("serde, serde_json", &["serde", "serde_core", "serde_json", "zmij", "itoa", "ryu"]),
+    (
+        "serde, serde_json",
+        &["serde", "serde_core", "serde_json", "zmij", "itoa", "ryu"],
+    ),
     ("chrono", &["chrono"]),
     ("csv", &["csv", "csv_core"]),
     (
@@ -56,7 +59,15 @@ const GROUPS: &[(&str, &[&str])] = &[
         "Rust std (core, alloc, std, dlmalloc)",
         &["core", "alloc", "std", "dlmalloc", "hashbrown"],
     ),
-    ("futures", &["futures_util", "futures_channel", "futures_core", "futures_executor"]),
+    (
+        "futures",
+        &[
+            "futures_util",
+            "futures_channel",
+            "futures_core",
+            "futures_executor",
+        ],
+    ),
 ];
 
 /// Code bytes of one `.wasm`, by group.
@@ -116,9 +127,17 @@ pub fn code_shares(wasm: &Path) -> Result<CodeShares, String> {
     }
     let mut groups: Vec<(String, u64)> = GROUPS
         .iter()
-        .map(|(group, _)| ((*group).to_owned(), by_group.get(group).copied().unwrap_or(0)))
+        .map(|(group, _)| {
+            (
+                (*group).to_owned(),
+                by_group.get(group).copied().unwrap_or(0),
+            )
+        })
         .collect();
-    groups.push(("other".to_owned(), by_group.get("other").copied().unwrap_or(0)));
+    groups.push((
+        "other".to_owned(),
+        by_group.get("other").copied().unwrap_or(0),
+    ));
     Ok(CodeShares {
         total: body_sizes.iter().sum(),
         groups,
@@ -169,8 +188,23 @@ fn defining_crate(name: &str) -> &str {
 fn is_primitive(word: &str) -> bool {
     matches!(
         word,
-        "str" | "bool" | "char" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8"
-            | "i16" | "i32" | "i64" | "i128" | "isize" | "f32" | "f64"
+        "str"
+            | "bool"
+            | "char"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "f32"
+            | "f64"
     )
 }
 
@@ -181,7 +215,10 @@ mod tests {
     #[test]
     fn names_are_grouped_by_their_crate() {
         // wasm-bindgen's name section holds legacy names demangled, v0 names mangled.
-        assert_eq!(defining_crate("_ZN8sps_core6decode11decode_json17h0123456789abcdefE"), "sps_core");
+        assert_eq!(
+            defining_crate("_ZN8sps_core6decode11decode_json17h0123456789abcdefE"),
+            "sps_core"
+        );
         assert_eq!(
             defining_crate("sps_core::session::_::<impl serde_core::de::Deserialize for sps_core::session::Session>::deserialize::hd9a9626d9cb5161a"),
             "sps_core"
@@ -195,10 +232,16 @@ mod tests {
             "dlmalloc"
         );
         // `<T as serde::Deserialize>` counts for serde, `<&str as core::fmt::Display>` for core.
-        assert_eq!(defining_crate("<T as serde_core::de::Deserialize>::deserialize"), "serde_core");
+        assert_eq!(
+            defining_crate("<T as serde_core::de::Deserialize>::deserialize"),
+            "serde_core"
+        );
         assert_eq!(defining_crate("<&str as core::fmt::Display>::fmt"), "core");
         assert_eq!(defining_crate("rowsToCsv"), "");
-        assert_eq!(group_of("reactive_graph"), "Leptos (tachys, reactive_graph, router, …)");
+        assert_eq!(
+            group_of("reactive_graph"),
+            "Leptos (tachys, reactive_graph, router, …)"
+        );
         assert_eq!(group_of(""), "other");
     }
 }

@@ -36,7 +36,10 @@ pub async fn start_loaded(text: &str, config: Config) -> Sim {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).build().expect("client")
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client")
 }
 
 /// A client logged in as admin.

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use sps_core::{Catalogue, FieldSource, FieldSpec, FieldType, SessionRow};
 
+use crate::components::zone::ListZone;
 use crate::components::VerdictBadge;
 use crate::format;
-use crate::components::zone::ListZone;
 
 /// `localStorage` key of the chosen columns: a JSON array of field names.
 pub const COLUMNS_KEY: &str = "spsview.list.columns";
@@ -29,6 +29,12 @@ pub const DEFAULT_COLUMNS: &[&str] = &[
 
 /// Always fetched: `active` marks live sessions whether or not it is a column.
 pub const ALWAYS_FETCHED: &[&str] = &["active"];
+
+/// Columns that show another field when the appliance sent none, and that
+/// field, fetched with them: real 7.x bodies have no `user.gateway_username`
+/// at all (only `user.name`), 6.0 bodies hold the gateway username in
+/// `user.name`.
+pub const FALLBACKS: &[(&str, &str)] = &[("user.gateway_username", "user.name")];
 
 /// Narrowest a column can be dragged to.
 pub const MIN_WIDTH: f64 = 60.0;
@@ -91,15 +97,32 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
-/// The `fields=` of the list request: the columns plus [`ALWAYS_FETCHED`].
+/// The `fields=` of the list request: the columns, the [`FALLBACKS`] of
+/// those columns, plus [`ALWAYS_FETCHED`].
 pub fn request_fields(columns: &[&'static FieldSpec]) -> Vec<&'static str> {
     let mut fields: Vec<&'static str> = columns.iter().map(|c| c.name).collect();
-    for extra in ALWAYS_FETCHED {
-        if !fields.contains(extra) {
+    let fallbacks = FALLBACKS
+        .iter()
+        .filter(|(column, _)| columns.iter().any(|c| c.name == *column))
+        .map(|&(_, fallback)| fallback);
+    for extra in fallbacks.chain(ALWAYS_FETCHED.iter().copied()) {
+        if !fields.contains(&extra) {
             fields.push(extra);
         }
     }
     fields
+}
+
+/// The text of a column with a fallback: its own values, else (second
+/// `true`) the fallback field's, else nothing. Text only, clipped.
+pub fn with_fallback<S: FieldSource + ?Sized>(body: &S, name: &str) -> Option<(String, bool)> {
+    let own = joined(body, name);
+    if !own.is_empty() {
+        return Some((own, false));
+    }
+    let &(_, fallback) = FALLBACKS.iter().find(|(column, _)| *column == name)?;
+    let other = joined(body, fallback);
+    (!other.is_empty()).then_some((other, true))
 }
 
 /// A width that suits the field's values before anyone resizes it.
@@ -159,6 +182,20 @@ pub fn cell_view(row: &SessionRow, spec: &'static FieldSpec, tz: ListZone) -> An
             let attr = text.clone();
             return view! { <span class=score_class(score) data-score=attr>{text}</span> }
                 .into_any();
+        }
+        "user.gateway_username" => {
+            return match with_fallback(body, name) {
+                None => ().into_any(),
+                Some((text, false)) => text.into_any(),
+                Some((text, true)) => view! {
+                    <span class="fallback" data-fallback="user.name"
+                        title="No gateway username was sent: this is user.name">
+                        {text}
+                        <span class="fallback-hint muted">" (user.name)"</span>
+                    </span>
+                }
+                .into_any(),
+            };
         }
         "duration" => {
             let live = body.get_bool("active").unwrap_or(false);
@@ -277,6 +314,74 @@ mod tests {
         let fields = request_fields(&columns);
         assert!(fields.contains(&"active"));
         assert_eq!(fields[0], "protocol");
+    }
+
+    #[test]
+    fn the_user_column_also_fetches_user_name() {
+        let columns: Vec<_> = ["protocol", "user.gateway_username"]
+            .iter()
+            .filter_map(|n| spec(n))
+            .collect();
+        assert_eq!(
+            request_fields(&columns),
+            ["protocol", "user.gateway_username", "user.name", "active"]
+        );
+        // Asked once when both are columns; not at all without the user column.
+        let both: Vec<_> = ["user.name", "user.gateway_username"]
+            .iter()
+            .filter_map(|n| spec(n))
+            .collect();
+        assert_eq!(
+            request_fields(&both),
+            ["user.name", "user.gateway_username", "active"]
+        );
+        let none: Vec<_> = ["protocol"].iter().filter_map(|n| spec(n)).collect();
+        assert_eq!(request_fields(&none), ["protocol", "active"]);
+    }
+
+    #[test]
+    fn the_user_column_falls_back_to_user_name() {
+        let body = |json: serde_json::Value| -> sps_core::SparseBody {
+            serde_json::from_value(json).unwrap()
+        };
+        // As real 7.x replies: no gateway_username key at all.
+        let real = body(
+            serde_json::json!({"user": {"id": "yoda", "name": "yoda", "server_username": ["yoda"]}}),
+        );
+        assert_eq!(
+            with_fallback(&real, "user.gateway_username"),
+            Some(("yoda".to_owned(), true))
+        );
+        let null =
+            body(serde_json::json!({"user.gateway_username": null, "user.name": "<b>x</b>"}));
+        assert_eq!(
+            with_fallback(&null, "user.gateway_username"),
+            Some(("<b>x</b>".to_owned(), true))
+        );
+        let own = body(serde_json::json!({"user": {"gateway_username": "jdoe", "name": "John"}}));
+        assert_eq!(
+            with_fallback(&own, "user.gateway_username"),
+            Some(("jdoe".to_owned(), false))
+        );
+        let empty = body(serde_json::json!({"user": {}}));
+        assert_eq!(with_fallback(&empty, "user.gateway_username"), None);
+        // Columns without a fallback show only their own values.
+        assert_eq!(with_fallback(&real, "server.ip"), None);
+    }
+
+    #[test]
+    fn new_sps_7x_fields_are_columns() {
+        for name in [
+            "server.id",
+            "server.address",
+            "recording.deny_reason",
+            "analytics.score.details.fis.score",
+            "user.name_domain",
+            "log.adapter_name",
+            "recording.archive.date",
+        ] {
+            assert!(spec(name).is_some(), "{name}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use sps_core::{
-    export_file_name, session_columns, FieldSpec, ChunkSink, CsvExporter, CsvOptions, ExportKind,
+    export_file_name, session_columns, ChunkSink, CsvExporter, CsvOptions, ExportKind, FieldSpec,
     JsonExporter, NdjsonExporter, SessionRow, Timestamp,
 };
 use wasm_bindgen::JsCast;
@@ -82,7 +82,8 @@ pub async fn export_rows(
             };
             let mut out = CsvExporter::new(sink, options).map_err(|e| e.to_string())?;
             for (n, batch) in all.chunks(BATCH).enumerate() {
-                out.write_sessions(batch.iter().copied()).map_err(|e| e.to_string())?;
+                out.write_sessions(batch.iter().copied())
+                    .map_err(|e| e.to_string())?;
                 progress(n * BATCH + batch.len());
                 api::sleep_ms(0).await;
             }
@@ -91,7 +92,8 @@ pub async fn export_rows(
         ExportKind::Json => {
             let mut out = JsonExporter::new(sink).map_err(|e| e.to_string())?;
             for (n, batch) in all.chunks(BATCH).enumerate() {
-                out.write_sessions(batch.iter().copied()).map_err(|e| e.to_string())?;
+                out.write_sessions(batch.iter().copied())
+                    .map_err(|e| e.to_string())?;
                 progress(n * BATCH + batch.len());
                 api::sleep_ms(0).await;
             }
@@ -100,7 +102,8 @@ pub async fn export_rows(
         ExportKind::Ndjson => {
             let mut out = NdjsonExporter::new(sink).map_err(|e| e.to_string())?;
             for (n, batch) in all.chunks(BATCH).enumerate() {
-                out.write_sessions(batch.iter().copied()).map_err(|e| e.to_string())?;
+                out.write_sessions(batch.iter().copied())
+                    .map_err(|e| e.to_string())?;
                 progress(n * BATCH + batch.len());
                 api::sleep_ms(0).await;
             }
@@ -129,7 +132,8 @@ pub fn download(name: &str, mime: &str, parts: &Array) -> Result<(), String> {
     let fail = |e: wasm_bindgen::JsValue| format!("the browser refused the download: {e:?}");
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &options).map_err(fail)?;
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &options).map_err(fail)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
     let document = web_sys::window()
         .and_then(|w| w.document())

@@ -153,6 +153,10 @@ pub fn HistogramChart(
     source: &'static str,
     /// A bar was clicked or a span dragged over.
     on_range: Callback<(i64, i64)>,
+    /// The counts are lower bounds of the result (rows of a fetch that
+    /// stopped early): the caption says "at least".
+    #[prop(optional)]
+    at_least: bool,
 ) -> impl IntoView {
     let n = data.counts.len().max(1);
     let max = data.counts.iter().copied().max().unwrap_or(0).max(1);
@@ -213,7 +217,8 @@ pub fn HistogramChart(
             };
             let x = i as f64 * bar_w;
             let selected = move || {
-                drag.get().is_some_and(|(a, b)| i >= a.min(b) && i <= a.max(b))
+                drag.get()
+                    .is_some_and(|(a, b)| i >= a.min(b) && i <= a.max(b))
                     || hover.get() == Some(i)
             };
             view! {
@@ -235,18 +240,21 @@ pub fn HistogramChart(
                 let count: u64 = caption_data.counts[a..=b].iter().sum();
                 let (lo, _) = caption_data.bounds(a);
                 let (_, hi) = caption_data.bounds(b);
-                format!("{} – {} UTC: {} sessions (click or drag to narrow)", iso(lo), iso(hi), grouped(count))
+                let at_least = if at_least { "at least " } else { "" };
+                format!("{} – {} UTC: {at_least}{} sessions (click or drag to narrow)", iso(lo), iso(hi), grouped(count))
             }
             None => format!(
-                "Sessions over time, by start ({}): {} to {} UTC. Click a bar or drag over several to narrow the range.",
+                "Sessions over time, by start ({}{}): {} to {} UTC. Click a bar or drag over several to narrow the range.",
                 source,
+                if at_least { "; lower bounds: not every session is loaded" } else { "" },
                 iso(data.start_ms),
                 iso(data.bounds(data.counts.len().saturating_sub(1)).1)
             ),
         }
     };
     view! {
-        <figure id="histogram" class="histogram" data-bars=n.to_string() data-source=source>
+        <figure id="histogram" class="histogram" data-bars=n.to_string() data-source=source
+            data-lower-bound=at_least.to_string()>
             <svg node_ref=svg_ref class="hist-svg" viewBox=format!("0 0 {WIDTH} {HEIGHT}")
                 preserveAspectRatio="none" role="img" aria-label="Sessions over time"
                 on:pointerdown=down on:pointermove=moved on:pointerup=up

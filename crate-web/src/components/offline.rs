@@ -34,7 +34,8 @@ impl PartialEq for OfflineFile {
 pub fn parse_export(text: &str) -> Result<Vec<SessionRow>, String> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('[') {
-        return decode_json::<Vec<SessionRow>>("file", trimmed.as_bytes()).map_err(|e| e.to_string());
+        return decode_json::<Vec<SessionRow>>("file", trimmed.as_bytes())
+            .map_err(|e| e.to_string());
     }
     trimmed
         .lines()
@@ -65,7 +66,10 @@ pub fn filter_rows(rows: &[SessionRow], state: &ListState) -> Result<Vec<Session
     };
     let start = match bound(&state.start)? {
         Some(t) => Some(t),
-        None => state.range.start_param().and_then(|s| Timestamp::parse(&s).ok()),
+        None => state
+            .range
+            .start_param()
+            .and_then(|s| Timestamp::parse(&s).ok()),
     };
     let end = bound(&state.end)?;
     let query = query.with_time_range(start.as_ref(), end.as_ref());
@@ -77,7 +81,8 @@ async fn read_text(file: web_sys::File) -> Result<String, String> {
     let text = wasm_bindgen_futures::JsFuture::from(file.text())
         .await
         .map_err(|e| format!("cannot read the file: {e:?}"))?;
-    text.as_string().ok_or_else(|| "the file is not text".to_owned())
+    text.as_string()
+        .ok_or_else(|| "the file is not text".to_owned())
 }
 
 /// Opens `file`: reads and decodes it.

@@ -26,6 +26,20 @@ pub struct Suggestion {
     pub text: String,
 }
 
+/// Fields whose values are spelled like another's, whose known values are
+/// offered when the field has none of its own: real appliances send the same
+/// verdict text at top level and in `recording.verdict`.
+const SAME_VALUES: &[(&str, &str)] = &[("recording.verdict", "verdict")];
+
+/// `text` for prefix matching: lower case, `_` and `-` alike (as crate-core
+/// classifies verdicts).
+fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == '_' { '-' } else { c })
+        .collect()
+}
+
 /// Where the word being typed starts: after the last space or `(`, outside
 /// quotes (a quoted phrase is one word).
 fn word_start(text: &str) -> usize {
@@ -63,15 +77,24 @@ pub fn suggest(text: &str, values: &dyn Fn(&str) -> Vec<String>) -> Vec<Suggesti
             })
             .collect(),
         // A value: offer known values that start with what is typed, printed
-        // by crate-core's builder so special characters are escaped.
+        // by crate-core's builder so special characters are escaped. The
+        // value put in the query is the one seen in the data, spelled as the
+        // appliance sent it (`AUTH_FAIL`, never a canonical `auth-fail`):
+        // what is typed only picks it, ignoring case, `_` and `-`.
         Some((field, typed)) => {
             let Some(spec) = Catalogue::sessions().resolve(field) else {
                 return Vec::new();
             };
-            let typed = typed.trim_start_matches('"').to_lowercase();
-            values(spec.name)
+            let typed = fold(typed.trim_start_matches('"'));
+            let mut known = values(spec.name);
+            if known.is_empty() {
+                if let Some(&(_, same)) = SAME_VALUES.iter().find(|(f, _)| *f == spec.name) {
+                    known = values(same);
+                }
+            }
+            known
                 .into_iter()
-                .filter(|v| v.to_lowercase().starts_with(&typed))
+                .filter(|v| fold(v).starts_with(&typed))
                 .take(MAX_SUGGESTIONS)
                 .map(|v| {
                     let term = Query::field(field).eq(&v).to_string();
@@ -141,7 +164,11 @@ mod tests {
     #[test]
     fn field_names_complete() {
         let s = suggest("protocol:SSH AND user.g", &no_values);
-        assert!(s.iter().any(|s| s.text == "protocol:SSH AND user.gateway_username:"), "{s:?}");
+        assert!(
+            s.iter()
+                .any(|s| s.text == "protocol:SSH AND user.gateway_username:"),
+            "{s:?}"
+        );
         assert!(suggest("", &no_values).is_empty());
     }
 
@@ -158,6 +185,62 @@ mod tests {
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].text, "(user.gateway_username:admin");
         assert_eq!(s[1].text, "(user.gateway_username:\"adm in\"");
+    }
+
+    #[test]
+    fn values_keep_the_spelling_the_appliance_sent() {
+        // As the summary counts give them: the data's own text.
+        let values = |field: &str| -> Vec<String> {
+            match field {
+                "verdict" => vec!["ACCEPT".into(), "AUTH_FAIL".into(), "TERMINATED".into()],
+                _ => Vec::new(),
+            }
+        };
+        // Typed in the 6.0 pages' spelling: the data's spelling goes in.
+        let s = suggest("verdict:auth-f", &values);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert_eq!(s[0].label, "AUTH_FAIL");
+        assert_eq!(s[0].text, "verdict:AUTH_FAIL");
+        let s = suggest("protocol:SSH AND verdict:Auth_", &values);
+        assert_eq!(
+            s.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
+            ["protocol:SSH AND verdict:AUTH_FAIL"]
+        );
+        let s = suggest("verdict:term", &values);
+        assert_eq!(s[0].text, "verdict:TERMINATED");
+        // recording.verdict is spelled like verdict; the typed field name stays.
+        let s = suggest("recording.verdict:acc", &values);
+        assert_eq!(
+            s.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
+            ["recording.verdict:ACCEPT"]
+        );
+        // An unknown spelling is offered exactly as seen, too.
+        let odd = |_: &str| vec!["Quarantined-Now".to_owned()];
+        assert_eq!(
+            suggest("verdict:quarantined_", &odd)[0].text,
+            "verdict:Quarantined-Now"
+        );
+    }
+
+    #[test]
+    fn new_sps_7x_fields_complete() {
+        let s = suggest("analytics.score.details.f", &no_values);
+        assert!(
+            s.iter()
+                .any(|s| s.text == "analytics.score.details.fis.score:"),
+            "{s:?}"
+        );
+        let s = suggest("user.name_", &no_values);
+        assert!(s.iter().any(|s| s.text == "user.name_domain:"), "{s:?}");
+        let s = suggest("server.", &no_values);
+        assert!(
+            s.iter().any(|s| s.text == "server.id:")
+                && s.iter().any(|s| s.text == "server.address:"),
+            "{s:?}"
+        );
+        assert!(suggest("recording.deny", &no_values)
+            .iter()
+            .any(|s| s.text == "recording.deny_reason:"));
     }
 
     #[test]

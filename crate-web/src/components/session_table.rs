@@ -140,7 +140,9 @@ pub fn SessionTable(
     // sticky header); the scroll event that follows renders it.
     Effect::new(move |_| {
         let Some(i) = highlight.get() else { return };
-        let Some(el) = wrap.get_untracked() else { return };
+        let Some(el) = wrap.get_untracked() else {
+            return;
+        };
         let view_top = f64::from(el.scroll_top());
         let view_height = f64::from(el.client_height());
         let row_top = i as f64 * ROW_HEIGHT;
@@ -159,17 +161,26 @@ pub fn SessionTable(
         data.with_value(|d| {
             (start..end)
                 .filter_map(|i| {
-                    d.get(i).map(|row| row_view(row, &row_columns, i, tz, lit == Some(i)))
+                    d.get(i)
+                        .map(|row| row_view(row, &row_columns, i, tz, lit == Some(i)))
                 })
                 .collect_view()
         })
     };
     let top_spacer = move || format!("{}px", range.get().0 as f64 * ROW_HEIGHT);
-    let bottom_spacer =
-        move || format!("{}px", total.saturating_sub(range.get().1) as f64 * ROW_HEIGHT);
+    let bottom_spacer = move || {
+        format!(
+            "{}px",
+            total.saturating_sub(range.get().1) as f64 * ROW_HEIGHT
+        )
+    };
     let header = header_cells(&columns, &sort, on_sort, widths);
     let width_of = move |spec: &'static FieldSpec| {
-        widths.with(|w| w.get(spec.name).copied().unwrap_or_else(|| default_width(spec)))
+        widths.with(|w| {
+            w.get(spec.name)
+                .copied()
+                .unwrap_or_else(|| default_width(spec))
+        })
     };
     let col_specs = columns.clone();
     let table_width = move || {
@@ -257,13 +268,17 @@ fn header_cells(
 /// The drag handle that resizes a column. Pointer capture keeps the moves
 /// coming to the handle while the pointer is over other cells; the width is
 /// saved when the drag ends.
-fn resize_handle(spec: &'static FieldSpec, widths: RwSignal<BTreeMap<String, f64>>) -> impl IntoView {
+fn resize_handle(
+    spec: &'static FieldSpec,
+    widths: RwSignal<BTreeMap<String, f64>>,
+) -> impl IntoView {
     // (pointer x, width) when the drag started; None when not dragging.
     let drag = StoredValue::new(None::<(f64, f64)>);
     let down = move |ev: leptos::ev::PointerEvent| {
         ev.prevent_default();
         ev.stop_propagation();
-        let width = widths.with_untracked(|w| w.get(spec.name).copied())
+        let width = widths
+            .with_untracked(|w| w.get(spec.name).copied())
             .unwrap_or_else(|| default_width(spec));
         drag.set_value(Some((f64::from(ev.client_x()), width)));
         if let Some(target) = ev

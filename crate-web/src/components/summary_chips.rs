@@ -100,6 +100,10 @@ pub fn SummaryChips(
     source: &'static str,
     /// A chip was clicked: `(field, value)`.
     on_pick: Callback<(&'static str, String)>,
+    /// The counts are lower bounds of the whole result (a page's rows, or a
+    /// fetch that stopped early): each says "at least".
+    #[prop(optional)]
+    at_least: bool,
 ) -> impl IntoView {
     let groups = buckets
         .into_iter()
@@ -119,7 +123,9 @@ pub fn SummaryChips(
                             title="Narrow the search to this value"
                             on:click=move |_| on_pick.run((field, value.clone()))>
                             <span class="chip-value">{shown}</span>
-                            <span class="chip-count">{grouped(count)}</span>
+                            <span class="chip-count" title=at_least.then_some("at least this many in the whole result")>
+                                {if at_least { format!("≥{}", grouped(count)) } else { grouped(count) }}
+                            </span>
                         </button>
                     }
                 })
@@ -133,9 +139,11 @@ pub fn SummaryChips(
         })
         .collect_view();
     view! {
-        <div id="summary-chips" class="summary-chips" data-source=source>
+        <div id="summary-chips" class="summary-chips" data-source=source data-lower-bound=at_least.to_string()>
             {groups}
-            <span class="muted chip-source">{format!("counts of the {source}")}</span>
+            <span class="muted chip-source">
+                {format!("counts of the {source}{}", if at_least { " (lower bounds of the whole result)" } else { "" })}
+            </span>
         </div>
     }
 }
@@ -148,7 +156,10 @@ mod tests {
     fn conditions_are_escaped_and_anded() {
         assert_eq!(add_condition("", "protocol", "SSH"), "protocol:SSH");
         let q = add_condition("protocol:SSH", "user.gateway_username", "a b:c");
-        assert!(q.starts_with("protocol:SSH AND user.gateway_username:"), "{q}");
+        assert!(
+            q.starts_with("protocol:SSH AND user.gateway_username:"),
+            "{q}"
+        );
         assert!(parse_query(&q).is_ok(), "{q}");
         let or = add_condition("protocol:SSH OR protocol:RDP", "verdict", "ACCEPT");
         let parsed = parse_query(&or).map(|p| p.to_string());

@@ -8,7 +8,7 @@
 //! inputs are read in the chosen zone.
 
 use chrono::FixedOffset;
-use sps_core::{Timestamp, TimeFormat, Zone};
+use sps_core::{TimeFormat, Timestamp, Zone};
 
 use crate::pages::sessions::TimeDisplay;
 
@@ -149,7 +149,10 @@ impl ListZone {
             // a date-time string without offset is local time to `Date`.
             Zone::Local => {
                 let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&naive));
-                date.get_time().is_finite().then(|| date.to_iso_string().as_string()).flatten()
+                date.get_time()
+                    .is_finite()
+                    .then(|| date.to_iso_string().as_string())
+                    .flatten()
             }
         }
     }
@@ -162,7 +165,9 @@ impl ListZone {
         };
         // `2026-11-20 10:00:00 +05:30` → `2026-11-20T10:00`.
         let text = time.format_in(self.input_zone());
-        text.get(..16).map(|t| t.replacen(' ', "T", 1)).unwrap_or_default()
+        text.get(..16)
+            .map(|t| t.replacen(' ', "T", 1))
+            .unwrap_or_default()
     }
 }
 
@@ -174,8 +179,14 @@ mod tests {
     fn offsets_read_and_print() {
         let o = parse_offset("+05:30");
         assert_eq!(o.map(offset_text).as_deref(), Some("+05:30"));
-        assert_eq!(parse_offset("-0330").map(offset_text).as_deref(), Some("-03:30"));
-        assert_eq!(parse_offset("9").map(offset_text).as_deref(), Some("+09:00"));
+        assert_eq!(
+            parse_offset("-0330").map(offset_text).as_deref(),
+            Some("-03:30")
+        );
+        assert_eq!(
+            parse_offset("9").map(offset_text).as_deref(),
+            Some("+09:00")
+        );
         assert_eq!(parse_offset("+25:00"), None);
         assert_eq!(parse_offset("abc"), None);
     }
@@ -191,9 +202,18 @@ mod tests {
     #[test]
     fn inputs_are_read_in_the_zone() {
         let zone = ListZone::from_token("+05:30");
-        assert_eq!(zone.input_to_iso("2026-11-20T10:00").as_deref(), Some("2026-11-20T10:00:00+05:30"));
-        assert_eq!(zone.iso_to_input("2026-11-20T04:30:00Z"), "2026-11-20T10:00");
+        assert_eq!(
+            zone.input_to_iso("2026-11-20T10:00").as_deref(),
+            Some("2026-11-20T10:00:00+05:30")
+        );
+        assert_eq!(
+            zone.iso_to_input("2026-11-20T04:30:00Z"),
+            "2026-11-20T10:00"
+        );
         let utc = ListZone::from_token("utc");
-        assert_eq!(utc.input_to_iso("2026-11-20T10:00").as_deref(), Some("2026-11-20T10:00:00Z"));
+        assert_eq!(
+            utc.input_to_iso("2026-11-20T10:00").as_deref(),
+            Some("2026-11-20T10:00:00Z")
+        );
     }
 }

@@ -39,12 +39,8 @@ pub fn LoginPage() -> impl IntoView {
     // Older appliances or proxies may not answer this; the select then stays hidden
     // and the appliance's default login method is used.
     let methods = LocalResource::new(api::login_methods);
-    let method_list = move || -> Vec<LoginMethod> {
-        methods
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-    };
+    let method_list =
+        move || -> Vec<LoginMethod> { methods.get().and_then(Result::ok).unwrap_or_default() };
 
     let notice = move || match query.with(|q| q.get("reason")).as_deref() {
         Some("expired") => Some("Not logged in, or your login expired: please log in."),
@@ -153,7 +149,10 @@ mod tests {
 
     #[test]
     fn next_stays_inside_the_app() {
-        assert_eq!(safe_next(Some("/sessions?sort=-duration".into())), "/sessions?sort=-duration");
+        assert_eq!(
+            safe_next(Some("/sessions?sort=-duration".into())),
+            "/sessions?sort=-duration"
+        );
         assert_eq!(safe_next(Some("//evil.example/".into())), "/sessions");
         assert_eq!(safe_next(Some("/\\evil.example/".into())), "/sessions");
         assert_eq!(safe_next(Some("https://evil.example/".into())), "/sessions");

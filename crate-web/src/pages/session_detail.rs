@@ -27,9 +27,9 @@ use sps_core::{encode_component, ContentSearch, Session, SessionContext, Single}
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
-use crate::format::clip;
 use crate::api_detail;
 use crate::components::{ErrorPanel, Loading, TopBar, VerdictBadge};
+use crate::format::clip;
 use crate::pages::sessions::TimeDisplay;
 
 use fields::SessionFields;

@@ -14,7 +14,8 @@ use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use sps_core::{
     compare_by_sort, encode_component, parse_query, parse_sort, validate, CancelToken, Catalogue,
-    Collection, ErrorKind, ExportKind, FieldSpec, SessionRow, SessionSearch, SortKey, Zone, MAX_OFFSET,
+    Collection, ErrorKind, ExportKind, FieldSpec, SessionRow, SessionSearch, SortKey, TotalSource,
+    Zone, MAX_OFFSET,
 };
 
 use std::collections::BTreeMap;
@@ -23,15 +24,17 @@ use crate::api::{self, ApiError};
 use crate::components::columns::{load_columns, load_widths, request_fields, ColumnChooser};
 use crate::components::export::{export_rows, ExportMenu};
 use crate::components::fetch_all::{grouped, FetchProgress, FetchRun, PageObserver};
-use crate::components::login_dialog::{ask_login, LoginDialog, Relogin};
 use crate::components::histogram::{self, from_appliance, iso, HistogramChart};
-use crate::components::session_table::{SessionTable, TableRows};
-use crate::components::offline::{dropped_file, filter_rows, open_file, OfflineFile, OpenFileButton};
-use crate::components::zone::{parse_offset, ListZone};
+use crate::components::login_dialog::{ask_login, LoginDialog, Relogin};
+use crate::components::offline::{
+    dropped_file, filter_rows, open_file, OfflineFile, OpenFileButton,
+};
 use crate::components::query_assist::{history_suggestions, remember_query, suggest, Suggestion};
+use crate::components::session_table::{SessionTable, TableRows};
 use crate::components::summary_chips::{
     add_condition, count_rows, fetch_buckets, Buckets, SummaryChips,
 };
+use crate::components::zone::{parse_offset, ListZone};
 use crate::components::{ErrorPanel, Loading, TopBar};
 
 /// Rows per page. Small enough to render instantly, well under SPS's cap of 500.
@@ -427,6 +430,9 @@ pub struct Loaded {
     pub complete: bool,
     /// How many match, when the appliance said.
     pub expected: Option<u64>,
+    /// How `expected` is known (`_count`, `match_count`, ...), for a
+    /// complete fetch.
+    pub total_source: Option<TotalSource>,
     /// When the fetch started (browser clock, ms): the export's "query time".
     pub fetched_at_ms: f64,
     /// Why it stopped early.
@@ -480,6 +486,21 @@ struct Ctx {
     run: RwSignal<Option<FetchRun>>,
     relogin: RwSignal<Relogin>,
     export_status: RwSignal<Option<ExportStatus>>,
+    /// `_count` of a search whose `match_count` was at the 10,000 cap (a
+    /// lower bound on SPS 7.x/8.x): `None` inside while it is being asked,
+    /// or when the appliance has no `_count`.
+    exact_count: RwSignal<Option<(ListState, ExactCount)>>,
+}
+
+/// What `_count` said about a search whose `match_count` was at the cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExactCount {
+    /// Asked, no answer yet.
+    Asking,
+    /// The exact number.
+    Known(u64),
+    /// The appliance did not tell (no `_count`, or it failed).
+    Unavailable,
 }
 
 /// Fetches every session of the current search into the page. Returns what
@@ -494,7 +515,8 @@ async fn fetch_everything(ctx: Ctx) -> Option<Loaded> {
     let search = match key.fetch_search(&fields) {
         Ok(search) => search,
         Err(e) => {
-            ctx.export_status.set(Some(ExportStatus::Failed(e.to_string())));
+            ctx.export_status
+                .set(Some(ExportStatus::Failed(e.to_string())));
             return None;
         }
     };
@@ -511,29 +533,34 @@ async fn fetch_everything(ctx: Ctx) -> Option<Loaded> {
     };
     let started = js_sys::Date::now();
     let result = api::fetch_all_sessions(&search, &mut observer, &cancel).await;
-    let expected = ctx.run.with_untracked(|r| r.as_ref().and_then(|r| r.expected));
+    let expected = ctx
+        .run
+        .with_untracked(|r| r.as_ref().and_then(|r| r.expected));
     ctx.run.set(None);
     let loaded = match result {
         Ok(fetched) => Loaded {
             for_key: key,
             rows: Arc::new(fetched.items),
-            complete: true,
+            complete: fetched.completeness.complete,
             expected: fetched.expected_total.or(expected),
+            total_source: Some(fetched.completeness.source),
             fetched_at_ms: started,
             note: None,
             fields,
         },
         Err(stopped) => {
-            let note = if matches!(stopped.error.kind(), ErrorKind::Cancelled) {
-                "Cancelled".to_owned()
-            } else {
-                ApiError::from(stopped.error).to_string()
+            let note = match stopped.error.kind() {
+                ErrorKind::Cancelled => "Cancelled".to_owned(),
+                // Fewer rows than SPS counted: say so in sps-core's words.
+                ErrorKind::Incomplete { .. } => stopped.error.to_string(),
+                _ => ApiError::from(stopped.error).to_string(),
             };
             Loaded {
                 for_key: key,
                 rows: Arc::new(stopped.partial),
                 complete: false,
                 expected,
+                total_source: None,
                 fetched_at_ms: started,
                 note: Some(note),
                 fields,
@@ -551,8 +578,9 @@ async fn export_everything(ctx: Ctx, kind: ExportKind) {
     let loaded = match ready {
         Some(loaded) => loaded,
         None => {
-            ctx.export_status
-                .set(Some(ExportStatus::Working("Fetching every session first…".into())));
+            ctx.export_status.set(Some(ExportStatus::Working(
+                "Fetching every session first…".into(),
+            )));
             match fetch_everything(ctx).await {
                 Some(loaded) if loaded.complete => loaded,
                 Some(loaded) => {
@@ -586,7 +614,16 @@ async fn export_everything(ctx: Ctx, kind: ExportKind) {
         ))));
     };
     let columns = ctx.columns.get_untracked();
-    match export_rows(kind, &data, &columns, state.tz, loaded.fetched_at_ms, progress).await {
+    match export_rows(
+        kind,
+        &data,
+        &columns,
+        state.tz,
+        loaded.fetched_at_ms,
+        progress,
+    )
+    .await
+    {
         Ok(name) => status.set(Some(ExportStatus::Done(format!(
             "Saved {name} ({} sessions)",
             grouped(total)
@@ -648,6 +685,7 @@ pub fn SessionsPage() -> impl IntoView {
             rows: Arc::new(rows),
             complete: true,
             expected: None,
+            total_source: None,
             fetched_at_ms: file.opened_ms,
             note: None,
             fields: Vec::new(),
@@ -667,6 +705,7 @@ pub fn SessionsPage() -> impl IntoView {
     let run = RwSignal::new(None::<FetchRun>);
     let relogin = RwSignal::new(Relogin::Hidden);
     let export_status = RwSignal::new(None::<ExportStatus>);
+    let exact_count = RwSignal::new(None::<(ListState, ExactCount)>);
     let highlight = RwSignal::new(None::<usize>);
     let go = Callback::new(move |next: ListState| {
         navigate(&next.page_url(), NavigateOptions::default());
@@ -682,6 +721,7 @@ pub fn SessionsPage() -> impl IntoView {
         run,
         relogin,
         export_status,
+        exact_count,
     };
     // Leaving the page stops a fetch nobody would see.
     on_cleanup(move || {
@@ -730,8 +770,8 @@ pub fn SessionsPage() -> impl IntoView {
     // A 401 means the cookie is missing or expired: the login dialog opens
     // over the page, and the list loads again once logged in.
     Effect::new(move |_| {
-        let expired = sessions
-            .with(|r| matches!(r, Some(Some((_, Err(e)))) if e.is_unauthenticated()));
+        let expired =
+            sessions.with(|r| matches!(r, Some(Some((_, Err(e)))) if e.is_unauthenticated()));
         if expired && relogin.get_untracked() == Relogin::Hidden {
             spawn_local(async move {
                 if ask_login(relogin).await {
@@ -795,7 +835,10 @@ pub fn SessionsPage() -> impl IntoView {
     });
     let chips = move || {
         if let Some(buckets) = loaded_counts.get() {
-            return Some(view! { <SummaryChips buckets=buckets source="loaded rows" on_pick=on_pick/> });
+            let at_least = current.with(|l| l.as_ref().is_some_and(|l| !l.complete));
+            return Some(
+                view! { <SummaryChips buckets=buckets source="loaded rows" on_pick=on_pick at_least=at_least/> },
+            );
         }
         match stats.get() {
             Some(Some(Ok(buckets))) => {
@@ -803,7 +846,7 @@ pub fn SessionsPage() -> impl IntoView {
             }
             // No `stats` endpoint (older appliance): count what is shown.
             Some(Some(Err(e))) if !e.is_unauthenticated() => page_rows.get().map(|rows| {
-                view! { <SummaryChips buckets=count_rows(&rows) source="rows on this page" on_pick=on_pick/> }
+                view! { <SummaryChips buckets=count_rows(&rows) source="rows on this page" on_pick=on_pick at_least=true/> }
             }),
             _ => None,
         }
@@ -811,7 +854,10 @@ pub fn SessionsPage() -> impl IntoView {
 
     // Values the query bar completes: the summary's counts.
     let known_values = Memo::new(move |_| {
-        loaded_counts.get().or_else(|| stats.get().flatten().and_then(Result::ok)).unwrap_or_default()
+        loaded_counts
+            .get()
+            .or_else(|| stats.get().flatten().and_then(Result::ok))
+            .unwrap_or_default()
     });
 
     // Sessions over time: counted by the appliance per bar while paged,
@@ -840,8 +886,9 @@ pub fn SessionsPage() -> impl IntoView {
     });
     let chart = move || {
         if current.with(Option::is_some) {
+            let at_least = current.with(|l| l.as_ref().is_some_and(|l| !l.complete));
             return histogram_loaded.get().map(|data| {
-                view! { <HistogramChart data=data source="loaded rows" on_range=on_range/> }
+                view! { <HistogramChart data=data source="loaded rows" on_range=on_range at_least=at_least/> }
             });
         }
         histogram_paged.get().flatten().map(|data| {
@@ -888,7 +935,8 @@ pub fn SessionsPage() -> impl IntoView {
                     .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
                     .is_some_and(|el| matches!(el.tag_name().as_str(), "A" | "BUTTON" | "SUMMARY"));
                 if highlight.get_untracked().is_some() && !on_control {
-                    if let Some(link) = html_element("#sessions-table tr.is-highlighted a.key-link") {
+                    if let Some(link) = html_element("#sessions-table tr.is-highlighted a.key-link")
+                    {
                         ev.prevent_default();
                         link.click();
                     }
@@ -1419,9 +1467,15 @@ fn tz_buttons(state: &ListState, go: Callback<ListState>) -> impl IntoView {
     let set_offset = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         if text.trim().is_empty() {
-            go.run(ListState { tz: ListZone::DEFAULT, ..current.clone() });
+            go.run(ListState {
+                tz: ListZone::DEFAULT,
+                ..current.clone()
+            });
         } else if let Some(offset) = parse_offset(&text) {
-            go.run(ListState { tz: ListZone::Fixed(offset), ..current.clone() });
+            go.run(ListState {
+                tz: ListZone::Fixed(offset),
+                ..current.clone()
+            });
         }
     };
     view! {
@@ -1440,7 +1494,9 @@ fn tz_buttons(state: &ListState, go: Callback<ListState>) -> impl IntoView {
 fn export_controls(ctx: Ctx) -> impl IntoView {
     let busy = Signal::derive(move || {
         ctx.run.with(Option::is_some)
-            || ctx.export_status.with(|s| matches!(s, Some(ExportStatus::Working(_))))
+            || ctx
+                .export_status
+                .with(|s| matches!(s, Some(ExportStatus::Working(_))))
     });
     let on_export = Callback::new(move |kind: ExportKind| {
         if let Some(menu) = html_element("#export-menu") {
@@ -1496,19 +1552,55 @@ fn paged_view(
     let shown = page.items.len() as u64;
     let (first, last) = (offset + 1, offset + shown);
 
-    let summary = match total {
-        Some(n) => view! {
-            <p class="summary">
-                <span id="match-count" data-count=n.to_string()>{grouped(n)}</span>
-                {if n == 1 { " session matches" } else { " sessions match" }}
-                {(shown > 0).then(|| format!(" · showing {}–{}", grouped(first), grouped(last)))}
-            </p>
+    // SPS 7.x/8.x stop counting `match_count` at 10,000: there it means
+    // "10,000 or more", and only `_count` tells the number.
+    let at_cap = total == Some(u64::from(MAX_OFFSET));
+    let key = ctx.data_key.get_untracked();
+    if at_cap {
+        ask_exact_count(ctx, key.clone());
+    }
+    let exact_count = ctx.exact_count;
+    let told = move || -> Option<ExactCount> {
+        exact_count.with(|e| e.as_ref().filter(|(k, _)| *k == key).map(|(_, c)| *c))
+    };
+    // The number to show, and whether it is only a lower bound.
+    let count = Signal::derive(move || match (total, at_cap) {
+        (None, _) => None,
+        (Some(n), false) => Some((n, false)),
+        (Some(n), true) => match told() {
+            Some(ExactCount::Known(exact)) => Some((exact, false)),
+            _ => Some((n, true)),
+        },
+    });
+
+    let summary = move || match count.get() {
+        Some((n, lower)) => {
+            let how = if lower {
+                "lower-bound"
+            } else if at_cap {
+                "_count"
+            } else {
+                "match_count"
+            };
+            let title = lower.then_some(
+                "SPS counts matches only up to 10,000; the exact number is being asked for (or the appliance does not tell it)",
+            );
+            view! {
+                <p class="summary">
+                    <span id="match-count" data-count=n.to_string() data-total-source=how title=title>
+                        {if lower { format!("{}+", grouped(n)) } else { grouped(n) }}
+                    </span>
+                    {if n == 1 && !lower { " session matches" } else { " sessions match" }}
+                    {(shown > 0).then(|| format!(" · showing {}–{}", grouped(first), grouped(last)))}
+                </p>
+            }
+            .into_any()
         }
-        .into_any(),
         None => view! { <p class="summary">{format!("Showing {shown} sessions")}</p> }.into_any(),
     };
 
     let has_prev = offset > 0;
+    let total = count.get_untracked().map(|(n, _)| n);
     let more = match total {
         Some(n) => last < n,
         None => shown == limit,
@@ -1547,20 +1639,37 @@ fn paged_view(
 
     // Past 10,000 SPS pages no further: say so, and offer the fetch that
     // reaches everything (snapshots or time slices, crate-core decides).
-    let big = total.filter(|&n| n > u64::from(MAX_OFFSET)).map(|n| {
-        view! {
-            <div id="big-result" class="big-result" role="note">
-                <span>
-                    <strong>{format!("{} sessions match", grouped(n))}</strong>
-                    " — more than the 10,000 that SPS lets you page through. Fetch them all to scroll, sort and export every one here."
-                </span>
-                {fetch_button(ctx, format!("Fetch all {}", grouped(n)))}
-            </div>
-        }
-    });
-    let fetch = total
-        .filter(|&n| n > shown && n <= u64::from(MAX_OFFSET))
-        .map(|n| fetch_button(ctx, format!("Fetch all {}", grouped(n))));
+    let cap = u64::from(MAX_OFFSET);
+    let big = move || {
+        count.get().filter(|&(n, lower)| lower || n > cap).map(|(n, lower)| {
+            let (headline, label) = if lower {
+                (
+                    format!("{}+ sessions match", grouped(n)),
+                    "Fetch all".to_owned(),
+                )
+            } else {
+                (
+                    format!("{} sessions match", grouped(n)),
+                    format!("Fetch all {}", grouped(n)),
+                )
+            };
+            view! {
+                <div id="big-result" class="big-result" role="note">
+                    <span>
+                        <strong>{headline}</strong>
+                        " — more than the 10,000 that SPS lets you page through. Fetch them all to scroll, sort and export every one here."
+                    </span>
+                    {fetch_button(ctx, label)}
+                </div>
+            }
+        })
+    };
+    let fetch = move || {
+        count
+            .get()
+            .filter(|&(n, lower)| !lower && n > shown && n <= cap)
+            .map(|(n, _)| fetch_button(ctx, format!("Fetch all {}", grouped(n))))
+    };
     let tz = state.tz;
     view! {
         {big}
@@ -1577,6 +1686,50 @@ fn paged_view(
         <SessionTable data=data tz=tz columns=ctx.columns.get_untracked() widths=ctx.widths sort=sort on_sort=on_sort highlight=highlight/>
     }
     .into_any()
+}
+
+/// How a complete fetch was checked against the appliance's own count.
+fn checked_text(source: Option<TotalSource>, expected: Option<u64>) -> String {
+    let count = expected.map(grouped).unwrap_or_default();
+    let how = match source {
+        Some(TotalSource::CountEndpoint) => format!(", checked against SPS's count ({count})"),
+        Some(TotalSource::MatchCount) => format!(", checked against SPS's match count ({count})"),
+        Some(TotalSource::WindowCounts) => {
+            format!(", checked against SPS's counts of each time slice ({count})")
+        }
+        Some(TotalSource::LowerBound) => {
+            ", SPS tells only that 10,000 or more match (no exact count)".to_owned()
+        }
+        Some(TotalSource::Unknown) | None => ", SPS gave no count to check against".to_owned(),
+    };
+    format!(" · all of the result{how}, sorted here")
+}
+
+/// Asks `_count` once per search for the exact number behind a capped
+/// `match_count`; the answer lands in `ctx.exact_count`.
+fn ask_exact_count(ctx: Ctx, key: ListState) {
+    let asked = ctx
+        .exact_count
+        .with_untracked(|e| e.as_ref().is_some_and(|(k, _)| *k == key));
+    if asked {
+        return;
+    }
+    let Ok(search) = key.fetch_search(&[]) else {
+        return;
+    };
+    ctx.exact_count.set(Some((key.clone(), ExactCount::Asking)));
+    spawn_local(async move {
+        let told = match api::count(&search).await {
+            Ok(n) => ExactCount::Known(n),
+            Err(_) => ExactCount::Unavailable,
+        };
+        // The page may have moved on to another search meanwhile.
+        let _ = ctx.exact_count.try_update(|e| {
+            if e.as_ref().is_some_and(|(k, _)| *k == key) {
+                *e = Some((key, told));
+            }
+        });
+    });
 }
 
 /// Every row loaded: a count, client-side sort, no pager.
@@ -1602,7 +1755,11 @@ fn loaded_view(
             </span>
         }
     });
-    let again = if loaded.complete { "Fetch again" } else { "Fetch the rest" };
+    let again = if loaded.complete {
+        "Fetch again"
+    } else {
+        "Fetch the rest"
+    };
     let loaded_ref = ctx.loaded;
     let body = if data.is_empty() {
         view! {
@@ -1619,12 +1776,13 @@ fn loaded_view(
     view! {
         <div class="toolbar">
             <p class="summary">
-                <span id="row-count" data-count=n.to_string() data-complete=loaded.complete.to_string()>{grouped(n)}</span>
+                <span id="row-count" data-count=n.to_string() data-complete=loaded.complete.to_string()
+                    data-total-source=loaded.total_source.map(TotalSource::name)>{grouped(n)}</span>
                 {if n == 1 { " session loaded" } else { " sessions loaded" }}
                 {if state.offline {
-                    Some(" · from the file, filtered and sorted here")
+                    Some(" · from the file, filtered and sorted here".to_owned())
                 } else {
-                    loaded.complete.then_some(" · all of the result, sorted here")
+                    loaded.complete.then(|| checked_text(loaded.total_source, loaded.expected))
                 }}
                 " "
                 {stopped}
@@ -1652,7 +1810,13 @@ mod tests {
     // ParamsMap decodes through js_sys, which has no native implementation, so
     // the tests read the state through `from_lookup`.
     fn state_of(pairs: &[(&str, &str)]) -> ListState {
-        ListState::from_lookup(|name| pairs.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| *v))
+        ListState::from_lookup(|name| {
+            pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| *v)
+        })
     }
 
     #[test]
@@ -1671,7 +1835,10 @@ mod tests {
         let query = url.strip_prefix("/sessions?").unwrap_or_default();
         let pairs = sps_core::parse_query_string(query);
         let back = ListState::from_lookup(|name| {
-            pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
         });
         assert_eq!(back, state);
     }
@@ -1697,10 +1864,16 @@ mod tests {
         let state = state_of(&[("sort", "-duration")]);
         let added = state.with_sort_click("protocol", true);
         assert_eq!(added.sort, "-duration,protocol");
-        assert_eq!(added.with_sort_click("protocol", true).sort, "-duration,-protocol");
+        assert_eq!(
+            added.with_sort_click("protocol", true).sort,
+            "-duration,-protocol"
+        );
         assert_eq!(added.with_sort_click("verdict", false).sort, "verdict");
         assert_eq!(added.with_sort_click("duration", false).sort, "duration");
-        assert_eq!(state_of(&[("sort", "-duration,protocol")]).sort, "-duration,protocol");
+        assert_eq!(
+            state_of(&[("sort", "-duration,protocol")]).sort,
+            "-duration,protocol"
+        );
     }
 
     #[test]
@@ -1715,7 +1888,11 @@ mod tests {
                 Some(body)
             },
         };
-        let rows = vec![row("a", 30, "SSH"), row("b", 10, "RDP"), row("c", 30, "RDP")];
+        let rows = vec![
+            row("a", 30, "SSH"),
+            row("b", 10, "RDP"),
+            row("c", 30, "RDP"),
+        ];
         let keys = parse_sort("-duration,protocol", Catalogue::sessions()).unwrap_or_default();
         assert_eq!(sorted_order(&rows, &keys), vec![2, 0, 1]);
         assert_eq!(sorted_order(&rows, &[]), vec![0, 1, 2]);
@@ -1733,7 +1910,10 @@ mod tests {
     #[test]
     fn api_query_asks_for_the_list_fields() {
         let state = state_of(&[("sort", "-start_time"), ("offset", "50")]);
-        let query = state.search(&default_list_fields()).map(|s| s.to_query_string()).unwrap_or_default();
+        let query = state
+            .search(&default_list_fields())
+            .map(|s| s.to_query_string())
+            .unwrap_or_default();
         assert!(query.contains("limit=50"), "{query}");
         assert!(query.contains("offset=50"), "{query}");
         assert!(query.contains("sort=-start_time"), "{query}");
@@ -1742,12 +1922,27 @@ mod tests {
 
     #[test]
     fn a_custom_range_replaces_the_preset() {
-        let state = state_of(&[("range", "24h"), ("start", "2026-11-01"), ("end", "2026-11-20")]);
+        let state = state_of(&[
+            ("range", "24h"),
+            ("start", "2026-11-01"),
+            ("end", "2026-11-20"),
+        ]);
         assert_eq!(state.range, RangePreset::All);
-        assert_eq!(state.page_url(), "/sessions?start=2026-11-01&end=2026-11-20");
-        let query = state.search(&default_list_fields()).map(|s| s.to_query_string()).unwrap_or_default();
-        assert!(query.contains("start=2026-11-01") && query.contains("end=2026-11-20"), "{query}");
-        assert!(state_of(&[("start", "yesterday")]).search(&default_list_fields()).is_err());
+        assert_eq!(
+            state.page_url(),
+            "/sessions?start=2026-11-01&end=2026-11-20"
+        );
+        let query = state
+            .search(&default_list_fields())
+            .map(|s| s.to_query_string())
+            .unwrap_or_default();
+        assert!(
+            query.contains("start=2026-11-01") && query.contains("end=2026-11-20"),
+            "{query}"
+        );
+        assert!(state_of(&[("start", "yesterday")])
+            .search(&default_list_fields())
+            .is_err());
     }
 
     #[test]

@@ -240,7 +240,7 @@ pub fn SessionFields(
         .as_ref()
         .and_then(|sc| sc.details.as_ref())
         .filter(|d| !d.is_empty())
-        .map(|d| serde_json::Value::Object(d.clone()).to_string());
+        .and_then(|d| serde_json::to_string(d).ok());
     let chips = |items: Option<Vec<String>>, class: &'static str| {
         let items = items.unwrap_or_default();
         if items.is_empty() {

@@ -224,27 +224,31 @@ pub fn EventsPanel(
 
     let table = move || {
         let zone = state.zone.get();
-        list_state("events", events.get(), Callback::new(move |()| events.refetch()), |items: Vec<Event>| {
-            if items.is_empty() {
-                let text = if filtered() {
-                    "No event matches this filter."
-                } else {
-                    "No events were extracted from this session (events need indexing)."
-                };
-                return view! {
+        list_state(
+            "events",
+            events.get(),
+            Callback::new(move |()| events.refetch()),
+            |items: Vec<Event>| {
+                if items.is_empty() {
+                    let text = if filtered() {
+                        "No event matches this filter."
+                    } else {
+                        "No events were extracted from this session (events need indexing)."
+                    };
+                    return view! {
                     <p class="summary small"><span id="event-count" data-count="0">"0"</span>" events"</p>
                     <div class="state state-empty small" data-testid="no-events">{text}</div>
                 }
                 .into_any();
-            }
-            let names = channel_names.get();
-            let count = items.len();
-            let rows = items
-                .into_iter()
-                .enumerate()
-                .map(|(i, ev)| event_row(ev, i, zone, state, &names))
-                .collect_view();
-            view! {
+                }
+                let names = channel_names.get();
+                let count = items.len();
+                let rows = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, ev)| event_row(ev, i, zone, state, &names))
+                    .collect_view();
+                view! {
                 <p class="summary small"><span id="event-count" data-count=count.to_string()>{count.to_string()}</span>{if count == 1 { " event" } else { " events" }}</p>
                 <div class="table-wrap scroll-y">
                     <table id="events-table" class="data detail-table">
@@ -256,7 +260,8 @@ pub fn EventsPanel(
                 </div>
             }
             .into_any()
-        })
+            },
+        )
     };
 
     view! {
@@ -371,22 +376,26 @@ pub fn AlertsPanel(
     let export_items = move || alerts.get().and_then(|r| r.ok());
     let table = move || {
         let zone = state.zone.get();
-        list_state("alerts", alerts.get(), Callback::new(move |()| alerts.refetch()), |items: Vec<Alert>| {
-            if items.is_empty() {
-                return view! {
+        list_state(
+            "alerts",
+            alerts.get(),
+            Callback::new(move |()| alerts.refetch()),
+            |items: Vec<Alert>| {
+                if items.is_empty() {
+                    return view! {
                     <p class="summary small"><span id="alert-count" data-count="0">"0"</span>" alerts"</p>
                     <div class="state state-empty small" data-testid="no-alerts">"No alerts were raised in this session."</div>
                 }
                 .into_any();
-            }
-            let names = channel_names.get();
-            let count = items.len();
-            let rows = items
-                .into_iter()
-                .enumerate()
-                .map(|(i, alert)| alert_row(alert, i, zone, state, &names, on_select))
-                .collect_view();
-            view! {
+                }
+                let names = channel_names.get();
+                let count = items.len();
+                let rows = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, alert)| alert_row(alert, i, zone, state, &names, on_select))
+                    .collect_view();
+                view! {
                 <p class="summary small">
                     <span id="alert-count" data-count=count.to_string()>{count.to_string()}</span>
                     {if count == 1 { " alert" } else { " alerts" }}
@@ -402,7 +411,8 @@ pub fn AlertsPanel(
                 </div>
             }
             .into_any()
-        })
+            },
+        )
     };
     view! {
         <section class="card panel" id="alerts">
