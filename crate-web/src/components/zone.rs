@@ -47,7 +47,9 @@ pub fn parse_offset(text: &str) -> Option<FixedOffset> {
     };
     let (h, m) = match rest.split_once(':') {
         Some((h, m)) => (h, m),
-        None if rest.len() == 4 => rest.split_at(2),
+        // `get` rather than `split_at`: a URL's `tz` may hold any text, and
+        // a byte index inside a multi-byte character must not panic.
+        None if rest.len() == 4 => (rest.get(..2)?, rest.get(2..)?),
         None => (rest, "0"),
     };
     let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
@@ -138,10 +140,9 @@ impl ListZone {
     /// the ISO time the URL and the API take.
     pub fn input_to_iso(self, value: &str) -> Option<String> {
         let value = value.trim();
-        if value.len() < 16 {
-            return None;
-        }
-        let naive = format!("{}:00", &value[..16]);
+        // `get`: 16 bytes may end inside a multi-byte character.
+        let minute = value.get(..16)?;
+        let naive = format!("{minute}:00");
         match self.input_zone() {
             Zone::Utc => Some(format!("{naive}Z")),
             Zone::Fixed(o) => Some(format!("{naive}{}", offset_text(o))),
@@ -189,6 +190,27 @@ mod tests {
         );
         assert_eq!(parse_offset("+25:00"), None);
         assert_eq!(parse_offset("abc"), None);
+    }
+
+    /// `/sessions?tz=-a%C3%A91` once killed the page: `split_at` inside `é`.
+    #[test]
+    fn hostile_text_is_refused_without_panicking() {
+        for text in [
+            "-a\u{e9}1",
+            "a\u{e9}1",
+            "\u{e9}\u{e9}",
+            "+\u{1F600}",
+            "-\u{e9}:1",
+        ] {
+            assert_eq!(parse_offset(text), None, "{text:?}");
+            let _ = ListZone::from_token(text);
+        }
+        let zone = ListZone::from_token("utc");
+        assert_eq!(zone.input_to_iso("2026-11-20T10:0\u{e9}"), None);
+        assert_eq!(
+            zone.input_to_iso("2026-11-20T10:00").as_deref(),
+            Some("2026-11-20T10:00:00Z")
+        );
     }
 
     #[test]

@@ -18,8 +18,17 @@ use crate::api;
 /// inside this app, else the session list. Anything else (`//host`, `https:`)
 /// is ignored so that a crafted link cannot send the user to another site.
 pub fn safe_next(next: Option<String>) -> String {
+    // Browsers drop TAB, LF and CR inside URLs (and read `\` as `/`), so
+    // `/<TAB>/host` would become `//host`: any control character or
+    // backslash refuses the target, as does anything not a plain local path.
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.chars().any(|c| c.is_control() || c == '\\') =>
+        {
+            n
+        }
         _ => "/sessions".to_owned(),
     }
 }
@@ -157,5 +166,19 @@ mod tests {
         assert_eq!(safe_next(Some("/\\evil.example/".into())), "/sessions");
         assert_eq!(safe_next(Some("https://evil.example/".into())), "/sessions");
         assert_eq!(safe_next(None), "/sessions");
+        // Characters browsers drop inside URLs: `/<TAB>/evil` is `//evil`.
+        for hostile in [
+            "/\t/evil.example/login",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\u{0}/x",
+            "/a\\b",
+        ] {
+            assert_eq!(safe_next(Some(hostile.into())), "/sessions", "{hostile:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/sessions?q=a%09b".into())),
+            "/sessions?q=a%09b"
+        );
     }
 }
