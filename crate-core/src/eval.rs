@@ -60,6 +60,8 @@ enum Test {
     StrEq(String),
     /// Lower-cased exact text with `_` written `-`: `_` and `-` match alike.
     SpellingEq(String),
+    /// Lower-cased pattern with `_` written `-`: `_` and `-` match alike.
+    SpellingWild(Vec<Pat>),
     /// Lower-cased pattern.
     StrWild(Vec<Pat>),
     /// Lower-cased words (consecutive); `raw` lower-cased, for text with no word.
@@ -203,10 +205,17 @@ fn lower_pattern(parts: &[WildPart]) -> Vec<Pat> {
 /// pages' queries: a verdict term matches either spelling (a guess at what a
 /// real appliance does with the 6.0 spelling; the recordings have no query).
 fn spelled(test: Test, field: &str) -> Test {
+    if field != "verdict" && field != "recording.verdict" {
+        return test;
+    }
     match test {
-        Test::StrEq(needle) if field == "verdict" || field == "recording.verdict" => {
-            Test::SpellingEq(needle.replace('_', "-"))
-        }
+        Test::StrEq(needle) => Test::SpellingEq(needle.replace('_', "-")),
+        Test::StrWild(pattern) => Test::SpellingWild(
+            pattern
+                .into_iter()
+                .map(|p| if p == Pat::Lit('_') { Pat::Lit('-') } else { p })
+                .collect(),
+        ),
         other => other,
     }
 }
@@ -304,6 +313,9 @@ fn test_value(test: &Test, value: &FieldValue<'_>) -> bool {
                     .zip(needle.chars())
                     .all(|(a, b)| a == b || (a == '_' && b == '-'))
         }),
+        Test::SpellingWild(pattern) => {
+            as_text(value).is_some_and(|t| glob(pattern, &t.replace('_', "-")))
+        }
         Test::StrWild(pattern) => match value {
             FieldValue::Str(s) if s.is_ascii() => {
                 let b = s.as_bytes();

@@ -244,11 +244,9 @@ impl Filter {
     ) -> Result<Filter, ApiError> {
         let bad = |e: sps_core::Error| ApiError::invalid_query(e.to_string(), href);
         let q = match &search.q {
-            // Verdicts match in either spelling (`AUTH_FAIL`, `auth-fail`).
-            Some(q) => Some(
-                CompiledQuery::new(&crate::store::respell_verdicts(q), Catalogue::sessions())
-                    .map_err(bad)?,
-            ),
+            // sps-core's evaluator matches verdicts in either spelling
+            // (`AUTH_FAIL`, `auth-fail`).
+            Some(q) => Some(CompiledQuery::new(q, Catalogue::sessions()).map_err(bad)?),
             None => None,
         };
         let content = match search.content_query().map_err(bad)? {
