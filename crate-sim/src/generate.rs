@@ -813,24 +813,16 @@ impl GenSession {
         json!({ "ip": "10.0.0.2", "name": "sps.example.com", "port": self.server_port() })
     }
 
-    /// The full JSON body (of a single-session GET): real 7.x/8.x shapes, or
-    /// the 6.0 reference example's.
-    pub fn body(&self, key: &str, t: &Tables, real: bool) -> Value {
-        if real {
-            self.body_real(key, t)
-        } else {
-            self.body_6_0(key, t)
-        }
-    }
-
-    /// The real body, as the recorded `fields=*` items
+    /// The full JSON body (of a single-session GET): the real 7.x/8.x
+    /// shapes, as the recorded `fields=*` items
     /// (`../shared/real-sps/powerbi-list-page-offset-0.e0ad361.json`) plus
     /// what a list item lacks and a single-session GET is guessed to have:
     /// the sub-resource links, `hidden`, `phantom`, `revision`,
     /// `recording.audit_trail`, `server_local`, `target`,
-    /// `has_accepted_channel` and `analytics.scripted_results` (no single
-    /// GET is recorded). [`list_item_body`] takes those away again.
-    fn body_real(&self, key: &str, t: &Tables) -> Value {
+    /// `has_accepted_channel` and `analytics.scripted_results` (no single GET
+    /// is recorded; [`list_item_body`] takes those away again). With `real`
+    /// false, the 6.0 reference example's shapes (`--compat 6.0`).
+    pub fn body(&self, key: &str, t: &Tables, real: bool) -> Value {
         let base = format!("/api/audit/sessions/{}", sps_core::encode_component(key));
         let link = |s: &str| json!({ "href": format!("{base}/{s}") });
         let (server_name, server_ip) = match self.server(t) {
@@ -851,8 +843,13 @@ impl GenSession {
         analytics.insert("similar_sessions".into(), json!([]));
         analytics.insert("tags".into(), self.tags().collect::<Vec<_>>().into());
         if let Some(score) = self.score() {
-            // Recorded: only the aggregate, no `details`.
-            analytics.insert("score".into(), json!({ "aggregated": score }));
+            let score = if real {
+                // Recorded: only the aggregate, no `details`.
+                json!({ "aggregated": score })
+            } else {
+                json!({ "aggregated": score, "details": { "fis": { "score": score } } })
+            };
+            analytics.insert("score".into(), score);
         }
         let mut recording = Map::new();
         recording.insert("archived".into(), Value::Bool(self.archived()));
@@ -879,35 +876,55 @@ impl GenSession {
         recording.insert("server_local".into(), self.server_local());
         recording.insert(
             "session_id".into(),
-            self.recording_session_id(key, true).into(),
+            self.recording_session_id(key, real).into(),
         );
         recording.insert(
             "target".into(),
             json!({ "ip": server_ip, "name": server_ip, "port": self.server_port() }),
         );
-        recording.insert("verdict".into(), self.verdict_name(true).into());
+        recording.insert("verdict".into(), self.verdict_name(real).into());
         recording.insert(
             "window_title_extracted".into(),
             Value::Bool(self.window_title_extracted()),
         );
         let gw = self.gateway_username(t);
         let mut user = Map::new();
-        if self.has_gateway_username_key() {
+        if !real || self.has_gateway_username_key() {
             user.insert("gateway_username".into(), gw.into());
         }
-        user.insert("id".into(), self.user_id_for(t, true).into());
+        user.insert("id".into(), self.user_id_for(t, real).into());
         user.insert("name".into(), gw.into());
-        user.insert("server_username".into(), json!([self.server_username(t)]));
-        let start = iso_utc(self.start_ms);
+        let server_username = self.server_username(t);
+        user.insert(
+            "server_username".into(),
+            if real {
+                json!([server_username])
+            } else {
+                server_username.into()
+            },
+        );
+        // Real: UTC, `creation_time` = `start_time`; 6.0: the zone's offset.
+        let (creation_time, start_time, end_time) = if real {
+            let start = iso_utc(self.start_ms);
+            (start.clone(), start, self.end_ms().map(iso_utc))
+        } else {
+            (
+                iso_utc(self.start_ms + i64::from(self.creation_delay) * 1000),
+                iso_local(self.start_ms),
+                self.end_ms().map(iso_local),
+            )
+        };
+        let mut server =
+            json!({ "ip": server_ip, "name": server_name, "port": self.server_port() });
         let mut body = json!({
             "active": self.active(),
             "alerts": link("alerts"),
             "analytics": Value::Object(analytics),
             "channels": link("channels"),
             "client": { "ip": client_ip, "name": client_ip, "port": self.client_port },
-            "creation_time": start,
+            "creation_time": creation_time,
             "duration": self.duration,
-            "end_time": self.end_ms().map(iso_utc),
+            "end_time": end_time,
             "events": link("events"),
             "hidden": self.flags & FLAG_HIDDEN != 0,
             "indexing": link("indexing"),
@@ -917,17 +934,22 @@ impl GenSession {
             "protocol": self.protocol_name(),
             "recording": Value::Object(recording),
             "revision": self.revision,
-            "server": { "id": server_ip, "ip": server_ip, "name": server_name, "port": self.server_port() },
-            "start_time": start,
-            // Recorded: present and null in every session (trails or not).
-            "trail_download_link": Value::Null,
+            "start_time": start_time,
             "trail_downloads": link("trail_downloads"),
             "user": Value::Object(user),
-            "verdict": self.verdict_name(true),
+            "verdict": self.verdict_name(real),
         });
-        if self.has_vault() {
-            if let Value::Object(map) = &mut body {
-                map.insert("vault".into(), self.vault(t));
+        if real {
+            server["id"] = server_ip.into();
+        }
+        if let Value::Object(map) = &mut body {
+            map.insert("server".into(), server);
+            if real {
+                // Recorded: present and null in every session (trails or not).
+                map.insert("trail_download_link".into(), Value::Null);
+                if self.has_vault() {
+                    map.insert("vault".into(), self.vault(t));
+                }
             }
         }
         body
@@ -993,121 +1015,6 @@ impl GenSession {
             Value::Null
         };
         Some(json!({ "archive": archive, "download": { "href": format!("{base}/audit_trail") } }))
-    }
-
-    /// The full JSON body, shaped like the reference's example (`--compat 6.0`).
-    fn body_6_0(&self, key: &str, t: &Tables) -> Value {
-        let base = format!("/api/audit/sessions/{key}");
-        let link = |s: &str| json!({ "href": format!("{base}/{s}") });
-        let (server_name, server_ip) = match self.server(t) {
-            Some(s) => (s.name.as_str(), s.ip.as_str()),
-            None => ("", ""),
-        };
-        let client_ip = self.client_ip(t);
-        let mut analytics = Map::new();
-        analytics.insert(
-            "interesting_events".into(),
-            self.interesting().collect::<Vec<_>>().into(),
-        );
-        analytics.insert(
-            "scripted".into(),
-            Value::Bool(self.flags & FLAG_SCRIPTED != 0),
-        );
-        analytics.insert(
-            "scripted_results".into(),
-            if self.flags & FLAG_SCRIPTED != 0 {
-                json!({ "clockmaster": "True: keystroke timing too regular" })
-            } else {
-                json!({})
-            },
-        );
-        analytics.insert("similar_sessions".into(), json!([]));
-        analytics.insert("tags".into(), self.tags().collect::<Vec<_>>().into());
-        if let Some(score) = self.score() {
-            analytics.insert(
-                "score".into(),
-                json!({ "aggregated": score, "details": { "fis": { "score": score } } }),
-            );
-        }
-        let mut recording = Map::new();
-        recording.insert("archived".into(), Value::Bool(self.archived()));
-        if self.has_trail() {
-            let archive = if self.archived() {
-                json!({
-                    "date": iso_utc(self.start_ms + 86_400_000),
-                    "path": "archive/",
-                    "policy": "8106930065bf7eb4c3cf59",
-                    "server": "\\\\10.20.30.40\\archive\\abc123 (user: myuser)",
-                })
-            } else {
-                Value::Null
-            };
-            recording.insert(
-                "audit_trail".into(),
-                json!({ "archive": archive, "download": { "href": format!("{base}/audit_trail") } }),
-            );
-        }
-        recording.insert("auth_method".into(), self.auth_method().into());
-        recording.insert("channel_policy".into(), self.channel_policy().into());
-        recording.insert(
-            "command_extracted".into(),
-            Value::Bool(self.is_terminal() && self.indexed()),
-        );
-        recording.insert("connection_policy".into(), self.connection_policy().into());
-        recording.insert(
-            "connection_policy_id".into(),
-            self.connection_policy_id(t).into(),
-        );
-        recording.insert("content_reference_id".into(), self.content_ref.into());
-        recording.insert(
-            "has_accepted_channel".into(),
-            Value::Bool(self.flags & FLAG_ACCEPTED_CHANNEL != 0),
-        );
-        recording.insert("index_status".into(), self.index_status_name().into());
-        recording.insert("server_local".into(), self.server_local());
-        recording.insert(
-            "session_id".into(),
-            self.recording_session_id(key, false).into(),
-        );
-        recording.insert(
-            "target".into(),
-            json!({ "ip": server_ip, "name": server_ip, "port": self.server_port() }),
-        );
-        recording.insert("verdict".into(), self.verdict_name(false).into());
-        recording.insert(
-            "window_title_extracted".into(),
-            Value::Bool(!self.is_terminal() && self.protocol != 4 && self.indexed()),
-        );
-        let gw = self.gateway_username(t);
-        json!({
-            "active": self.active(),
-            "alerts": link("alerts"),
-            "analytics": Value::Object(analytics),
-            "channels": link("channels"),
-            "client": { "ip": client_ip, "name": client_ip, "port": self.client_port },
-            "creation_time": iso_utc(self.start_ms + i64::from(self.creation_delay) * 1000),
-            "duration": self.duration,
-            "end_time": self.end_ms().map(iso_local),
-            "events": link("events"),
-            "hidden": self.flags & FLAG_HIDDEN != 0,
-            "indexing": link("indexing"),
-            "node_id": NODE_IDS[(self.seed % NODE_IDS.len() as u64) as usize],
-            "origin": "RECORDING",
-            "phantom": false,
-            "protocol": self.protocol_name(),
-            "recording": Value::Object(recording),
-            "revision": self.revision,
-            "server": { "ip": server_ip, "name": server_name, "port": self.server_port() },
-            "start_time": iso_local(self.start_ms),
-            "trail_downloads": link("trail_downloads"),
-            "user": {
-                "gateway_username": gw,
-                "id": self.user_id(t),
-                "name": gw,
-                "server_username": self.server_username(t),
-            },
-            "verdict": self.verdict_name(false),
-        })
     }
 }
 
