@@ -899,7 +899,7 @@ impl PagingPlan {
             } if *r == id => {
                 let items = std::mem::take(items);
                 self.answered();
-                self.record_total(count, exact, source);
+                self.record_total(count, source);
                 if exact {
                     self.choose(items, count, self.options.window_cap);
                 } else {
@@ -909,7 +909,7 @@ impl PagingPlan {
             }
             Stage::PreCount(r) if *r == id => {
                 self.answered();
-                self.record_total(count, exact, source);
+                self.record_total(count, source);
                 self.mode = Some(PagingMode::Snapshot);
                 self.stage = Stage::OpenSnapshot(None);
                 Ok(())
@@ -926,15 +926,15 @@ impl PagingPlan {
         }
     }
 
-    fn record_total(&mut self, count: u64, exact: bool, source: TotalSource) {
-        if exact {
+    /// The whole search's count: exact, or (`LowerBound`) "at least".
+    fn record_total(&mut self, count: u64, source: TotalSource) {
+        self.source = source;
+        if source.is_exact() {
             self.expected = Some(count);
             self.lower_bound = None;
-            self.source = source;
         } else {
             self.expected = None;
             self.lower_bound = Some(count);
-            self.source = TotalSource::LowerBound;
         }
     }
 

@@ -13,12 +13,12 @@ use std::cell::Cell;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use fetch_support::SimTransport;
+use fetch_support::{expected_keys, fast_options, keys_of, start, SimTransport};
 use sps_core::{
     CancelToken, Client, ErrorKind, FetchObserver, FetchOptions, PagingMode, Progress,
     SessionSearch, SnapshotPolicy,
 };
-use sps_sim::{Config, Running};
+use sps_sim::Config;
 
 /// Logs in again on 401, records progress and warnings, cancels on demand.
 struct Observer<'a> {
@@ -66,36 +66,10 @@ impl FetchObserver for Observer<'_> {
 
 const N: usize = 30_000;
 
-async fn start(config: Config) -> Running {
-    sps_sim::start(config).await.expect("simulator starts")
-}
-
-/// The simulator's own list in its default order (newest first).
-fn expected_keys(running: &Running) -> Vec<String> {
-    let store = &running.state.store;
-    (0..store.len())
-        .rev()
-        .map(|i| store.key(i).to_owned())
-        .collect()
-}
-
 async fn logged_in(transport: SimTransport) -> Client<SimTransport> {
     let client = Client::new(transport);
     client.login("admin", "admin", None).await.expect("login");
     client
-}
-
-fn fast_options(snapshots: SnapshotPolicy) -> FetchOptions {
-    FetchOptions {
-        snapshots,
-        backoff_initial_ms: 5,
-        backoff_max_ms: 40,
-        ..FetchOptions::default()
-    }
-}
-
-fn keys_of(rows: &[sps_core::SessionRow]) -> Vec<String> {
-    rows.iter().map(|r| r.key.clone()).collect()
 }
 
 fn assert_unique(keys: &[String]) {

@@ -13,7 +13,7 @@ mod fetch_support;
 
 use std::collections::HashSet;
 
-use fetch_support::SimTransport;
+use fetch_support::{expected_keys, fast_options, keys_of, start, SimTransport};
 use sps_core::{
     CancelToken, Client, ErrorKind, FetchObserver, FetchOptions, PagingMode, SessionSearch,
     SnapshotPolicy, TotalSource,
@@ -31,32 +31,6 @@ impl FetchObserver for Relogin<'_> {
         self.relogins += 1;
         self.client.login("admin", "admin", None).await.is_ok()
     }
-}
-
-async fn start(config: Config) -> Running {
-    sps_sim::start(config).await.expect("simulator starts")
-}
-
-/// The simulator's own list in its default order (newest first).
-fn expected_keys(running: &Running) -> Vec<String> {
-    let store = &running.state.store;
-    (0..store.len())
-        .rev()
-        .map(|i| store.key(i).to_owned())
-        .collect()
-}
-
-fn options(snapshots: SnapshotPolicy) -> FetchOptions {
-    FetchOptions {
-        snapshots,
-        backoff_initial_ms: 5,
-        backoff_max_ms: 40,
-        ..FetchOptions::default()
-    }
-}
-
-fn keys_of(rows: &[sps_core::SessionRow]) -> Vec<String> {
-    rows.iter().map(|r| r.key.clone()).collect()
 }
 
 /// Every key of the simulator exactly once (any order: time slices under
@@ -132,7 +106,7 @@ async fn twelve_and_twenty_five_thousand_arrive_whole_under_every_policy() {
         ] {
             let what = format!("{n} sessions, {policy:?}, _snapshot 404: {no_snapshot}");
             let transport = SimTransport::new(&sim).with_fault(without(no_snapshot, false));
-            let fetched = fetch(transport, &options(policy))
+            let fetched = fetch(transport, &fast_options(policy))
                 .await
                 .unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_eq!(fetched.mode, mode, "{what}");
@@ -152,7 +126,7 @@ async fn without_count_the_cap_is_a_lower_bound_and_nothing_is_lost() {
     let sim = start(Config::for_tests(n)).await;
     // `_count` missing, snapshots there: a snapshot walk, total unknown.
     let transport = SimTransport::new(&sim).with_fault(without(false, true));
-    let fetched = fetch(transport, &options(SnapshotPolicy::Auto))
+    let fetched = fetch(transport, &fast_options(SnapshotPolicy::Auto))
         .await
         .expect("fetch all");
     assert_eq!(fetched.mode, PagingMode::Snapshot);
@@ -164,7 +138,7 @@ async fn without_count_the_cap_is_a_lower_bound_and_nothing_is_lost() {
     // Neither `_count` nor snapshots: time windows at the cap are split
     // further, and the windows' exact counts add up to the total.
     let transport = SimTransport::new(&sim).with_fault(without(true, true));
-    let fetched = fetch(transport, &options(SnapshotPolicy::Auto))
+    let fetched = fetch(transport, &fast_options(SnapshotPolicy::Auto))
         .await
         .expect("fetch all");
     assert_eq!(fetched.mode, PagingMode::TimeSlices);
@@ -200,7 +174,7 @@ async fn past_the_cap_through_cookie_expiry_and_429s() {
         let fetched = client
             .fetch_all(
                 &SessionSearch::new(),
-                &options(policy),
+                &fast_options(policy),
                 &mut observer,
                 &CancelToken::new(),
             )
@@ -229,7 +203,7 @@ async fn a_count_that_disagrees_with_what_arrives_is_an_error() {
     };
     for policy in [SnapshotPolicy::Auto, SnapshotPolicy::Never] {
         let transport = SimTransport::new(&sim).with_fault(miscount);
-        let err = fetch(transport, &options(policy))
+        let err = fetch(transport, &fast_options(policy))
             .await
             .expect_err("a shortfall is never a success");
         match err.error.kind() {
@@ -253,7 +227,7 @@ async fn a_count_that_disagrees_with_what_arrives_is_an_error() {
         transport,
         &FetchOptions {
             allow_incomplete: true,
-            ..options(SnapshotPolicy::Auto)
+            ..fast_options(SnapshotPolicy::Auto)
         },
     )
     .await

@@ -7,8 +7,39 @@
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
-use sps_core::{HttpReply, HttpRequest, Transport, TransportError};
-use sps_sim::Running;
+use sps_core::{
+    FetchOptions, HttpReply, HttpRequest, SessionRow, SnapshotPolicy, Transport, TransportError,
+};
+use sps_sim::{Config, Running};
+
+/// Starts an in-process simulator.
+pub async fn start(config: Config) -> Running {
+    sps_sim::start(config).await.expect("simulator starts")
+}
+
+/// The simulator's own list in its default order (newest first).
+pub fn expected_keys(running: &Running) -> Vec<String> {
+    let store = &running.state.store;
+    (0..store.len())
+        .rev()
+        .map(|i| store.key(i).to_owned())
+        .collect()
+}
+
+/// `snapshots`, with back-off short enough for tests.
+pub fn fast_options(snapshots: SnapshotPolicy) -> FetchOptions {
+    FetchOptions {
+        snapshots,
+        backoff_initial_ms: 5,
+        backoff_max_ms: 40,
+        ..FetchOptions::default()
+    }
+}
+
+/// The keys of `rows`, in order.
+pub fn keys_of(rows: &[SessionRow]) -> Vec<String> {
+    rows.iter().map(|r| r.key.clone()).collect()
+}
 
 pub type FaultFn = Box<dyn Fn(&str, u64) -> Option<String>>;
 
