@@ -518,8 +518,32 @@ export interface Fetched {
   stats: FetchStats;
 }
 
-/** Credentials for {@link SpsClient.login}. */
-export interface Credentials {
+/** How a client talks to the appliance. */
+export interface TransportOptions {
+  /**
+   * Allow a plain `http://` base URL to a host that is not loopback. Default
+   * false: such a URL throws a TypeError, since the password and the login
+   * cookie would cross the network unencrypted. Loopback hosts (`localhost`,
+   * `*.localhost`, `127.0.0.0/8`, `[::1]`) are always allowed: that traffic
+   * never leaves the machine.
+   */
+  allowPlainHttp?: boolean;
+  /**
+   * The most one request may take, headers and body, in milliseconds. Default
+   * 60,000. A request that takes longer is aborted and fails as an
+   * {@link SpsNetworkError} (`type` `Transport`), which fetchAll retries.
+   */
+  timeoutMs?: number;
+  /**
+   * The largest reply read, in bytes. Default 67,108,864 (64 MiB). A larger
+   * one fails as an {@link SpsNetworkError} with `type` `ReplyTooLarge`
+   * (checked against `Content-Length` first, then while reading); not retried.
+   */
+  maxReplyBytes?: number;
+}
+
+/** Credentials for {@link SpsClient.login}, and the transport options. */
+export interface Credentials extends TransportOptions {
   user: string;
   password: string;
   /** A login method's `name` (see {@link SpsClient.loginMethods}). */
@@ -532,11 +556,13 @@ export declare class SpsClient {
   /**
    * Logs in (HTTP Basic) and returns a client. `baseUrl`: the appliance's
    * address; in a browser page served from its origin it may be omitted.
-   * In Node the client keeps the login cookie itself.
+   * In Node the client keeps the login cookie itself. `https://`, or
+   * `http://` only to loopback or with `allowPlainHttp`. Redirects are never
+   * followed (they reject with `type` `Redirected`).
    */
   static login(baseUrl: string | undefined, credentials: Credentials): Promise<SpsClient>;
   /** The login methods the appliance offers (no login needed). */
-  static loginMethods(baseUrl?: string): Promise<LoginMethod[]>;
+  static loginMethods(baseUrl?: string, options?: TransportOptions): Promise<LoginMethod[]>;
   /** Logs in again on this client (after a timeout). */
   relogin(credentials: Credentials): Promise<void>;
   /** Seconds left before the login times out, as last told. */
@@ -608,10 +634,40 @@ export interface CsvOptions {
   publicBase?: string;
   /** Start with a UTF-8 byte order mark. Default false. */
   bom?: boolean;
+  /**
+   * With `multiValue: 'expand'`, the most rows one session may give (the
+   * product of its multi-valued fields); the rest are left out and reported
+   * (`onWarning`, {@link toCsvReport}). Default 1,000; `null` for no limit
+   * (the default with `spsCompatible`, as SPS).
+   */
+  maxRowsPerSession?: number | null;
+  /** Called when `maxRowsPerSession` cut sessions short (only by {@link toCsv}). */
+  onWarning?: (message: string, report: CsvReport) => void;
 }
 
-/** Sessions as CSV text: header `Key` then the fields' titles. */
+/** What a CSV export did. */
+export interface CsvReport {
+  /** The CSV text. */
+  csv: string;
+  /** Sessions written. */
+  sessions: number;
+  /** Data rows written (more than sessions when values are expanded). */
+  rows: number;
+  /** Sessions `maxRowsPerSession` cut short, or null. */
+  cut: { sessions: number; rowsDropped: number; limit: number } | null;
+  /** The warning for a person, or null. */
+  warning: string | null;
+}
+
+/**
+ * Sessions as CSV text: header `Key` then the fields' titles. Cells a
+ * spreadsheet could run as a formula (`=`, `+`, `-`, `@`, tab, carriage
+ * return first, also after leading white space or invisible characters, and
+ * their full-width forms) get a `'` prefix; plain numbers stay as they are.
+ */
 export declare function toCsv(rows: readonly ExportRow[], options?: CsvOptions): Promise<string>;
+/** As {@link toCsv}, with what the export did (rows, sessions cut short). */
+export declare function toCsvReport(rows: readonly ExportRow[], options?: CsvOptions): Promise<CsvReport>;
 /** Sessions as a JSON array text (`{key, body, meta}` per line). */
 export declare function toJson(rows: readonly ExportRow[]): Promise<string>;
 /** Sessions as NDJSON text. */
@@ -624,8 +680,8 @@ export declare function toNdjson(rows: readonly ExportRow[]): Promise<string>;
 /** What went wrong, as crate-core's `ErrorKind` names it. */
 export type ErrorKind =
   | 'Api' | 'Decode' | 'Timestamp' | 'QuerySyntax' | 'QueryField' | 'QueryInvalid'
-  | 'SearchParameter' | 'Export' | 'Transport' | 'Cancelled' | 'SliceTooDense'
-  | 'Incomplete' | 'Paging' | 'Other';
+  | 'SearchParameter' | 'Export' | 'Transport' | 'ReplyTooLarge' | 'Redirected'
+  | 'Cancelled' | 'SliceTooDense' | 'Incomplete' | 'Paging' | 'Other';
 
 /**
  * What was wrong with a reply that was not the JSON the API documents, as
@@ -658,6 +714,12 @@ export declare class SpsError extends Error {
   readonly partial?: SessionRow[];
   /** For a failed or cancelled {@link SpsClient.fetchAll}: its counters. */
   readonly stats?: FetchStats;
+  /** For `ReplyTooLarge`: the most bytes accepted. */
+  readonly limit?: number;
+  /** For `ReplyTooLarge`: the reply's size, when `Content-Length` said it. */
+  readonly size?: number;
+  /** For `Redirected`: where the redirect pointed (Node only; browsers hide it). */
+  readonly location?: string;
 }
 /** Login refused or expired (HTTP 401 or 403). */
 export declare class SpsAuthError extends SpsError {}
@@ -667,7 +729,11 @@ export declare class SpsQueryError extends SpsError {}
 export declare class SpsDecodeError extends SpsError {}
 /** HTTP 404: no such session or endpoint. */
 export declare class SpsNotFoundError extends SpsError {}
-/** The request did not complete (network down, connection dropped). */
+/**
+ * The request did not complete: network down, connection dropped, timed out
+ * (`type` `Transport`), a reply over `maxReplyBytes` (`ReplyTooLarge`), or a
+ * redirect, which is never followed (`Redirected`).
+ */
 export declare class SpsNetworkError extends SpsError {}
 /** Cancelled through an AbortSignal. */
 export declare class SpsAbortError extends SpsError {}

@@ -47,7 +47,10 @@ function ready() {
  * (sps-core's classification: `html`, `empty`, `truncated`, `wrong-type`, ...).
  */
 export class SpsError extends Error {
-  constructor(message, { type, status, details, position, kind, problem, partial, stats, delivered, expectedTotal, cause } = {}) {
+  constructor(message, {
+    type, status, details, position, kind, problem, partial, stats, delivered, expectedTotal,
+    limit, size, location, cause,
+  } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.type = type ?? kind ?? 'Error';
     this.kind = kind ?? 'Other';
@@ -59,6 +62,9 @@ export class SpsError extends Error {
     if (stats !== undefined) this.stats = stats;
     if (delivered !== undefined) this.delivered = delivered;
     if (expectedTotal !== undefined) this.expectedTotal = expectedTotal;
+    if (limit !== undefined) this.limit = limit;
+    if (size !== undefined) this.size = size;
+    if (location !== undefined) this.location = location;
   }
 }
 /** Login refused or expired (HTTP 401, 403). */
@@ -69,7 +75,12 @@ export class SpsQueryError extends SpsError {}
 export class SpsDecodeError extends SpsError {}
 /** HTTP 404: no such session (or endpoint). */
 export class SpsNotFoundError extends SpsError {}
-/** The request did not complete (network down, connection dropped). */
+/**
+ * The request did not complete: network down, connection dropped, no reply
+ * within `timeoutMs` (`type` `Transport`; fetchAll retries these), a reply
+ * over `maxReplyBytes` (`type` `ReplyTooLarge`, with `limit` and `size`), or a
+ * redirect, never followed (`type` `Redirected`, with `status` and `location`).
+ */
 export class SpsNetworkError extends SpsError {}
 /** Cancelled through an AbortSignal. */
 export class SpsAbortError extends SpsError {}
@@ -96,8 +107,14 @@ function wrapError(err) {
   if (err instanceof SpsError || !err || typeof err !== 'object' || !('spsKind' in err)) {
     return err;
   }
-  const { spsKind: kind, type, status, details, position, problem, partial, stats, delivered, expectedTotal } = err;
-  const fields = { kind, type, status, details, position, problem, partial, stats, delivered, expectedTotal };
+  const {
+    spsKind: kind, type, status, details, position, problem, partial, stats, delivered, expectedTotal,
+    limit, size, location,
+  } = err;
+  const fields = {
+    kind, type, status, details, position, problem, partial, stats, delivered, expectedTotal,
+    limit, size, location,
+  };
   let Class = SpsError;
   if (kind === 'Api') {
     if (status === 401 || status === 403) Class = SpsAuthError;
@@ -105,7 +122,7 @@ function wrapError(err) {
     else if (status === 400 && /query|invalid/i.test(type)) Class = SpsQueryError;
   } else if (QUERY_KINDS.has(kind)) Class = SpsQueryError;
   else if (kind === 'Decode') Class = SpsDecodeError;
-  else if (kind === 'Transport') Class = SpsNetworkError;
+  else if (kind === 'Transport' || kind === 'ReplyTooLarge' || kind === 'Redirected') Class = SpsNetworkError;
   else if (kind === 'Cancelled') Class = SpsAbortError;
   else if (kind === 'Incomplete') Class = SpsIncompleteError;
   return new Class(err.message, fields);
@@ -160,6 +177,50 @@ function cancelHandle(signal) {
   return [handle, () => signal.removeEventListener('abort', onAbort)];
 }
 
+/** Loopback hosts: plain `http://` to them never leaves the machine. */
+function isLoopback(hostname) {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1'
+    || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Checks a base URL: `https:`, or `http:` to a loopback host, or `http:` to
+ * any host with `allowPlainHttp: true` (the login's password and cookie would
+ * cross the network in clear). Throws TypeError otherwise.
+ */
+function checkBaseUrl(baseUrl, allowPlainHttp) {
+  if (baseUrl === undefined || baseUrl === null || baseUrl === '') return;
+  let url;
+  try {
+    url = new URL(String(baseUrl));
+  } catch {
+    throw new TypeError(`the base URL ${JSON.stringify(String(baseUrl))} is not a URL`);
+  }
+  if (url.protocol === 'https:') return;
+  if (url.protocol !== 'http:') {
+    throw new TypeError(`the base URL must be https:// (or http://), not ${url.protocol}`);
+  }
+  if (allowPlainHttp === true || isLoopback(url.hostname)) return;
+  throw new TypeError(
+    `refusing plain http:// to ${url.host}: the password and the login cookie would cross the `
+    + 'network unencrypted. Use https://, or pass { allowPlainHttp: true } if you really mean it',
+  );
+}
+
+/** The raw client for `baseUrl` with the transport options. */
+function rawClient(baseUrl, { allowPlainHttp, timeoutMs, maxReplyBytes } = {}) {
+  checkBaseUrl(baseUrl, allowPlainHttp);
+  const transport = {};
+  if (timeoutMs !== undefined) transport.timeoutMs = timeoutMs;
+  if (maxReplyBytes !== undefined) transport.maxReplyBytes = maxReplyBytes;
+  try {
+    return new raw.RawClient(baseUrl || undefined, isNode, transport);
+  } catch (err) {
+    throw wrapError(err);
+  }
+}
+
 /** A client of one appliance (or simulator), logged in. */
 export class SpsClient {
   #raw;
@@ -171,20 +232,25 @@ export class SpsClient {
   /**
    * Logs in and returns a client. `baseUrl` is the appliance's address
    * (`https://sps.example.com`); in a browser page served from the appliance's
-   * origin it may be omitted.
+   * origin it may be omitted. `http://` only to loopback hosts, or with
+   * `allowPlainHttp: true`. `timeoutMs` (default 60,000) bounds each request;
+   * `maxReplyBytes` (default 64 MiB) each reply.
    */
-  static async login(baseUrl, { user, password, loginMethod } = {}) {
+  static async login(baseUrl, { user, password, loginMethod, ...transport } = {}) {
     if (isNode && !baseUrl) throw new TypeError('in Node, SpsClient.login needs the appliance\'s base URL');
     await ready();
-    const client = new SpsClient(new raw.RawClient(baseUrl ?? undefined, isNode));
+    const client = new SpsClient(rawClient(baseUrl, transport));
     await client.relogin({ user, password, loginMethod });
     return client;
   }
 
-  /** The login methods the appliance offers (works without logging in). */
-  static async loginMethods(baseUrl) {
+  /**
+   * The login methods the appliance offers (works without logging in).
+   * `options`: `allowPlainHttp`, `timeoutMs`, `maxReplyBytes` as for `login`.
+   */
+  static async loginMethods(baseUrl, options = {}) {
     await ready();
-    const client = new raw.RawClient(baseUrl ?? undefined, isNode);
+    const client = rawClient(baseUrl, options);
     return call(() => client.loginMethods());
   }
 
@@ -339,10 +405,25 @@ export async function queryString(query) {
   return callSync(() => raw.queryString(normaliseQuery(query)));
 }
 
-/** Session rows as CSV text (spreadsheet-safe unless `spsCompatible`). */
+/**
+ * Session rows as CSV text (spreadsheet-safe unless `spsCompatible`).
+ * `onWarning(message, report)` hears when `maxRowsPerSession` cut sessions short.
+ */
 export async function toCsv(rows, options) {
+  const report = await toCsvReport(rows, options);
+  if (report.warning) options?.onWarning?.(report.warning, report);
+  return report.csv;
+}
+
+/**
+ * Session rows as CSV, with what the export did: `{csv, sessions, rows, cut,
+ * warning}` (`cut` and `warning` null unless `maxRowsPerSession` cut sessions short).
+ */
+export async function toCsvReport(rows, options) {
   await ready();
-  return callSync(() => raw.rowsToCsv(JSON.stringify(rows), options ?? undefined));
+  // Functions (onWarning) are not options of the exporter.
+  const { onWarning, ...rest } = options ?? {};
+  return callSync(() => raw.rowsToCsvReport(JSON.stringify(rows), options ? rest : undefined));
 }
 
 /** Session rows as a JSON array text, one session per line. */

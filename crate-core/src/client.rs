@@ -109,6 +109,22 @@ pub enum TransportErrorKind {
     CutOff,
     /// The request was aborted (cancellation).
     Aborted,
+    /// No complete reply within the transport's timeout: worth retrying.
+    TimedOut,
+    /// The reply is larger than the transport accepts (`limit` bytes;
+    /// `size` when `Content-Length` said so). Not worth retrying.
+    TooLarge {
+        /// The most accepted, in bytes.
+        limit: u64,
+        /// The reply's size, when known.
+        size: Option<u64>,
+    },
+    /// The server answered with a redirect, which the transport does not
+    /// follow (`status` 0 when the browser hides it). Not worth retrying.
+    Redirected {
+        /// The redirect's status.
+        status: u16,
+    },
 }
 
 /// A request that did not complete (no HTTP status to show for it).
@@ -144,13 +160,44 @@ impl TransportError {
             message: "aborted".to_owned(),
         }
     }
+
+    /// A request that got no complete reply within `millis` milliseconds.
+    pub fn timed_out(millis: u64) -> TransportError {
+        TransportError {
+            kind: TransportErrorKind::TimedOut,
+            message: format!(
+                "no complete reply within {} s (timed out)",
+                millis as f64 / 1000.0
+            ),
+        }
+    }
+
+    /// Whether asking again may help: network failures, cut-off replies and
+    /// timeouts; not cancellations, replies too large, or redirects.
+    pub fn is_retriable(&self) -> bool {
+        matches!(
+            self.kind,
+            TransportErrorKind::Network | TransportErrorKind::CutOff | TransportErrorKind::TimedOut
+        )
+    }
 }
 
 impl From<TransportError> for Error {
     fn from(e: TransportError) -> Error {
         match e.kind {
             TransportErrorKind::Aborted => ErrorKind::Cancelled.into(),
-            TransportErrorKind::Network => ErrorKind::Transport { message: e.message }.into(),
+            TransportErrorKind::Network | TransportErrorKind::TimedOut => {
+                ErrorKind::Transport { message: e.message }.into()
+            }
+            TransportErrorKind::TooLarge { limit, size } => {
+                ErrorKind::ReplyTooLarge { limit, size }.into()
+            }
+            TransportErrorKind::Redirected { status } => ErrorKind::Redirected {
+                status,
+                // The transport puts the `Location` it saw in the message.
+                location: Some(e.message).filter(|m| !m.is_empty()),
+            }
+            .into(),
             TransportErrorKind::CutOff => Error::from(ErrorKind::Transport {
                 message: format!(
                     "the connection dropped while the reply was arriving, so it was cut off ({})",
@@ -947,6 +994,7 @@ impl<T: Transport> Client<T> {
                 Err(e) if e.kind == TransportErrorKind::Aborted => {
                     return Err(ErrorKind::Cancelled.into())
                 }
+                Err(e) if !e.is_retriable() => return Err(e.into()),
                 Err(e) => Retry::Backoff(e.into(), None),
                 Ok(reply) if reply.is_success() => {
                     match self.accept(plan, &attempt, &reply) {

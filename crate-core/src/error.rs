@@ -178,6 +178,30 @@ pub enum ErrorKind {
     /// The caller cancelled the operation.
     #[error("cancelled")]
     Cancelled,
+    /// A reply larger than the transport accepts (see
+    /// `FetchTransport::with_max_reply_bytes`): not read, and not retried,
+    /// since asking again gives the same. Usually a search that should page
+    /// with a smaller `limit`, or something else than SPS answering.
+    #[error("the reply is larger than the {limit} bytes accepted{}; not read", size.map(|s| format!(" ({s} bytes)")).unwrap_or_default())]
+    ReplyTooLarge {
+        /// The most accepted, in bytes.
+        limit: u64,
+        /// The size, when the reply said it (`Content-Length`).
+        size: Option<u64>,
+    },
+    /// The server answered with a redirect, which is not followed: an API
+    /// call is never redirected by SPS, so it comes from something in the way
+    /// (a login portal, a proxy), and following it could send the login
+    /// cookie or credentials to another origin.
+    #[error("HTTP {status}: the server redirected the request{}; redirects are not followed", location.as_ref().map(|l| format!(" to {l}")).unwrap_or_default())]
+    Redirected {
+        /// The redirect's status (301, 302, 307, ...); 0 when the browser
+        /// hides it (an opaque redirect).
+        status: u16,
+        /// Where it pointed, when the transport can see it (Node can, a
+        /// browser cannot).
+        location: Option<String>,
+    },
     /// A time window one second wide holds more sessions than one offset walk
     /// can reach, so time slicing cannot split it further.
     #[error("{count}{} sessions started between {start} and {end}, more than the {cap} one search can reach; narrow the search", if *at_least { " or more" } else { "" })]

@@ -12,14 +12,19 @@
 //! - **For people** ([`CsvOptions::new`]): the same layout, but timestamps in a
 //!   chosen [`Zone`] with the offset written, and spreadsheet-safe: a cell that
 //!   begins with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'`
-//!   (OWASP's CSV-injection advice) unless it is a plain number such as `-5`.
+//!   (OWASP's CSV-injection advice) unless it is a plain number such as `-5`;
+//!   so is one where such a character (or its full-width form) follows leading
+//!   white space or zero-width characters (see [`needs_formula_guard`]).
 //!   Session content is typed by the audited users, so it must not run as a
 //!   formula when somebody opens the export in a spreadsheet.
 //!
 //! Every exporter is streaming: it takes any [`io::Write`] and accepts pages as
 //! they arrive, so an export of 100,000 sessions holds one page of input and a
 //! few kilobytes of output at a time. [`ChunkSink`] turns the output into
-//! chunks (for example the parts of a browser `Blob`). There is no row cap.
+//! chunks (for example the parts of a browser `Blob`). There is no cap on
+//! sessions; one session's expansion into rows ([`MultiValue::Expand`]) is
+//! capped by [`CsvOptions::max_rows_per_session`], and
+//! [`CsvExporter::expansion_cut`] reports what was left out.
 //!
 //! Values are read through [`FieldSource`], so full [`Session`] bodies, sparse
 //! list rows ([`SessionRow`]) and anything else that implements it export alike.
@@ -88,6 +93,11 @@ pub const DEFAULT_PUBLIC_BASE: &str = "https://127.0.0.1";
 /// What separates the values of a multi-valued field in one cell with
 /// [`MultiValue::Join`].
 pub const JOIN_SEPARATOR: &str = ";";
+
+/// Most rows one session may expand to with [`MultiValue::Expand`] in
+/// [`CsvOptions::new`]: the Cartesian product of a few long lists is millions
+/// of rows, which no one reads and which would stall the export.
+pub const DEFAULT_MAX_ROWS_PER_SESSION: u64 = 1_000;
 
 /// The field name of the computed audit-trail link column.
 const TRAIL_LINK: &str = "trail_download_link";
@@ -277,11 +287,16 @@ pub struct CsvOptions {
     /// Start with a UTF-8 byte order mark, which some spreadsheets need to read
     /// non-ASCII text correctly. SPS writes none.
     pub bom: bool,
+    /// With [`MultiValue::Expand`], the most rows one session may give; the
+    /// rest of its rows are dropped and counted (see
+    /// [`CsvExporter::expansion_cut`]). `None`: no limit, as SPS.
+    pub max_rows_per_session: Option<u64>,
 }
 
 impl Default for CsvOptions {
-    /// No columns; rows expanded; times in UTC; formula guard on; every cell
-    /// quoted; `\r\n`; base [`DEFAULT_PUBLIC_BASE`]; no byte order mark.
+    /// No columns; rows expanded, at most [`DEFAULT_MAX_ROWS_PER_SESSION`] per
+    /// session; times in UTC; formula guard on; every cell quoted; `\r\n`;
+    /// base [`DEFAULT_PUBLIC_BASE`]; no byte order mark.
     fn default() -> Self {
         CsvOptions {
             columns: Vec::new(),
@@ -292,6 +307,7 @@ impl Default for CsvOptions {
             line_end: LineEnd::Crlf,
             public_base: DEFAULT_PUBLIC_BASE.to_owned(),
             bom: false,
+            max_rows_per_session: Some(DEFAULT_MAX_ROWS_PER_SESSION),
         }
     }
 }
@@ -306,8 +322,8 @@ impl CsvOptions {
         }
     }
 
-    /// What SPS writes for `format=csv`: rows expanded, values as sent, no
-    /// formula guard, every cell quoted, `\r\n`.
+    /// What SPS writes for `format=csv`: rows expanded without a limit, values
+    /// as sent, no formula guard, every cell quoted, `\r\n`.
     pub fn sps_compatible(columns: Vec<CsvColumn>) -> Self {
         CsvOptions {
             columns,
@@ -318,6 +334,7 @@ impl CsvOptions {
             line_end: LineEnd::Crlf,
             public_base: DEFAULT_PUBLIC_BASE.to_owned(),
             bom: false,
+            max_rows_per_session: None,
         }
     }
 }
@@ -326,15 +343,91 @@ impl CsvOptions {
 // Formula guard
 // ---------------------------------------------------------------------------
 
-/// True if a spreadsheet could run `cell` as a formula: it begins with `=`,
-/// `+`, `-`, `@`, a tab or a carriage return, and is not a plain number
-/// (`-5`, `+2.5`, `-1e3` stay numbers; `-2+3` does not).
+/// True if a spreadsheet could run `cell` as a formula.
+///
+/// The cell is guarded when it begins with a tab or a carriage return
+/// (OWASP's list), or when its first character after any leading white space,
+/// control or invisible format characters ([`char::is_whitespace`],
+/// `char::is_control`, Unicode category Cf such as U+200B and U+FEFF) is a
+/// trigger: `=`, `+`, `-`, `@`, their full-width forms `＝ ＋ － ＠` (U+FF1D,
+/// U+FF0B, U+FF0D, U+FF20), small forms (U+FE66, U+FE62, U+FE63, U+FE6B),
+/// superscript and subscript forms (U+207A..U+207C, U+208A..U+208C), or the
+/// minus sign U+2212. Those
+/// are what Unicode compatibility folding (NFKC) or a spreadsheet's own
+/// trimming can turn into a formula's first character; LibreOffice does not,
+/// but other spreadsheets and locales may, so they are guarded too.
+///
+/// A plain number is left alone, because it never runs: an optional ASCII `+`
+/// or `-`, digits with at most one `.`, an optional exponent (`-5`, `+2.5`,
+/// `-1e3`), possibly after leading white space (` -5` still reads as a
+/// number, and quoting it would turn a number into text). `-2+3`, `-7 `,
+/// `-inf` and `－5` (full-width sign) are not plain numbers.
 pub fn needs_formula_guard(cell: &str) -> bool {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'@' | b'\t' | b'\r') => true,
-        Some(b'+' | b'-') => !is_plain_number(cell),
+    if matches!(cell.as_bytes().first(), Some(b'\t' | b'\r')) {
+        return true;
+    }
+    let rest = cell.trim_start_matches(is_invisible_lead);
+    match rest.chars().next() {
+        Some(c) if is_formula_trigger(c) => !is_plain_number(rest),
         _ => false,
     }
+}
+
+/// Characters a spreadsheet may skip or drop before a cell's first visible
+/// character: white space (ASCII, NBSP, U+3000, ...), controls, and Unicode's
+/// invisible format characters (category Cf: zero-width space and joiners,
+/// byte order mark, soft hyphen, bidirectional marks, tags).
+fn is_invisible_lead(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '\u{AD}'
+                | '\u{600}'..='\u{605}'
+                | '\u{61C}'
+                | '\u{6DD}'
+                | '\u{70F}'
+                | '\u{890}'..='\u{891}'
+                | '\u{8E2}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{110BD}'
+                | '\u{110CD}'
+                | '\u{13430}'..='\u{1343F}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0001}'
+                | '\u{E0020}'..='\u{E007F}'
+        )
+}
+
+/// The characters that start a formula, with the forms that fold to them.
+fn is_formula_trigger(c: char) -> bool {
+    matches!(
+        c,
+        '=' | '+'
+            | '-'
+            | '@'
+            // Full-width, small, superscript and subscript forms: NFKC folds
+            // them to the ASCII ones.
+            | '\u{FF1D}'
+            | '\u{FF0B}'
+            | '\u{FF0D}'
+            | '\u{FF20}'
+            | '\u{FE66}'
+            | '\u{FE62}'
+            | '\u{FE63}'
+            | '\u{FE6B}'
+            | '\u{207A}'..='\u{207C}'
+            | '\u{208A}'..='\u{208C}'
+            // MINUS SIGN: spreadsheets accept it as a sign in input.
+            | '\u{2212}'
+    )
 }
 
 /// `cell` made safe for spreadsheets: prefixed with `'` when
@@ -561,11 +654,22 @@ impl RowCells {
         }
     }
 
-    /// Writes the rows of the filled record; returns how many.
-    fn write<W: Write>(&mut self, writer: &mut csv::Writer<W>) -> Result<u64> {
+    /// Writes the rows of the filled record, at most `limit`; returns how
+    /// many were written and how many more the record had.
+    fn write<W: Write>(
+        &mut self,
+        writer: &mut csv::Writer<W>,
+        limit: Option<u64>,
+    ) -> Result<(u64, u64)> {
         let n = self.cells.len();
         self.pick.clear();
         self.pick.resize(n, 0);
+        // Saturating: a product past u64 is still "too many".
+        let total = self
+            .counts
+            .iter()
+            .fold(1u64, |acc, &c| acc.saturating_mul(c as u64));
+        let wanted = limit.map_or(total, |limit| total.min(limit.max(1)));
         let mut rows = 0;
         loop {
             writer.write_field(&self.key).map_err(csv_error)?;
@@ -576,11 +680,14 @@ impl RowCells {
             }
             writer.write_record(None::<&[u8]>).map_err(csv_error)?;
             rows += 1;
+            if rows >= wanted {
+                return Ok((rows, total - rows));
+            }
             // Odometer over the columns' values, last column fastest.
             let mut c = n;
             loop {
                 if c == 0 {
-                    return Ok(rows);
+                    return Ok((rows, total.saturating_sub(rows)));
                 }
                 c -= 1;
                 self.pick[c] += 1;
@@ -837,6 +944,34 @@ pub struct CsvExporter<W: Write> {
     row: RowCells,
     sessions: u64,
     rows: u64,
+    cut: ExpansionCut,
+}
+
+/// Sessions whose expansion [`CsvOptions::max_rows_per_session`] cut short:
+/// the export's warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExpansionCut {
+    /// Sessions that had more rows than the limit.
+    pub sessions: u64,
+    /// Rows left out, summed over those sessions.
+    pub rows_dropped: u64,
+    /// The limit in force.
+    pub limit: u64,
+}
+
+impl std::fmt::Display for ExpansionCut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} session{} had more than {} rows of multi-valued fields; {} row{} left out \
+             (join multi-valued fields, or raise the limit, to keep them)",
+            self.sessions,
+            if self.sessions == 1 { "" } else { "s" },
+            self.limit,
+            self.rows_dropped,
+            if self.rows_dropped == 1 { "" } else { "s" },
+        )
+    }
 }
 
 impl<W: Write> CsvExporter<W> {
@@ -863,6 +998,7 @@ impl<W: Write> CsvExporter<W> {
             row: RowCells::default(),
             sessions: 0,
             rows: 0,
+            cut: ExpansionCut::default(),
         };
         exporter.write_header()?;
         Ok(exporter)
@@ -890,8 +1026,18 @@ impl<W: Write> CsvExporter<W> {
     /// (a [`Session`], a [`SparseBody`], or any other [`FieldSource`]).
     pub fn write_record<S: FieldSource + ?Sized>(&mut self, key: &str, source: &S) -> Result<()> {
         self.row.fill(key, source, &self.options);
-        self.rows += self.row.write(&mut self.writer)?;
+        let limit = match self.options.multi_value {
+            MultiValue::Expand => self.options.max_rows_per_session,
+            MultiValue::Join => None,
+        };
+        let (written, dropped) = self.row.write(&mut self.writer, limit)?;
+        self.rows += written;
         self.sessions += 1;
+        if dropped > 0 {
+            self.cut.sessions += 1;
+            self.cut.rows_dropped = self.cut.rows_dropped.saturating_add(dropped);
+            self.cut.limit = written;
+        }
         Ok(())
     }
 
@@ -921,6 +1067,12 @@ impl<W: Write> CsvExporter<W> {
     /// sessions when multi-valued fields are expanded.
     pub fn rows_written(&self) -> u64 {
         self.rows
+    }
+
+    /// The warning of the export so far: `Some` when
+    /// [`CsvOptions::max_rows_per_session`] left rows out.
+    pub fn expansion_cut(&self) -> Option<ExpansionCut> {
+        (self.cut.sessions > 0).then_some(self.cut)
     }
 
     /// The options in use.

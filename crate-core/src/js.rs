@@ -165,6 +165,23 @@ pub fn js_error(error: &Error) -> JsValue {
             "Api"
         }
         ErrorKind::Transport { .. } => "Transport",
+        ErrorKind::ReplyTooLarge { limit, size } => {
+            set(&js, "limit", &JsValue::from(*limit as f64));
+            if let Some(size) = size {
+                set(&js, "size", &JsValue::from(*size as f64));
+            }
+            "ReplyTooLarge"
+        }
+        ErrorKind::Redirected {
+            status: s,
+            location,
+        } => {
+            status = Some(*s);
+            if let Some(location) = location {
+                set(&js, "location", &JsValue::from_str(location));
+            }
+            "Redirected"
+        }
         ErrorKind::Cancelled => "Cancelled",
         ErrorKind::SliceTooDense { .. } => "SliceTooDense",
         ErrorKind::Incomplete {
@@ -579,6 +596,16 @@ impl JsCancel {
     }
 }
 
+/// The transport settings of `RawClient`, as JavaScript spells them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TransportInput {
+    /// Per-request timeout in milliseconds.
+    timeout_ms: Option<u32>,
+    /// Largest reply read, in bytes.
+    max_reply_bytes: Option<u64>,
+}
+
 /// The audit API client: [`Client`] over the Fetch API. Every method returns
 /// a `Promise` of plain JavaScript data, rejected with [`js_error`].
 #[wasm_bindgen]
@@ -591,21 +618,34 @@ pub struct RawClient {
 impl RawClient {
     /// A client for the appliance at `base_url` (`https://sps.example.com`);
     /// without one, the page's own origin. `own_cookie`: keep the login
-    /// cookie in the client (Node, which has no cookie jar).
+    /// cookie in the client (Node, which has no cookie jar). `transport`:
+    /// `{timeoutMs, maxReplyBytes}` (defaults 60 s and 64 MiB, see
+    /// [`crate::DEFAULT_TIMEOUT_MS`], [`crate::DEFAULT_MAX_REPLY_BYTES`]). The
+    /// `http:` check is the wrapper's (`allowPlainHttp`).
     #[wasm_bindgen(constructor)]
-    pub fn new(base_url: Option<String>, own_cookie: bool) -> RawClient {
-        let transport = match base_url.as_deref().filter(|b| !b.is_empty()) {
+    pub fn new(
+        base_url: Option<String>,
+        own_cookie: bool,
+        transport: JsValue,
+    ) -> std::result::Result<RawClient, JsValue> {
+        let input: TransportInput =
+            from_js("transport options", transport).map_err(|e| js_error(&e))?;
+        let mut transport = match base_url.as_deref().filter(|b| !b.is_empty()) {
             Some(base) => FetchTransport::with_base(base),
             None => FetchTransport::same_origin(),
         };
-        let transport = if own_cookie {
-            transport.with_own_cookie()
-        } else {
-            transport
-        };
-        RawClient {
-            client: Rc::new(Client::new(transport)),
+        if own_cookie {
+            transport = transport.with_own_cookie();
         }
+        if let Some(ms) = input.timeout_ms {
+            transport = transport.with_timeout_ms(ms);
+        }
+        if let Some(bytes) = input.max_reply_bytes {
+            transport = transport.with_max_reply_bytes(bytes);
+        }
+        Ok(RawClient {
+            client: Rc::new(Client::new(transport)),
+        })
     }
 
     /// Logs in with a user name and password (HTTP Basic), optionally with a
@@ -950,6 +990,16 @@ struct CsvInput {
     time: Option<String>,
     public_base: Option<String>,
     bom: Option<bool>,
+    /// Absent: the default cap; `null`: no cap; a number: that cap.
+    #[serde(default, deserialize_with = "present")]
+    max_rows_per_session: Option<Option<u64>>,
+}
+
+/// Tells a `null` (`Some(None)`) from an absent field (`None`).
+fn present<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Option<u64>>, D::Error> {
+    Option::<u64>::deserialize(d).map(Some)
 }
 
 fn option_error(parameter: &str, message: String) -> Error {
@@ -1040,6 +1090,15 @@ fn csv_options(input: CsvInput, rows: &[SessionRow]) -> Result<CsvOptions> {
     if let Some(bom) = input.bom {
         options.bom = bom;
     }
+    if let Some(limit) = input.max_rows_per_session {
+        if limit == Some(0) {
+            return Err(option_error(
+                "maxRowsPerSession",
+                "must be at least 1 (or null for no limit)".to_owned(),
+            ));
+        }
+        options.max_rows_per_session = limit;
+    }
     Ok(options)
 }
 
@@ -1056,21 +1115,74 @@ fn utf8(bytes: Vec<u8>) -> Result<String> {
     })
 }
 
+/// What `toCsvReport` gives: the text and what the export did.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CsvReportOut {
+    csv: String,
+    sessions: u64,
+    rows: u64,
+    /// Sessions whose multi-valued expansion was cut (`null` when none).
+    cut: Option<CutOut>,
+    /// The warning for a person (`null` when none).
+    warning: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CutOut {
+    sessions: u64,
+    rows_dropped: u64,
+    limit: u64,
+}
+
+fn csv_report(rows_json: &str, options: JsValue) -> Result<CsvReportOut> {
+    let rows = rows_from_json(rows_json)?;
+    let input: CsvInput = from_js("CSV options", options)?;
+    let options = csv_options(input, &rows)?;
+    let mut exporter = CsvExporter::new(Vec::new(), options)?;
+    exporter.write_page(&rows)?;
+    let (sessions, rows, cut) = (
+        exporter.sessions_written(),
+        exporter.rows_written(),
+        exporter.expansion_cut(),
+    );
+    Ok(CsvReportOut {
+        csv: utf8(exporter.finish()?)?,
+        sessions,
+        rows,
+        warning: cut.map(|c| c.to_string()),
+        cut: cut.map(|c| CutOut {
+            sessions: c.sessions,
+            rows_dropped: c.rows_dropped,
+            limit: c.limit,
+        }),
+    })
+}
+
 /// Session rows (`{key, body?, meta?}`, as `sessions()` gives them, passed as
-/// one JSON text) as CSV text. Options: `fields`, `spsCompatible`,
-/// `formulaGuard`, `quoteAll`, `lineEnd`, `multiValue`, `time`,
-/// `publicBase`, `bom`.
+/// one JSON text) as CSV text, with the same formula guard as every sessions
+/// CSV of sps-core ([`crate::needs_formula_guard`]). Options: `fields`,
+/// `spsCompatible`, `formulaGuard`, `quoteAll`, `lineEnd`, `multiValue`,
+/// `time`, `publicBase`, `bom`, `maxRowsPerSession`.
 #[wasm_bindgen(js_name = rowsToCsv)]
 pub fn rows_to_csv(rows_json: &str, options: JsValue) -> std::result::Result<String, JsValue> {
-    let run = || -> Result<String> {
-        let rows = rows_from_json(rows_json)?;
-        let input: CsvInput = from_js("CSV options", options)?;
-        let options = csv_options(input, &rows)?;
-        let mut exporter = CsvExporter::new(Vec::new(), options)?;
-        exporter.write_page(&rows)?;
-        utf8(exporter.finish()?)
-    };
-    run().map_err(|e| js_error(&e))
+    csv_report(rows_json, options)
+        .map(|report| report.csv)
+        .map_err(|e| js_error(&e))
+}
+
+/// As `rowsToCsv`, with what the export did: `{csv, sessions, rows, cut,
+/// warning}`; `cut` (`{sessions, rowsDropped, limit}`) and `warning` say
+/// which sessions `maxRowsPerSession` cut short.
+#[wasm_bindgen(js_name = rowsToCsvReport)]
+pub fn rows_to_csv_report(
+    rows_json: &str,
+    options: JsValue,
+) -> std::result::Result<JsValue, JsValue> {
+    csv_report(rows_json, options)
+        .and_then(|report| to_js(&report))
+        .map_err(|e| js_error(&e))
 }
 
 /// Session rows (one JSON text) as a JSON array text, one session per line.

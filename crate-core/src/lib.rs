@@ -63,12 +63,13 @@ pub use event::{Event, EventType, EventTypeKind};
 pub use export::{
     detail_file_name, export_file_name, needs_formula_guard, neutralise_formula, session_columns,
     sessions_to_csv, trail_download_link, write_details_csv, write_details_json, ChunkSink,
-    CsvColumn, CsvExporter, CsvOptions, DetailItem, DetailKind, ExportKind, JsonExporter,
-    JsonFormat, LineEnd, MultiValue, NdjsonExporter, SessionBody, SessionContext, SessionObject,
-    SessionRecord, TimeFormat, DEFAULT_PUBLIC_BASE, JOIN_SEPARATOR,
+    CsvColumn, CsvExporter, CsvOptions, DetailItem, DetailKind, ExpansionCut, ExportKind,
+    JsonExporter, JsonFormat, LineEnd, MultiValue, NdjsonExporter, SessionBody, SessionContext,
+    SessionObject, SessionRecord, TimeFormat, DEFAULT_MAX_ROWS_PER_SESSION, DEFAULT_PUBLIC_BASE,
+    JOIN_SEPARATOR,
 };
 #[cfg(all(feature = "fetch", target_arch = "wasm32"))]
-pub use fetch::FetchTransport;
+pub use fetch::{FetchTransport, DEFAULT_MAX_REPLY_BYTES, DEFAULT_TIMEOUT_MS};
 pub use field_source::{
     is_time_path, FieldSource, FieldValue, FieldValues, SparseBody, ALERT_FIELDS, EVENT_FIELDS,
     SESSION_FIELDS,

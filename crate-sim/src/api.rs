@@ -168,12 +168,16 @@ fn csv_response(
 
 fn offset_page(state: &AppState, req: ListRequest, rem: Option<i64>) -> Result<Response, ApiError> {
     let filter = Filter::new(&req.search, SESSIONS, &state.store, &state.content_cache)?;
-    let top = (req.offset + req.limit).min(MAX_OFFSET);
+    // Checked: `offset` may be anything up to usize::MAX (an empty page past
+    // the window, as the reference says offsets past 10,000 are ignored).
+    let top = req.offset.saturating_add(req.limit).min(MAX_OFFSET);
     let ord = order(&state.store, &filter, &req.search.sort, Some(top));
     let count = ord.len();
     let window = reachable(count);
-    let end = (req.offset + req.limit).min(window);
-    let positions: Vec<usize> = (req.offset..end).filter_map(|i| ord.get(i)).collect();
+    let end = req.offset.saturating_add(req.limit).min(window);
+    let positions: Vec<usize> = (req.offset.min(end)..end)
+        .filter_map(|i| ord.get(i))
+        .collect();
     if req.csv {
         return csv_response(state, &req, &positions);
     }
@@ -256,7 +260,7 @@ fn snapshot_page(
         }
     };
     let from = req.search_after.min(list.len());
-    let to = (from + req.limit).min(list.len());
+    let to = from.saturating_add(req.limit).min(list.len());
     let positions: Vec<usize> = list[from..to].iter().map(|i| *i as usize).collect();
     if req.csv {
         return csv_response(state, &req, &positions);

@@ -25,6 +25,9 @@ use crate::state::AppState;
 pub const COOKIE: &str = "session_id";
 /// `Max-Age` of the cookie (what SPS sends: 12 hours; the inactivity timeout is separate).
 pub const COOKIE_MAX_AGE: u64 = 43_200;
+/// Live logins kept at most; a new login beyond it evicts the least
+/// recently used one (so a login loop cannot grow the map without bound).
+pub const MAX_LOGINS: usize = 10_000;
 /// Login methods offered (`local` checks the configured users; `ldap` is a
 /// simulated directory accepting the same users).
 pub const LOGIN_METHODS: &[&str] = &["local", "ldap"];
@@ -59,6 +62,8 @@ pub struct Logins {
     /// Report the time left after this request renewed the login (real
     /// 7.x/8.x: 43200 in every recorded reply) rather than before it (6.0).
     renewed: bool,
+    /// Cap on `live`.
+    max_logins: usize,
 }
 
 /// Why a cookie was refused.
@@ -81,6 +86,7 @@ impl Logins {
             expire_after,
             live: Mutex::new(HashMap::new()),
             renewed: false,
+            max_logins: MAX_LOGINS,
         }
     }
 
@@ -91,6 +97,22 @@ impl Logins {
     pub fn reporting_renewed(mut self, renewed: bool) -> Self {
         self.renewed = renewed;
         self
+    }
+
+    /// Keeps at most `max` live logins (default [`MAX_LOGINS`]).
+    pub fn with_max_logins(mut self, max: usize) -> Self {
+        self.max_logins = max.max(1);
+        self
+    }
+
+    /// How many logins are kept (expired ones are pruned at each login).
+    pub fn live_count(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn is_dead(&self, login: &Login) -> bool {
+        login.last_seen.elapsed() > self.timeout
+            || self.expire_after.is_some_and(|n| login.requests >= n)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Login>> {
@@ -108,7 +130,21 @@ impl Logins {
         let mut bytes = [0u8; 20];
         rand::thread_rng().fill_bytes(&mut bytes);
         let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        self.lock().insert(
+        let mut live = self.lock();
+        // Pruned here, where the map grows: expired logins go, and at the
+        // cap the least recently used one makes room.
+        live.retain(|_, l| !self.is_dead(l));
+        while live.len() >= self.max_logins {
+            let Some(oldest) = live
+                .iter()
+                .min_by_key(|(_, l)| l.last_seen)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            live.remove(&oldest);
+        }
+        live.insert(
             token.clone(),
             Login {
                 user: spec.name.clone(),

@@ -103,12 +103,6 @@ pub struct Args {
     /// How many snapshots may be open at once before 429.
     #[arg(long, default_value_t = 5)]
     pub max_snapshots: usize,
-    /// Proxy mode: forward /api/* to this appliance (e.g. https://10.0.0.5).
-    #[arg(long)]
-    pub upstream: Option<String>,
-    /// Proxy mode: accept the appliance's self-signed certificate.
-    #[arg(long)]
-    pub insecure: bool,
     /// Base of the `trail_download_link` CSV column.
     #[arg(long, default_value = "https://127.0.0.1")]
     pub public_base: String,
@@ -190,10 +184,6 @@ pub struct Config {
     pub snapshot_ttl: Duration,
     /// Open snapshots allowed at once.
     pub max_snapshots: usize,
-    /// Proxy target.
-    pub upstream: Option<String>,
-    /// Accept invalid certificates from the upstream.
-    pub insecure: bool,
     /// Base URL for CSV download links.
     pub public_base: String,
     /// Firmware version for /api/info.
@@ -243,8 +233,6 @@ impl Config {
             faults: Vec::new(),
             snapshot_ttl: Duration::from_secs(300),
             max_snapshots: 5,
-            upstream: None,
-            insecure: false,
             public_base: "https://127.0.0.1".into(),
             firmware_version: "7.4.0".into(),
             compat: Compat::Real,
@@ -301,20 +289,6 @@ impl TryFrom<Args> for Config {
                     .map_err(|e| SimError::Config(format!("--fault `{f}`: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        if a.insecure && a.upstream.is_none() {
-            return Err(SimError::Config(
-                "--insecure only makes sense with --upstream".into(),
-            ));
-        }
-        // Proxy mode passes a real appliance's replies through untouched: it
-        // mounts no fault layer, so these flags would silently do nothing.
-        let fault_flags =
-            !faults.is_empty() || a.error_rate > 0.0 || a.truncate_rate > 0.0 || a.latency_ms > 0;
-        if a.upstream.is_some() && fault_flags {
-            return Err(SimError::Config(
-                "--fault, --error-rate, --truncate-rate and --latency-ms are not available with --upstream".into(),
-            ));
-        }
         Ok(Config {
             host: a.host,
             port: a.port,
@@ -336,8 +310,6 @@ impl TryFrom<Args> for Config {
             faults,
             snapshot_ttl: Duration::from_secs(a.snapshot_ttl),
             max_snapshots: a.max_snapshots.max(1),
-            upstream: a.upstream.map(|u| u.trim_end_matches('/').to_owned()),
-            insecure: a.insecure,
             public_base: a.public_base.trim_end_matches('/').to_owned(),
             firmware_version: a
                 .firmware_version

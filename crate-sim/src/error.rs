@@ -22,9 +22,6 @@ pub enum SimError {
     /// Binding or serving failed.
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
-    /// The proxy's HTTP client could not be built.
-    #[error("proxy client: {0}")]
-    Proxy(String),
 }
 
 /// An error answered in SPS's envelope:

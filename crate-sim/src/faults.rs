@@ -43,10 +43,15 @@
 //! Globally (command line): `--latency-ms`, `--error-rate`, `--truncate-rate`,
 //! `--expire-after`, `--snapshot-429-every`, `--fault`.
 //!
-//! Proxy mode (`--upstream`) mounts none of this: no layer, no `/_sim/faults`.
+//! This is for tests only: the simulator has no proxy mode, and
+//! `sps-gateway`, which fronts real appliances, has none of it.
 //! `POST /_sim/faults` takes only `Content-Type: application/json` (415
 //! otherwise), which a cross-site page cannot send without a CORS preflight
-//! the simulator never grants.
+//! the simulator never grants; and every `/_sim` request that carries an
+//! `Origin` must come from a loopback origin (`http://127.0.0.1:*`,
+//! `http://localhost:*`, `[::1]`), else 403. Browsers send `Origin` on every
+//! cross-origin `POST`/`DELETE`; tools (curl, the tests) send none and stay
+//! allowed.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -615,6 +620,49 @@ struct NewRule {
 
 fn rules_reply(state: &AppState) -> Response {
     Json(json!({ "rules": state.faults.rules() })).into_response()
+}
+
+/// Whether an `Origin` value names a loopback host (`localhost`,
+/// `*.localhost`, 127.0.0.0/8, `::1`) over http(s).
+pub fn is_loopback_origin(origin: &str) -> bool {
+    let Some(rest) = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    if rest.contains(['/', '@', '?', '#']) {
+        return false;
+    }
+    let host = match rest.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((h, tail)) if tail.is_empty() || tail.starts_with(':') => h,
+            _ => return false,
+        },
+        None => rest.rsplit_once(':').map(|(h, _)| h).unwrap_or(rest),
+    };
+    let host = host.to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Middleware of `/_sim`: 403 when an `Origin` is present and not loopback
+/// (a page of another host driving the simulator's faults).
+pub async fn require_loopback_origin(req: Request, next: Next) -> Response {
+    if let Some(origin) = req.headers().get(header::ORIGIN) {
+        let ok = origin.to_str().is_ok_and(is_loopback_origin);
+        if !ok {
+            return (
+                StatusCode::FORBIDDEN,
+                Json(json!({ "error": "/_sim is only for loopback origins" })),
+            )
+                .into_response();
+        }
+    }
+    next.run(req).await
 }
 
 /// `GET /_sim/faults`: the rules in force.

@@ -1,7 +1,9 @@
 //! A simulator of the One Identity Safeguard for Privileged Sessions (SPS)
 //! audit REST API: authentication, every `/api/audit/sessions` endpoint over
 //! generated or loaded data, snapshots, fault injection, static files for the
-//! viewer, and a proxy mode to a real appliance.
+//! viewer. It is for tests and demos only: putting the viewer in front of a
+//! real appliance is `sps-gateway`'s job (crate-gateway), which mounts none
+//! of the fault machinery.
 //!
 //! Start it in-process with [`start`] (tests bind port 0 and read the address),
 //! or build the [`router`] around a state from [`state::build`].
@@ -17,14 +19,13 @@ pub mod generate;
 pub mod hostile;
 pub mod links;
 pub mod listing;
-pub mod proxy;
 pub mod snapshot;
 pub mod state;
 pub mod store;
 
 use std::net::SocketAddr;
 
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
@@ -34,7 +35,7 @@ pub use config::{Args, Compat, Config, UserSpec};
 pub use error::{ApiError, SimError};
 pub use state::AppState;
 
-/// The application: `/api` routes (or the proxy), faults, auth, static files.
+/// The application: `/api` routes, faults, auth, static files.
 pub fn router(state: AppState) -> Router {
     let audit = Router::new()
         .route("/api/audit", get(api::audit_root))
@@ -48,34 +49,28 @@ pub fn router(state: AppState) -> Router {
         .route("/api/audit/sessions/{key}/{part}/", get(api::session_part))
         .route("/api/audit/sessions/{key}/channels/{n}", get(api::channel))
         .route_layer(from_fn_with_state(state.clone(), auth::require_search));
-    let api = if state.config.upstream.is_some() {
-        // Proxy mode: a real appliance's replies pass through untouched. No
-        // fault layer, no `_fault=`/`X-Sim-Fault`, no `/_sim/faults`: any web
-        // page could otherwise change what the auditor sees.
-        Router::new()
-            .route("/api", axum::routing::any(proxy::forward))
-            .route("/api/{*rest}", axum::routing::any(proxy::forward))
-            .method_not_allowed_fallback(api::method_not_allowed)
-    } else {
-        Router::new()
-            .route("/api/authentication", get(auth::login))
-            .route(
-                "/api/authentication/login_methods",
-                get(auth::login_methods),
-            )
-            .route("/api/info", get(api::info))
-            .merge(audit)
-            .route("/api/{*rest}", axum::routing::any(api::api_not_found))
-            .method_not_allowed_fallback(api::method_not_allowed)
-            .layer(from_fn_with_state(state.clone(), faults::inject))
-            // Test control, outside `/api` so that faults never apply to it.
-            .route(
-                "/_sim/faults",
-                get(faults::list_rules)
-                    .post(faults::add_rule)
-                    .delete(faults::clear_rules),
-            )
-    };
+    // Test control, outside `/api` so that faults never apply to it; a
+    // browser page of another origin may not use it (see faults.rs).
+    let control = Router::new()
+        .route(
+            "/_sim/faults",
+            get(faults::list_rules)
+                .post(faults::add_rule)
+                .delete(faults::clear_rules),
+        )
+        .route_layer(from_fn(faults::require_loopback_origin));
+    let api = Router::new()
+        .route("/api/authentication", get(auth::login))
+        .route(
+            "/api/authentication/login_methods",
+            get(auth::login_methods),
+        )
+        .route("/api/info", get(api::info))
+        .merge(audit)
+        .route("/api/{*rest}", axum::routing::any(api::api_not_found))
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(from_fn_with_state(state.clone(), faults::inject))
+        .merge(control);
     let app = match &state.config.static_dir {
         Some(dir) => {
             // Unknown paths get index.html: the viewer routes on the client side.
@@ -130,30 +125,22 @@ pub async fn serve(config: Config) -> Result<(), SimError> {
     let t0 = std::time::Instant::now();
     let running = start(config).await?;
     let cfg = &running.state.config;
-    match &cfg.upstream {
-        Some(u) => println!(
-            "sps-sim: proxying /api to {u}{}",
-            if cfg.insecure { " (insecure TLS)" } else { "" }
-        ),
-        None => {
-            println!(
-                "sps-sim: {} sessions ready in {:.1?}",
-                running.state.store.len(),
-                t0.elapsed()
-            );
-            for u in &cfg.users {
-                println!(
-                    "sps-sim: user {:?} password {:?}{}",
-                    u.name,
-                    u.password,
-                    if u.can_search {
-                        ""
-                    } else {
-                        " (no search rights: 403)"
-                    }
-                );
+    println!(
+        "sps-sim: {} sessions ready in {:.1?}",
+        running.state.store.len(),
+        t0.elapsed()
+    );
+    for u in &cfg.users {
+        println!(
+            "sps-sim: user {:?} password {:?}{}",
+            u.name,
+            u.password,
+            if u.can_search {
+                ""
+            } else {
+                " (no search rights: 403)"
             }
-        }
+        );
     }
     if let Some(dir) = &cfg.static_dir {
         if !dir.join("index.html").is_file() {

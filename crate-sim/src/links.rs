@@ -101,7 +101,7 @@ pub fn pages(count: usize, offset: usize, limit: usize) -> Pages {
     };
     Pages {
         last,
-        next: (offset + limit < count).then_some(offset + limit),
+        next: offset.checked_add(limit).filter(|next| *next < count),
         previous: (offset > 0).then(|| offset.saturating_sub(limit)),
     }
 }

@@ -27,8 +27,6 @@ pub struct Inner {
     pub faults: FaultState,
     /// Results of recent content searches.
     pub content_cache: crate::listing::ContentCache,
-    /// HTTP client of proxy mode.
-    pub proxy: Option<reqwest::Client>,
 }
 
 /// Builds the state: loads or generates the sessions (can take a few seconds
@@ -49,10 +47,6 @@ pub fn build(config: Config) -> Result<AppState, SimError> {
 
 /// Builds the state around a ready store (tests use this with loaded sessions).
 pub fn with_store(config: Config, store: Store) -> Result<AppState, SimError> {
-    let proxy = match &config.upstream {
-        Some(_) => Some(crate::proxy::client(config.insecure)?),
-        None => None,
-    };
     Ok(Arc::new(Inner {
         logins: Logins::new(
             config.users.clone(),
@@ -64,7 +58,6 @@ pub fn with_store(config: Config, store: Store) -> Result<AppState, SimError> {
         faults: FaultState::new(config.seed, config.faults.clone()),
         store,
         content_cache: Default::default(),
-        proxy,
         config,
     }))
 }

@@ -210,3 +210,45 @@ async fn info_needs_no_login() {
     let info = sps_core::decode_info(v.to_string().as_bytes()).unwrap();
     assert_eq!(info.body.firmware_version.as_deref(), Some("7.4.0"));
 }
+
+#[test]
+fn expired_logins_are_pruned_and_live_ones_capped() {
+    use sps_sim::auth::{Logins, Refusal};
+    let users = Config::default_users();
+    let logins = Logins::new(users.clone(), Duration::from_millis(200), None);
+    for _ in 0..50 {
+        logins.login("admin", "admin").unwrap();
+    }
+    assert_eq!(logins.live_count(), 50);
+    std::thread::sleep(Duration::from_millis(300));
+    let fresh = logins.login("admin", "admin").unwrap();
+    assert_eq!(logins.live_count(), 1, "the 50 timed-out logins are gone");
+    assert!(logins.check(&fresh, true).is_ok());
+
+    let logins = Logins::new(users.clone(), Duration::from_secs(600), None).with_max_logins(3);
+    let first = logins.login("admin", "admin").unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    let second = logins.login("admin", "admin").unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    let third = logins.login("admin", "admin").unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    // Using `first` makes `second` the least recently used.
+    assert!(logins.check(&first, true).is_ok());
+    let fourth = logins.login("admin", "admin").unwrap();
+    assert_eq!(logins.live_count(), 3);
+    assert_eq!(logins.check(&second, true).unwrap_err(), Refusal::Missing);
+    for t in [&first, &third, &fourth] {
+        assert!(logins.check(t, true).is_ok());
+    }
+    for _ in 0..100 {
+        logins.login("admin", "admin").unwrap();
+    }
+    assert_eq!(logins.live_count(), 3, "never more than the cap");
+
+    // Logins used up by --expire-after are pruned too.
+    let logins = Logins::new(users, Duration::from_secs(600), Some(1));
+    let t = logins.login("admin", "admin").unwrap();
+    assert!(logins.check(&t, true).is_ok());
+    logins.login("admin", "admin").unwrap();
+    assert_eq!(logins.live_count(), 1);
+}

@@ -1,6 +1,6 @@
 //! The `miscount` fault, and who may set faults: `/_sim/faults` takes only
-//! JSON (no cross-site `text/plain` form post), and proxy mode mounts no
-//! fault layer at all.
+//! JSON (no cross-site `text/plain` form post) from loopback origins or
+//! tools without `Origin`; and there is no proxy mode any more.
 
 mod common;
 
@@ -126,79 +126,67 @@ async fn fault_rules_take_json_only() {
 }
 
 #[tokio::test]
-async fn proxy_mode_mounts_no_fault_layer() {
-    let upstream = start_n(30).await;
-    let mut cfg = Config::for_tests(0);
-    cfg.upstream = Some(upstream.base.clone());
-    // Even rules given to the proxy do nothing there.
-    cfg.faults = vec![FaultRule::parse_flag("status=503").unwrap()];
-    cfg.error_rate = 1.0;
-    let proxy = start(cfg).await;
-    let c = client();
-    let r = c
-        .get(proxy.url("/api/authentication"))
-        .basic_auth("admin", Some("admin"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let r = c
-        .get(proxy.url("/api/audit/sessions/_count?_fault=miscount%3D5"))
-        .header("X-Sim-Fault", "status=503,miscount=9")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert_eq!(
-        r.json::<Value>().await.unwrap(),
-        json!({"count": 30}),
-        "neither the proxy nor the appliance faulted it"
-    );
+async fn sim_control_refuses_foreign_origins() {
+    let sim = start_n(10).await;
     let http = reqwest::Client::new();
-    let r = http
-        .post(proxy.url("/_sim/faults"))
-        .json(&json!({"fault": "html"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404, "no /_sim/faults in proxy mode");
-    assert_eq!(
-        http.get(proxy.url("/_sim/faults"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        404
-    );
-    assert_eq!(
-        http.delete(proxy.url("/_sim/faults"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        404
-    );
-    assert!(upstream.running.state.faults.rules().is_empty());
+    let body = json!({"fault": "status=503"});
+    for origin in [
+        "http://evil.example",
+        "https://127.0.0.1.evil.example",
+        "http://localhost.evil.example:80",
+        "null",
+        "http://10.0.0.5:8080",
+    ] {
+        for method in ["POST", "DELETE", "GET"] {
+            let r = http
+                .request(method.parse().unwrap(), sim.url("/_sim/faults"))
+                .header("origin", origin)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 403, "{method} from {origin}");
+        }
+    }
+    let (_, rules) = get_json(&http, &sim.url("/_sim/faults")).await;
+    assert_eq!(rules, json!({"rules": []}), "nothing was set");
+    // Loopback pages (the e2e tests') and tools without Origin may.
+    for origin in [
+        Some("http://127.0.0.1:5173"),
+        Some("http://localhost:3000"),
+        Some("http://[::1]:8080"),
+        None,
+    ] {
+        let mut req = http.post(sim.url("/_sim/faults")).json(&body);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        assert_eq!(req.send().await.unwrap().status(), 200, "{origin:?}");
+    }
+    assert_eq!(sim.running.state.faults.rules().len(), 4);
 }
 
 #[test]
-fn fault_flags_are_refused_with_upstream() {
+fn loopback_origins() {
+    use sps_sim::faults::is_loopback_origin;
+    assert!(is_loopback_origin("http://127.0.0.1:8080"));
+    assert!(is_loopback_origin("http://127.1.2.3"));
+    assert!(is_loopback_origin("https://app.localhost:1"));
+    assert!(!is_loopback_origin("http://127.0.0.1@evil.example"));
+    assert!(!is_loopback_origin("http://[::1]evil"));
+    assert!(!is_loopback_origin("file://"));
+}
+
+#[test]
+fn proxy_mode_is_gone() {
     use clap::Parser;
-    let parse = |args: &[&str]| {
-        let a =
-            sps_sim::Args::try_parse_from(std::iter::once("sps-sim").chain(args.iter().copied()))
-                .unwrap();
-        Config::try_from(a).map_err(|e| e.to_string())
-    };
-    assert!(parse(&["--upstream", "https://10.0.0.5"]).is_ok());
-    for extra in [
-        ["--fault", "html"],
-        ["--error-rate", "0.1"],
-        ["--truncate-rate", "0.1"],
-        ["--latency-ms", "5"],
+    for flag in [
+        ["--upstream", "https://10.0.0.5"],
+        ["--insecure", "--seed=1"],
     ] {
-        let mut args = vec!["--upstream", "https://10.0.0.5"];
-        args.extend(extra);
-        assert!(parse(&args).is_err(), "{extra:?}");
+        assert!(
+            sps_sim::Args::try_parse_from(std::iter::once("sps-sim").chain(flag)).is_err(),
+            "{flag:?}: proxying is sps-gateway's job"
+        );
     }
 }

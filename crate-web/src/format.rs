@@ -7,18 +7,71 @@
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
 /// `text` cut to `max` characters, with `… (N more characters)` saying how
-/// much was left out; unchanged when short enough.
+/// much was left out, and with invisible characters made visible
+/// ([`visible`]): this is what every untrusted value goes through on its way
+/// to the page.
 pub fn clip(text: &str, max: usize) -> String {
     // Cheap test first: a value of `max` bytes or fewer has at most `max` characters.
     if text.len() <= max {
-        return text.to_owned();
+        return visible(text);
     }
     match text.char_indices().nth(max) {
-        None => text.to_owned(),
-        Some((cut, _)) => {
-            let rest = text[cut..].chars().count();
-            format!("{}… ({rest} more characters)", &text[..cut])
+        None => visible(text),
+        Some(_) => {
+            let (head, rest) = prefix_chars(text, max);
+            format!("{}… ({rest} more characters)", visible(head))
         }
+    }
+}
+
+/// True for a character that changes how text reads without being seen:
+/// bidirectional embeddings, overrides, isolates and marks, zero-width
+/// characters, invisible operators, tag characters, and C0/C1 controls
+/// (except TAB and LF, which lay text out as meant; CR only before LF).
+pub fn is_hidden(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{ad}' | '\u{61c}' | '\u{180e}'
+        | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}'
+        | '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{e0000}'..='\u{e007f}')
+}
+
+/// `text` with every [`is_hidden`] character written as a visible mark such
+/// as `⟨U+202E⟩`, so that a right-to-left override typed by an audited user
+/// shows up instead of reversing what the auditor reads. CR stays before LF
+/// (terminal line ends); alone it is marked. Text nodes only: the marks are
+/// plain characters.
+pub fn visible(text: &str) -> String {
+    if !text.chars().any(is_hidden) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            out.push(c);
+        } else if is_hidden(c) {
+            out.push_str(&format!("⟨U+{:04X}⟩", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The first `max` characters of `text` (a slice of it, never cut inside a
+/// character) and how many characters follow.
+pub fn prefix_chars(text: &str, max: usize) -> (&str, usize) {
+    if text.len() <= max {
+        return (text, 0);
+    }
+    match text.char_indices().nth(max) {
+        None => (text, 0),
+        Some((cut, _)) => match (text.get(..cut), text.get(cut..)) {
+            (Some(head), Some(tail)) => (head, tail.chars().count()),
+            _ => (text, 0),
+        },
     }
 }
 
@@ -103,6 +156,37 @@ mod tests {
         let out = shown(&huge);
         assert!(out.starts_with(&"x".repeat(MAX_TEXT_CHARS)));
         assert!(out.ends_with("… (4980000 more characters)"));
+    }
+
+    #[test]
+    fn hidden_characters_become_visible_marks() {
+        assert_eq!(visible("plain text\tand\nlines"), "plain text\tand\nlines");
+        assert_eq!(visible("invoice\u{202e}fdp.exe"), "invoice⟨U+202E⟩fdp.exe");
+        assert_eq!(visible("a\u{200b}b\u{feff}"), "a⟨U+200B⟩b⟨U+FEFF⟩");
+        assert_eq!(
+            visible("\u{2066}x\u{2069}\u{200e}\u{61c}"),
+            "⟨U+2066⟩x⟨U+2069⟩⟨U+200E⟩⟨U+061C⟩"
+        );
+        assert_eq!(visible("bell\u{7}\u{1b}[31m"), "bell⟨U+0007⟩⟨U+001B⟩[31m");
+        assert_eq!(visible("c1\u{85}"), "c1⟨U+0085⟩");
+        assert_eq!(visible("line\r\nnext\rover"), "line\r\nnext⟨U+000D⟩over");
+        assert_eq!(visible("tag\u{e0041}"), "tag⟨U+E0041⟩");
+        // Clipping counts the original characters and marks what it keeps.
+        assert_eq!(clip("\u{202e}abcdef", 3), "⟨U+202E⟩ab… (4 more characters)");
+        assert_eq!(shown("\u{202e}"), "⟨U+202E⟩");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_hidden_character_survives(text in "\\PC*|[\u{0}-\u{ff}\u{200b}-\u{206f}\u{feff}]{0,40}") {
+            let out = visible(&text);
+            let mut chars = out.chars().peekable();
+            while let Some(c) = chars.next() {
+                // Only CR before LF is kept.
+                proptest::prop_assert!(!is_hidden(c) || (c == '\r' && chars.peek() == Some(&'\n')), "{:?}", out);
+            }
+            let _ = clip(&text, 5);
+        }
     }
 
     #[test]

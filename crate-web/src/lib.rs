@@ -5,13 +5,17 @@
 //!
 //! Untrusted data (everything the API returns: user names, verdicts, session
 //! content typed by audited users) is only ever rendered as text nodes or
-//! attribute values; nothing in this crate sets `inner_html`.
+//! attribute values; nothing in this crate sets `inner_html`. Characters
+//! that change how text reads without being seen (bidi overrides,
+//! zero-width characters, controls) are shown as marks such as `⟨U+202E⟩`
+//! ([`format::visible`]); exports keep the values as recorded.
 #![deny(missing_docs)]
 
 pub mod api;
 pub mod api_detail;
 pub mod components;
 pub mod format;
+pub mod highlight;
 pub mod pages;
 
 use leptos::prelude::*;

@@ -147,3 +147,42 @@ export async function login(page, baseUrl, { user, password } = DEMO_USER) {
   await page.fill('#login-password', password);
   await page.click('#login-submit');
 }
+
+const GATEWAY_BIN = process.env.SPS_GATEWAY_BIN ?? 'target/debug/sps-gateway';
+
+/**
+ * Starts `sps-gateway` serving the viewer in front of `upstream` (a
+ * simulator's baseUrl; plain http is allowed for that). `args` are extra
+ * CLI flags. Returns { baseUrl, port, stop, output }.
+ */
+export async function startGateway(upstream, args = []) {
+  const port = await freePort();
+  const child = spawn(
+    GATEWAY_BIN,
+    ['--upstream', upstream, '--allow-plain-http', '--port', String(port), '--static', DIST, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${baseUrl}/api/authentication/login_methods`, child, 60_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${err.message}\n--- gateway output ---\n${output}`);
+  }
+  return {
+    baseUrl,
+    port,
+    output: () => output,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** A free loopback port (for servers a test starts itself). */
+export { freePort };

@@ -8,7 +8,11 @@
 //!    decoding a 500-session page in wasm vs `JSON.parse`, CSV export in wasm;
 //! 3. the viewer's sessions table against 100,000 simulated sessions;
 //! 4. bundle sizes of the release viewer and the npm package, against budgets,
-//!    what their code is spent on, and the smallest Leptos app shaped like the viewer.
+//!    what their code is spent on, and the smallest Leptos app shaped like the viewer;
+//! 5. `sps-gateway` under load: 200 concurrent clients for 60 s listing
+//!    sessions directly from the simulator, then through the gateway in front
+//!    of it, in one run (crate-gateway/examples/load.rs): p50/p99 of both, the
+//!    gateway's added latency, and no failed request.
 
 use crate::run::{output_of, run, run_scanned, workspace_root};
 use crate::tools::{ensure_test_tools, Toolchain};
@@ -22,12 +26,16 @@ use std::time::Instant;
 pub const VIEWER_BUDGET_GZ: u64 = 350_000;
 /// Target for the npm package's core (wasm + js glue), gzip -9, bytes. Not met yet.
 pub const NPM_BUDGET_GZ: u64 = 120_000;
-/// What `cargo xtask test` enforces until the targets are met: today's sizes
-/// (viewer 570.7 kB, npm 250.1 kB gzip on 2026-11-23, after dropping
-/// serde_path_to_error and erasing Leptos view types) plus about 5 %, so that
-/// any growth fails the tests. Why the targets are out of reach is in the
-/// README's Performance section (the code-by-crate table of `cargo xtask bench`).
-pub const VIEWER_CEILING_GZ: u64 = 600_000;
+/// What `cargo xtask test` enforces until the targets are met: today's size
+/// plus a little, so that growth fails the tests. The viewer was 593.8 kB
+/// before the security work of 2026-12-03 and 643.4 kB after it (regex-lite
+/// for linear-time highlighting +16.4 kB, virtualised events/alerts tables,
+/// the visible marks for hidden characters and the notices for crafted links
+/// +20.7 kB, timeouts, reply limits and streaming export +12.5 kB), so the
+/// ceiling is 660 kB; the performance issue's goal of 600 kB is not met.
+/// Why the targets are out of reach is in the README's Performance section
+/// (the code-by-crate table of `cargo xtask bench`).
+pub const VIEWER_CEILING_GZ: u64 = 660_000;
 /// The npm package's enforced ceiling (see [`VIEWER_CEILING_GZ`]): 264.1 kB
 /// on 2026-12-03 after the SPS 7.3–8.2 field catalogue (23 more fields), the
 /// typed `vault`/`log`/`recording.archive` models and the completeness check
@@ -43,6 +51,16 @@ pub struct BenchArgs {
     /// Only print the table again from the last run's target/bench/results.json.
     #[arg(long)]
     report_only: bool,
+    /// Only the gateway load test; its figures replace `gateway_load` in
+    /// target/bench/results.json (the rest of the file is kept).
+    #[arg(long)]
+    gateway_only: bool,
+    /// Concurrent clients of the gateway load test.
+    #[arg(long, default_value_t = 200)]
+    gateway_clients: u64,
+    /// Seconds of each phase (direct, through the gateway) of the load test.
+    #[arg(long, default_value_t = 60)]
+    gateway_seconds: u64,
 }
 
 /// Runs every bench and prints the markdown table.
@@ -55,9 +73,22 @@ pub fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
         println!("{table}");
         return Ok(ExitCode::SUCCESS);
     }
-    let toolchain = ensure_test_tools()?;
     std::fs::create_dir_all(&out_dir)
         .map_err(|err| format!("cannot create {}: {err}", out_dir.display()))?;
+    if args.gateway_only {
+        let load = gateway_load(&root, args.gateway_clients, args.gateway_seconds)?;
+        let path = out_dir.join("results.json");
+        let mut results = read_json(&path).unwrap_or_else(|_| json!({}));
+        results["gateway_load"] = load;
+        let text = serde_json::to_string_pretty(&results)
+            .map_err(|err| format!("cannot encode results: {err}"))?;
+        write(&path, &text)?;
+        let rows = gateway_rows(&results["gateway_load"]);
+        println!("\n{}", table_of(rows));
+        println!("xtask: wrote gateway_load into target/bench/results.json");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let toolchain = ensure_test_tools()?;
 
     // Native first: they want the machine to themselves more than the browser
     // figures do (those are ratios within one page).
@@ -91,6 +122,7 @@ pub fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
     let npm = measure_npm(&root)?;
     let npm_note = "npm/pkg + npm/index.js (cargo xtask npm)";
     let shares = code_shares_and_floor(&toolchain, &root, &out_dir)?;
+    let gateway = gateway_load(&root, args.gateway_clients, args.gateway_seconds)?;
 
     let results = json!({
         "native_csv": csv,
@@ -101,6 +133,7 @@ pub fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
             "npm": { "source": npm_note, "sizes": bundle_json(&npm, NPM_BUDGET_GZ) },
         },
         "code_shares": shares,
+        "gateway_load": gateway,
         "trunk_build_release_s": trunk_secs,
         "machine": { "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0) },
     });
@@ -170,6 +203,92 @@ fn native_csv(root: &Path) -> Result<Value, String> {
         );
     }
     Ok(Value::Object(out))
+}
+
+/// Runs the gateway load test (release build) and reads its
+/// `gateway_load {json}` line; fails when any request failed.
+fn gateway_load(root: &Path, clients: u64, seconds: u64) -> Result<Value, String> {
+    let (ok, lines) = run_scanned(
+        Command::new("cargo")
+            .args([
+                "run",
+                "--release",
+                "--package",
+                "sps-gateway",
+                "--example",
+                "load",
+                "--",
+            ])
+            .args(["--clients", &clients.to_string()])
+            .args(["--seconds", &seconds.to_string()])
+            .current_dir(root),
+    )?;
+    let result = lines
+        .iter()
+        .find_map(|line| line.trim().strip_prefix("gateway_load "))
+        .ok_or("the gateway load test printed no result line")?;
+    let value: Value = serde_json::from_str(result)
+        .map_err(|err| format!("cannot read the gateway load result: {err}"))?;
+    if !ok {
+        return Err(format!(
+            "the gateway load test had failed requests: {value}"
+        ));
+    }
+    Ok(value)
+}
+
+/// A markdown table of benchmark rows.
+fn table_of(rows: Vec<[String; 4]>) -> String {
+    let mut text =
+        String::from("| Benchmark | Result | Side by side | Ratio |\n|---|---|---|---|\n");
+    for row in rows {
+        text.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            row[0], row[1], row[2], row[3]
+        ));
+    }
+    text
+}
+
+/// The table rows of the gateway load test.
+fn gateway_rows(g: &Value) -> Vec<[String; 4]> {
+    if g.is_null() {
+        return Vec::new();
+    }
+    let f = |v: &Value| match v.as_f64() {
+        Some(x) => format!("{x:.2}"),
+        None => "n/a".to_owned(),
+    };
+    let (d, w) = (&g["direct"], &g["gateway"]);
+    let title = format!(
+        "sps-gateway: {} clients × {} s listing 20 sessions, through the gateway vs the simulator directly (p50 / p99)",
+        g["clients"].as_u64().unwrap_or(0),
+        g["seconds"].as_u64().unwrap_or(0)
+    );
+    vec![
+        [
+            title,
+            format!("{} / {} ms", f(&w["p50_ms"]), f(&w["p99_ms"])),
+            format!("direct: {} / {} ms", f(&d["p50_ms"]), f(&d["p99_ms"])),
+            format!("+{} / +{} ms", f(&g["added_p50_ms"]), f(&g["added_p99_ms"])),
+        ],
+        [
+            "sps-gateway load: requests, failures".to_owned(),
+            format!(
+                "{} requests ({:.0}/s), {} failed",
+                w["requests"].as_u64().unwrap_or(0),
+                w["rps"].as_f64().unwrap_or(0.0),
+                w["failures"].as_u64().unwrap_or(0)
+            ),
+            format!(
+                "direct: {} requests ({:.0}/s), {} failed",
+                d["requests"].as_u64().unwrap_or(0),
+                d["rps"].as_f64().unwrap_or(0.0),
+                d["failures"].as_u64().unwrap_or(0)
+            ),
+            String::new(),
+        ],
+    ]
 }
 
 /// Runs the `fetch_all` bench and reads its side-by-side lines
@@ -786,15 +905,9 @@ fn markdown(r: &Value) -> String {
         String::new(),
         String::new(),
     ]);
+    rows.extend(gateway_rows(&r["gateway_load"]));
 
-    let mut text =
-        String::from("| Benchmark | Result | Side by side | Ratio |\n|---|---|---|---|\n");
-    for row in rows {
-        text.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
-            row[0], row[1], row[2], row[3]
-        ));
-    }
+    let mut text = table_of(rows);
     text.push_str(&shares_table(&r["code_shares"]));
     text.push_str(&format!(
         "\n{} CPUs; {}; npm sizes from {}. Produced by `cargo xtask bench`.\n",

@@ -101,6 +101,16 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
         "warnings",
     ]))?;
     tally.add("clippy", ok, &lines);
+    // Supply chain: licences, bans and sources of every dependency (offline).
+    let (ok, lines) = run_scanned(toolchain.command("cargo").args([
+        "deny",
+        "--offline",
+        "check",
+        "licenses",
+        "bans",
+        "sources",
+    ]))?;
+    tally.add("cargo deny", ok, &lines);
 
     let (ok, lines) = run_scanned(&mut native_tests_command())?;
     tally.add("native tests", ok, &lines);
@@ -119,7 +129,7 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
     if !args.no_e2e {
         let built = build_viewer(&toolchain).and_then(|()| {
             run(Command::new("cargo")
-                .args(["build", "--package", "sps-sim"])
+                .args(["build", "--package", "sps-sim", "--package", "sps-gateway"])
                 .current_dir(&root))
         });
         match built {
@@ -139,12 +149,29 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
                 e2e.args(["--test", "--test-concurrency=1"])
                     .args(e2e_test_files(&root)?)
                     .env("SPS_SIM_BIN", root.join("target/debug/sps-sim"))
+                    .env("SPS_GATEWAY_BIN", root.join("target/debug/sps-gateway"))
                     .env("SPS_DIST", root.join("dist"))
                     .env("SPS_SCREENSHOTS", &screenshots)
                     .env("CHROMIUM", "/usr/bin/chromium");
                 let (ok, lines) = run_scanned(&mut e2e)?;
                 tally.add("end-to-end tests", ok, &lines);
                 if npm_built.is_ok() {
+                    // The package's toCsv through LibreOffice, now that it is built.
+                    let (ok, lines) = run_scanned(
+                        toolchain
+                            .command("cargo")
+                            .args([
+                                "test",
+                                "--package",
+                                "sps-sim",
+                                "--test",
+                                "spreadsheet",
+                                "npm_to_csv",
+                            ])
+                            .env("SPS_REQUIRE_SPREADSHEET", "1")
+                            .env("SPS_REQUIRE_NPM_PKG", "1"),
+                    )?;
+                    tally.add("npm toCsv in LibreOffice", ok, &lines);
                     let mut npm_tests = toolchain.command("node");
                     npm_tests
                         .args(["--test", "--test-concurrency=1"])
@@ -203,6 +230,9 @@ fn native_tests_command() -> Command {
             "--no-fail-fast",
         ]);
     }
+    // The test command installs LibreOffice, so the spreadsheet check of the
+    // CSV formula guard must run, not skip.
+    command.env("SPS_REQUIRE_SPREADSHEET", "1");
     command.current_dir(root);
     command
 }

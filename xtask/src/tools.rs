@@ -51,11 +51,33 @@ pub fn ensure_build_tools() -> Result<Toolchain, String> {
     })
 }
 
-/// What `test` needs on top: Debian's Chromium and ChromeDriver.
+/// What `test` needs on top: Debian's Chromium and ChromeDriver, LibreOffice
+/// Calc (the spreadsheet the CSV formula guard is checked against) and
+/// cargo-deny (licences, bans and sources of the dependency tree).
 pub fn ensure_test_tools() -> Result<Toolchain, String> {
     let toolchain = ensure_build_tools()?;
     ensure_chromium()?;
+    ensure_spreadsheet()?;
+    ensure_cargo_deny(&cargo_bin_dir())?;
     Ok(toolchain)
+}
+
+/// cargo-deny's version: checked with `--offline` (its advisory database is
+/// not on the package registries, so `advisories` is not run).
+const CARGO_DENY_VERSION: &str = "0.20.2";
+
+fn ensure_cargo_deny(cargo_bin: &Path) -> Result<(), String> {
+    let installed = tool_version(&cargo_bin.join("cargo-deny"));
+    if installed.as_deref() == Some(format!("cargo-deny {CARGO_DENY_VERSION}").as_str()) {
+        return Ok(());
+    }
+    println!("xtask: installing cargo-deny {CARGO_DENY_VERSION} (had: {installed:?})");
+    run(Command::new("cargo").args([
+        "install",
+        "--locked",
+        "--force",
+        &format!("cargo-deny@{CARGO_DENY_VERSION}"),
+    ]))
 }
 
 fn cargo_bin_dir() -> PathBuf {
@@ -141,8 +163,10 @@ fn ensure_npm_packages(root: &Path) -> Result<(), String> {
     if up_to_date && root.join("node_modules/.bin/wasm-opt").exists() {
         return Ok(());
     }
+    // No package here needs its install script (esbuild's only swaps its JS
+    // shim for the binary it already ships), so none is run.
     run(Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
+        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
         .current_dir(root))
 }
 
@@ -153,6 +177,21 @@ fn ensure_chromium() -> Result<(), String> {
         return Ok(());
     }
     println!("xtask: installing Debian's chromium and chromium-driver");
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// LibreOffice Calc without a GUI: `crate-sim/tests/spreadsheet.rs` imports
+/// exports into it with formula evaluation on.
+fn ensure_spreadsheet() -> Result<(), String> {
+    if Path::new("/usr/bin/soffice").exists() {
+        return Ok(());
+    }
+    println!("xtask: installing Debian's libreoffice-calc-nogui");
+    apt_install(&["libreoffice-calc-nogui"])
+}
+
+/// `apt-get install` from Debian's archive, through sudo unless root.
+fn apt_install(packages: &[&str]) -> Result<(), String> {
     let is_root = output_of(Command::new("id").arg("-u")).as_deref() == Some("0");
     let apt = |args: &[&str]| {
         let mut command = if is_root {
@@ -166,5 +205,7 @@ fn ensure_chromium() -> Result<(), String> {
         run(&mut command)
     };
     apt(&["update", "-qq"])?;
-    apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
+    let mut install = vec!["install", "-y", "-qq"];
+    install.extend_from_slice(packages);
+    apt(&install)
 }

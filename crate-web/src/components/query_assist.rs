@@ -59,7 +59,8 @@ fn word_start(text: &str) -> usize {
 /// known values of a field, most common first.
 pub fn suggest(text: &str, values: &dyn Fn(&str) -> Vec<String>) -> Vec<Suggestion> {
     let start = word_start(text);
-    let (head, word) = text.split_at(start);
+    // `start` is a character boundary, but user text is never sliced unchecked.
+    let (head, word) = text.split_at_checked(start).unwrap_or((text, ""));
     if word.is_empty() {
         return Vec::new();
     }

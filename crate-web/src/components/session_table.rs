@@ -106,19 +106,21 @@ pub fn SessionTable(
     let wrap = NodeRef::<leptos::html::Div>::new();
     // One measurement per frame, however many scroll events the browser fires.
     let frame_pending = StoredValue::new(false);
+    // Frame callbacks may run after the table was replaced: `try_`, as a
+    // disposed signal must not abort the app.
     let measure = move || {
-        if let Some(el) = wrap.get_untracked() {
-            scroll_top.set(f64::from(el.scroll_top()));
-            viewport.set(f64::from(el.client_height()));
+        if let Some(Some(el)) = wrap.try_get_untracked() {
+            let _ = scroll_top.try_set(f64::from(el.scroll_top()));
+            let _ = viewport.try_set(f64::from(el.client_height()));
         }
     };
     let on_scroll = move |_| {
-        if frame_pending.get_value() {
+        if frame_pending.try_get_value().unwrap_or(true) {
             return;
         }
         frame_pending.set_value(true);
         request_animation_frame(move || {
-            frame_pending.set_value(false);
+            let _ = frame_pending.try_update_value(|pending| *pending = false);
             measure();
         });
     };
@@ -342,7 +344,7 @@ fn row_view(
     view! {
         <tr class="session-row" class:is-live=active class:is-highlighted=lit
             data-key=row.key.clone() data-index=index.to_string()>
-            <td class="col-key"><a class="key-link" href=href><code>{row.key.clone()}</code></a></td>
+            <td class="col-key"><a class="key-link" href=href><code>{crate::format::clip(&row.key, 200)}</code></a></td>
             {cells}
             <td class="col-fill"></td>
         </tr>

@@ -40,9 +40,9 @@ pub fn parse_offset(text: &str) -> Option<FixedOffset> {
     if t.eq_ignore_ascii_case("z") {
         return FixedOffset::east_opt(0);
     }
-    let (sign, rest) = match t.as_bytes().first()? {
-        b'+' => (1, &t[1..]),
-        b'-' => (-1, &t[1..]),
+    let (sign, rest) = match (t.strip_prefix('+'), t.strip_prefix('-')) {
+        (Some(rest), _) => (1, rest),
+        (_, Some(rest)) => (-1, rest),
         _ => (1, t),
     };
     let (h, m) = match rest.split_once(':') {
@@ -172,9 +172,69 @@ impl ListZone {
     }
 }
 
+/// The notice for a `tz` URL value that names no zone (it is then ignored):
+/// `None` when absent, empty or understood.
+pub fn tz_notice(raw: Option<&str>) -> Option<String> {
+    let raw = raw?;
+    if raw.is_empty() || ListZone::from_token(raw).token() == raw.trim() {
+        return None;
+    }
+    // A typed offset is accepted in other spellings (`+0530`): not worth a notice.
+    if matches!(raw.as_bytes().first(), Some(b'+' | b'-')) && parse_offset(raw).is_some() {
+        return None;
+    }
+    Some(format!(
+        "Ignored time zone `{}`: use sent, utc, local or an offset such as +05:30.",
+        crate::format::clip(raw, 60)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn unknown_zones_are_said() {
+        assert_eq!(tz_notice(None), None);
+        assert_eq!(tz_notice(Some("utc")), None);
+        assert_eq!(tz_notice(Some("+0530")), None);
+        let notice = tz_notice(Some("-a\u{e9}1\u{202e}")).unwrap_or_default();
+        assert!(
+            notice.starts_with("Ignored time zone `-aé1⟨U+202E⟩`"),
+            "{notice}"
+        );
+    }
+
+    proptest! {
+        /// Any `tz`, any custom-range input or bound: no panic, and a zone
+        /// that is read back prints the same token.
+        #[test]
+        fn zone_parsers_never_panic(text in "\\PC{0,24}|[-+:0-9Zz\u{e9}]{0,8}") {
+            let zone = ListZone::from_token(&text);
+            prop_assert_eq!(ListZone::from_token(&zone.token()), zone);
+            let _ = parse_offset(&text);
+            let _ = tz_notice(Some(&text));
+            for z in [ListZone::DEFAULT, ListZone::from_token("+05:30")] {
+                if z != ListZone::Display(TimeDisplay::Local) {
+                    let _ = z.input_to_iso(&text);
+                }
+                let _ = z.iso_to_input(&text);
+            }
+        }
+
+        #[test]
+        fn offsets_round_trip(h in 0i32..=14, m in 0i32..60, neg in proptest::bool::ANY) {
+            let text = format!("{}{h:02}:{m:02}", if neg { '-' } else { '+' });
+            let parsed = parse_offset(&text);
+            prop_assert!(parsed.is_some());
+            if let Some(o) = parsed {
+                let back = offset_text(o);
+                // `-00:00` is `+00:00`.
+                prop_assert!(back == text || (h == 0 && m == 0));
+            }
+        }
+    }
 
     #[test]
     fn offsets_read_and_print() {

@@ -14,23 +14,69 @@ use sps_core::LoginMethod;
 
 use crate::api;
 
-/// Where to go after logging in: the `next` query parameter when it is a path
-/// inside this app, else the session list. Anything else (`//host`, `https:`)
-/// is ignored so that a crafted link cannot send the user to another site.
+/// The cheap first check of a `next` value, before the browser's URL parser
+/// sees it: a local absolute path (`/…`, not `//…`) without control
+/// characters or backslashes. Browsers drop TAB, LF and CR inside URLs (and
+/// read `\` as `/`), so `/<TAB>/host` would become `//host`.
+pub fn plausible_next(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.chars().any(|c| c.is_control() || c == '\\')
+}
+
+/// True for the paths `next` may lead to: the session list and the pages
+/// under it (`/sessions`, `/sessions/<key>`), nothing else of the origin.
+pub fn allowed_path(path: &str) -> bool {
+    path == "/sessions" || path.starts_with("/sessions/")
+}
+
+/// The target from what the URL parser made of `next` against the page's
+/// origin: kept only when it stays on `origin` and under `/sessions`, with
+/// its query and fragment.
+pub fn accept_resolved(
+    origin: &str,
+    resolved_origin: &str,
+    path: &str,
+    search: &str,
+    hash: &str,
+) -> Option<String> {
+    (resolved_origin == origin && allowed_path(path)).then(|| format!("{path}{search}{hash}"))
+}
+
+/// Where to go after logging in: the `next` query parameter when it is a page
+/// of this app under `/sessions`, else the session list. `next` is resolved
+/// with the browser's own URL parser (the one that will follow it), against
+/// this origin, so that whatever it makes of odd spellings is what is checked.
 pub fn safe_next(next: Option<String>) -> String {
-    // Browsers drop TAB, LF and CR inside URLs (and read `\` as `/`), so
-    // `/<TAB>/host` would become `//host`: any control character or
-    // backslash refuses the target, as does anything not a plain local path.
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.chars().any(|c| c.is_control() || c == '\\') =>
-        {
-            n
-        }
-        _ => "/sessions".to_owned(),
-    }
+    const HOME: &str = "/sessions";
+    let Some(next) = next.filter(|n| plausible_next(n)) else {
+        return HOME.to_owned();
+    };
+    resolve(&next).unwrap_or_else(|| HOME.to_owned())
+}
+
+#[cfg(target_arch = "wasm32")]
+fn resolve(next: &str) -> Option<String> {
+    let origin = window().location().origin().ok()?;
+    let url = web_sys::Url::new_with_base(next, &origin).ok()?;
+    accept_resolved(
+        &origin,
+        &url.origin(),
+        &url.pathname(),
+        &url.search(),
+        &url.hash(),
+    )
+}
+
+/// Outside the browser (native unit tests) there is no URL parser: only a
+/// plain path under `/sessions` with no dot segments passes.
+#[cfg(not(target_arch = "wasm32"))]
+fn resolve(next: &str) -> Option<String> {
+    let path = next.split(['?', '#']).next().unwrap_or_default();
+    let dotted = path
+        .split('/')
+        .any(|s| s == "." || s == ".." || s.contains('%'));
+    (allowed_path(path) && !dotted).then(|| next.to_owned())
 }
 
 /// The login page.
@@ -61,11 +107,7 @@ pub fn LoginPage() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let (u, p, m) = (
-            user.get_untracked(),
-            password.get_untracked(),
-            method.get_untracked(),
-        );
+        let (u, m) = (user.get_untracked(), method.get_untracked());
         if u.is_empty() {
             error.set(Some("Enter a user name.".to_owned()));
             return;
@@ -78,6 +120,10 @@ pub fn LoginPage() -> impl IntoView {
         }
         let next = safe_next(query.with_untracked(|q| q.get("next")));
         let navigate = navigate.clone();
+        // The password leaves the page's state as it is sent: the field is
+        // empty again whatever the answer, and nothing keeps a copy.
+        let p = password.get_untracked();
+        password.set(String::new());
         busy.set(true);
         error.set(None);
         spawn_local(async move {
@@ -85,7 +131,6 @@ pub fn LoginPage() -> impl IntoView {
             match api::login(&u, &p, chosen).await {
                 Ok(()) => {
                     busy.set(false);
-                    password.set(String::new());
                     navigate(&next, NavigateOptions::default());
                 }
                 Err(e) => {
@@ -98,7 +143,10 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <main class="login-page">
-            <form id="login-form" class="login-card" on:submit=on_submit novalidate>
+            // `method="post"`: were the script not to run, the browser's own
+            // submission must not put the password in the address (a GET
+            // would, and it would reach logs and history).
+            <form id="login-form" class="login-card" method="post" autocomplete="on" on:submit=on_submit novalidate>
                 <div class="login-brand">
                     <img src="/favicon.svg" alt="" width="28" height="28"/>
                     <div>
@@ -154,7 +202,8 @@ pub fn LoginPage() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn next_stays_inside_the_app() {
@@ -162,9 +211,14 @@ mod tests {
             safe_next(Some("/sessions?sort=-duration".into())),
             "/sessions?sort=-duration"
         );
+        assert_eq!(
+            safe_next(Some("/sessions/k1#event=4".into())),
+            "/sessions/k1#event=4"
+        );
         assert_eq!(safe_next(Some("//evil.example/".into())), "/sessions");
         assert_eq!(safe_next(Some("/\\evil.example/".into())), "/sessions");
         assert_eq!(safe_next(Some("https://evil.example/".into())), "/sessions");
+        assert_eq!(safe_next(Some("javascript:alert(1)".into())), "/sessions");
         assert_eq!(safe_next(None), "/sessions");
         // Characters browsers drop inside URLs: `/<TAB>/evil` is `//evil`.
         for hostile in [
@@ -173,6 +227,10 @@ mod tests {
             "/\r/evil.example",
             "/\u{0}/x",
             "/a\\b",
+            "/login",
+            "/sessionsx",
+            "/sessions/../login",
+            "/sessions/%2e%2e/login",
         ] {
             assert_eq!(safe_next(Some(hostile.into())), "/sessions", "{hostile:?}");
         }
@@ -180,5 +238,29 @@ mod tests {
             safe_next(Some("/sessions?q=a%09b".into())),
             "/sessions?q=a%09b"
         );
+    }
+
+    #[test]
+    fn only_this_origin_under_sessions() {
+        let here = "http://127.0.0.1:8080";
+        assert_eq!(
+            accept_resolved(here, here, "/sessions/a", "?tz=utc", "#t=3").as_deref(),
+            Some("/sessions/a?tz=utc#t=3")
+        );
+        assert_eq!(
+            accept_resolved(here, "http://evil.example", "/sessions", "", ""),
+            None
+        );
+        assert_eq!(accept_resolved(here, here, "/login", "", ""), None);
+        assert_eq!(accept_resolved(here, "null", "/sessions", "", ""), None);
+    }
+
+    proptest! {
+        #[test]
+        fn next_never_panics_and_never_leaves(text in "\\PC{0,40}|[/\\\t\n\r\\.:a-z%]{0,20}") {
+            let out = safe_next(Some(text));
+            prop_assert!(allowed_path(out.split(['?', '#']).next().unwrap_or_default()));
+            prop_assert!(!out.starts_with("//"));
+        }
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! Every documented field in groups, a channel timeline with the session's
 //! events, alerts and content hits on it, the events (with their own `q`
-//! filter), the alerts (the matched part highlighted with the browser's
-//! `RegExp`), content search, indexing, trail downloads, the audit trail
+//! filter), the alerts (the matched part highlighted by a linear-time
+//! engine, see [`crate::highlight`]), both virtualised, content search, indexing, trail downloads, the audit trail
 //! download and per-session exports.
 //!
 //! Deep links: `#t=<seconds since the start>` marks that moment on the
@@ -19,6 +19,7 @@ mod fields;
 mod tables;
 mod timeline;
 mod util;
+mod vtable;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
@@ -34,8 +35,8 @@ use crate::pages::sessions::TimeDisplay;
 
 use fields::SessionFields;
 use tables::{
-    alert_row_id, event_row_id, export_buttons, hit_row_id, AlertsPanel, ContentPanel,
-    DownloadsPanel, EventFilter, EventsPanel, IndexingPanel,
+    event_row_id, export_buttons, hit_row_id, AlertsPanel, ContentPanel, DownloadsPanel,
+    EventFilter, EventsPanel, IndexingPanel,
 };
 use timeline::{lanes_of, relative, secs_since, Lane, Mark, Target, Timeline};
 use util::{ZoneChoice, DASH};
@@ -60,6 +61,54 @@ pub struct DetailState {
     pub selected_alert: RwSignal<Option<usize>>,
     /// The highlighted content hit (index).
     pub selected_hit: RwSignal<Option<usize>>,
+    /// An event row to bring into view (its DOM id): the events table is
+    /// virtualised, so it scrolls itself to the row before the page does.
+    pub reveal_event: RwSignal<Option<String>>,
+    /// An alert row to bring into view (index), as for events.
+    pub reveal_alert: RwSignal<Option<usize>>,
+}
+
+/// What the URL fragment asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeepLink {
+    /// Nothing (no fragment, or one this page does not read, such as `#alerts`).
+    Nothing,
+    /// `#t=<seconds>`: that moment, seconds since the session's start.
+    Moment(f64),
+    /// `#event=<record_id>`: that event's row (its DOM id).
+    Event(String),
+    /// A `#t=` or `#event=` that cannot be followed: the notice to show.
+    Invalid(String),
+}
+
+/// Reads a URL fragment (with or without `#`). Never panics, whatever the text.
+pub fn parse_hash(hash: &str) -> DeepLink {
+    let hash = hash.strip_prefix('#').unwrap_or(hash);
+    let shown = || clip(hash, 60);
+    if let Some(value) = hash.strip_prefix("t=") {
+        return match value.parse::<f64>() {
+            Ok(t) if t.is_finite() => DeepLink::Moment(t.max(0.0)),
+            _ => DeepLink::Invalid(format!(
+                "Ignored link target `#{}`: t= takes seconds since the session's start, such as #t=90.5.",
+                shown()
+            )),
+        };
+    }
+    if let Some(record) = hash.strip_prefix("event=") {
+        let digits = record.strip_prefix('-').unwrap_or(record);
+        return if !digits.is_empty()
+            && digits.len() <= 19
+            && digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            DeepLink::Event(format!("event-{record}"))
+        } else {
+            DeepLink::Invalid(format!(
+                "Ignored link target `#{}`: event= takes an event's record number, such as #event=42.",
+                shown()
+            ))
+        };
+    }
+    DeepLink::Nothing
 }
 
 /// Seconds for a URL fragment: at most millisecond precision, no trailing zeros.
@@ -116,7 +165,7 @@ impl DetailState {
             util::replace_hash(&format!("event={record}"));
         }
         if scroll {
-            util::scroll_to_id_soon(row_id.clone());
+            self.reveal_event.set(Some(row_id.clone()));
         }
         self.selected_event.set(Some(row_id));
     }
@@ -130,7 +179,7 @@ impl DetailState {
             self.cursor.set(Some(t));
             self.show_time(t);
         }
-        util::scroll_to_id_soon(alert_row_id(index));
+        self.reveal_alert.set(Some(index));
     }
 
     /// Highlights content hit `index` and puts the cursor at its start.
@@ -208,7 +257,7 @@ pub fn SessionDetailPage() -> impl IntoView {
         Some((k, Err(ApiError::Api { status: 404, .. }))) => view! {
             <div class="state state-empty" data-testid="session-not-found">
                 <strong>"Session not found"</strong>
-                <p>"No session has the key "<code>{k}</code>". It may have been deleted, or the link is wrong."</p>
+                <p>"No session has the key "<code>{clip(&k, 200)}</code>". It may have been deleted, or the link is wrong."</p>
                 <p><a href=util::list_url()>"Back to the session list"</a></p>
             </div>
         }
@@ -233,7 +282,7 @@ pub fn SessionDetailPage() -> impl IntoView {
             match target {
             Some(k) => {
                 let href = format!("/sessions/{}", encode_component(&k));
-                view! { <a id=id class="btn btn-sm" href=href rel=rel title=k>{label}</a> }.into_any()
+                view! { <a id=id class="btn btn-sm" href=href rel=rel title=clip(&k, 200)>{label}</a> }.into_any()
             }
             None => view! { <span id=id class="btn btn-sm disabled" aria-disabled="true">{label}</span> }.into_any(),
         }
@@ -246,7 +295,7 @@ pub fn SessionDetailPage() -> impl IntoView {
             <nav class="crumbs" aria-label="Session navigation">
                 <a id="back-to-list" href=util::list_url()>"← Sessions"</a>
                 <span class="sep">"/"</span>
-                <code class="crumb-key">{key.clone()}</code>
+                <code class="crumb-key">{clip(&key, 200)}</code>
                 <span class="grow"></span>
                 // Only when the page was opened from the list.
                 {position.map(|p| view! {
@@ -326,6 +375,8 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
         selected_event: RwSignal::new(None),
         selected_alert: RwSignal::new(None),
         selected_hit: RwSignal::new(None),
+        reveal_event: RwSignal::new(None),
+        reveal_alert: RwSignal::new(None),
     };
     let context = SessionContext::from_fields(key.clone(), &s);
 
@@ -568,17 +619,18 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
 
     // ---- deep links ---------------------------------------------------------
     let pending_event = RwSignal::new(None::<String>);
-    let apply_hash = move || {
-        let hash = util::current_hash();
-        if let Some(t) = hash.strip_prefix("t=").and_then(|v| v.parse::<f64>().ok()) {
-            if t.is_finite() {
-                state.cursor.set(Some(t.max(0.0)));
-                state.focus_time(t.max(0.0));
-                util::scroll_to_id_soon("timeline-card".to_owned());
-            }
-        } else if let Some(record) = hash.strip_prefix("event=") {
-            pending_event.set(Some(format!("event-{record}")));
+    // What the link asked for and could not be followed (a clear notice,
+    // rather than nothing happening).
+    let link_notice = RwSignal::new(util::tz_notice());
+    let apply_hash = move || match parse_hash(&util::current_hash()) {
+        DeepLink::Moment(t) => {
+            state.cursor.set(Some(t));
+            state.focus_time(t);
+            util::scroll_to_id_soon("timeline-card".to_owned());
         }
+        DeepLink::Event(row_id) => pending_event.set(Some(row_id)),
+        DeepLink::Invalid(notice) => link_notice.set(Some(notice)),
+        DeepLink::Nothing => {}
     };
     apply_hash();
     let hash_listener = window_event_listener(leptos::ev::hashchange, move |_| apply_hash());
@@ -599,8 +651,12 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
         });
         if let Some(found) = found {
             pending_event.set(None);
-            if let Some(t) = found {
-                state.select_event(row_id, t, true);
+            match found {
+                Some(t) => state.select_event(row_id, t, true),
+                None => link_notice.set(Some(format!(
+                    "Ignored link target `#{}`: this session has no such event (or it is filtered out).",
+                    clip(&row_id.replacen("event-", "event=", 1), 60)
+                ))),
             }
         }
     });
@@ -628,7 +684,8 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
     let server = s
         .server
         .as_ref()
-        .and_then(|e| e.name.clone().or_else(|| e.ip.clone()));
+        .and_then(|e| e.name.clone().or_else(|| e.ip.clone()))
+        .map(|w| clip(&w, 200));
     let score = s
         .analytics
         .as_ref()
@@ -726,6 +783,7 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
             </div>
         </header>
 
+        {move || link_notice.get().map(|n| view! { <p id="link-notice" class="notice" role="status">{n}</p> })}
         <SessionFields session=s.clone() zone=zone/>
 
         <section class="card panel" id="timeline-card">
@@ -768,5 +826,53 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
             <IndexingPanel indexing=indexing zone=zone/>
             <DownloadsPanel downloads=downloads zone=zone/>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn deep_links() {
+        assert_eq!(parse_hash("#t=90.5"), DeepLink::Moment(90.5));
+        assert_eq!(parse_hash("t=-3"), DeepLink::Moment(0.0));
+        assert_eq!(parse_hash("#event=46"), DeepLink::Event("event-46".into()));
+        assert_eq!(parse_hash("#alerts"), DeepLink::Nothing);
+        assert_eq!(parse_hash(""), DeepLink::Nothing);
+        for bad in [
+            "#t=",
+            "#t=NaN",
+            "#t=1e999",
+            "#t=-a\u{e9}1",
+            "#event=",
+            "#event=4\u{e9}",
+            "#event=1 OR 1",
+        ] {
+            assert!(matches!(parse_hash(bad), DeepLink::Invalid(_)), "{bad:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn fragments_never_panic(text in "\\PC{0,40}|(#?(t|event)=)[-+.0-9eE\u{e9}a-z]{0,12}") {
+            if let DeepLink::Moment(t) = parse_hash(&text) {
+                prop_assert!(t.is_finite() && t >= 0.0);
+            }
+        }
+
+        #[test]
+        fn moments_round_trip(t in 0.0f64..1e8) {
+            match parse_hash(&format!("#t={}", secs_text(t))) {
+                DeepLink::Moment(back) => prop_assert!((back - t).abs() <= 0.0005 + t * 1e-12),
+                other => prop_assert!(false, "{other:?}"),
+            }
+        }
+
+        #[test]
+        fn events_round_trip(record in proptest::num::i64::ANY) {
+            prop_assert_eq!(parse_hash(&format!("event={record}")), DeepLink::Event(format!("event-{record}")));
+        }
     }
 }

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 use crate::api::{self, ApiError};
 use crate::components::columns::{load_columns, load_widths, request_fields, ColumnChooser};
-use crate::components::export::{export_rows, ExportMenu};
+use crate::components::export::{confirm_large, export_rows, needs_confirmation, ExportMenu};
 use crate::components::fetch_all::{grouped, FetchProgress, FetchRun, PageObserver};
 use crate::components::histogram::{self, from_appliance, iso, HistogramChart};
 use crate::components::login_dialog::{ask_login, LoginDialog, Relogin};
@@ -614,20 +614,40 @@ async fn export_everything(ctx: Ctx, kind: ExportKind) {
         ))));
     };
     let columns = ctx.columns.get_untracked();
+    // Large: ask first, then write to a file as the rows are turned into text.
+    let large = needs_confirmation(kind, total, columns.len());
+    if large && !confirm_large(kind, total, columns.len(), &grouped(total)) {
+        status.set(Some(ExportStatus::Failed(format!(
+            "Not exported: the export of {} sessions was declined.",
+            grouped(total)
+        ))));
+        return;
+    }
     match export_rows(
         kind,
         &data,
         &columns,
         state.tz,
         loaded.fetched_at_ms,
+        large,
         progress,
     )
     .await
     {
-        Ok(name) => status.set(Some(ExportStatus::Done(format!(
-            "Saved {name} ({} sessions)",
-            grouped(total)
-        )))),
+        Ok(Some(done)) => {
+            let warning = done
+                .warning
+                .map(|w| format!(" Warning: {w}."))
+                .unwrap_or_default();
+            status.set(Some(ExportStatus::Done(format!(
+                "Saved {} ({} sessions).{warning}",
+                done.name,
+                grouped(total)
+            ))))
+        }
+        Ok(None) => status.set(Some(ExportStatus::Failed(
+            "Not exported: no file was chosen.".into(),
+        ))),
         Err(e) => status.set(Some(ExportStatus::Failed(format!("Export failed: {e}")))),
     }
 }
@@ -1044,6 +1064,9 @@ pub fn SessionsPage() -> impl IntoView {
                     open_file_cb.run(file);
                 }
             }>
+            // A `tz` in the link that means nothing: said, not silently dropped.
+            {move || crate::components::zone::tz_notice(query.with(|q| q.get("tz")).as_deref())
+                .map(|n| view! { <p id="url-notice" class="notice" role="status">{n}</p> })}
             <div class="page-head">
                 <h1>"Sessions"</h1>
                 {move || offline_file.get().filter(|_| is_offline.get()).map(|f| {

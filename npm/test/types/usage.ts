@@ -1,8 +1,8 @@
 // Compiled with `tsc --noEmit` by ../types.test.mjs: the declarations of
 // `spsview` describe real shapes (no `any`), and misuse does not compile.
 import {
-  init, SpsClient, Query, toCsv, SpsError, SpsAuthError, SpsQueryError,
-  type Session, type SessionRow, type Channel, type Event, type Alert, type ContentHit,
+  init, SpsClient, Query, toCsv, toCsvReport, SpsError, SpsAuthError, SpsQueryError,
+  SpsNetworkError, type CsvReport, type Session, type SessionRow, type Channel, type Event, type Alert, type ContentHit,
   type Fetched, type Progress, type SessionQuery,
 } from 'spsview';
 import { mountViewer, type ViewerHandle } from 'spsview/viewer';
@@ -32,19 +32,29 @@ export async function example(baseUrl: string): Promise<number> {
   const alerts: Alert[] = await sps.alerts(rows[0].key);
   const hits: ContentHit[] = await sps.contentSearch(rows[0].key, 'passwd');
   const csv: string = await toCsv(rows, { fields: ['protocol'], lineEnd: 'lf', time: '+02:00' });
+  const report: CsvReport = await toCsvReport(rows, { maxRowsPerSession: null });
+  const dropped: number = report.cut?.rowsDropped ?? 0;
+  await toCsv(rows, { maxRowsPerSession: 50, onWarning: (message: string) => { void message; } });
+  const lab = await SpsClient.login('http://10.0.0.5', {
+    user: 'admin', password: 'admin', allowPlainHttp: true, timeoutMs: 5000, maxReplyBytes: 1 << 20,
+  });
+  void lab;
+  await SpsClient.loginMethods(baseUrl, { timeoutMs: 1000 });
   try {
     await sps.page('protocol:(ssh');
   } catch (err) {
     if (err instanceof SpsQueryError) { const at: number | undefined = err.position; void at; }
     if (err instanceof SpsAuthError) { const status: number | undefined = err.status; void status; }
     if (err instanceof SpsError) { const type: string = err.type; void type; }
+    if (err instanceof SpsNetworkError && err.kind === 'ReplyTooLarge') { const limit: number | undefined = err.limit; void limit; }
+    if (err instanceof SpsNetworkError && err.kind === 'Redirected') { const to: string | undefined = err.location; void to; }
     if (err instanceof SpsError && err.problem === 'html') { const status: number | undefined = err.status; void status; }
     // @ts-expect-error: not one of the problems
     if (err instanceof SpsError && err.problem === 'htm') { void err; }
   }
   const handle: ViewerHandle = mountViewer(document.body, { baseUrl, initialQuery: q });
   handle.show('verdict:accept');
-  return total + channels.length + events.length + alerts.length + hits.length + csv.length + (user?.length ?? 0);
+  return total + channels.length + events.length + alerts.length + hits.length + csv.length + dropped + (user?.length ?? 0);
 }
 
 export async function misuse(sps: SpsClient): Promise<void> {
@@ -54,6 +64,8 @@ export async function misuse(sps: SpsClient): Promise<void> {
   await sps.fetchAll('', { pageSise: 10 });
   // @ts-expect-error: lineEnd is crlf or lf
   await toCsv([], { lineEnd: 'cr' });
+  // @ts-expect-error: allowPlainHttp is a boolean
+  await SpsClient.login('http://x', { user: 'a', password: 'b', allowPlainHttp: 'yes' });
   const rows = await sps.page();
   // @ts-expect-error: rows have no `protocol` at the top level
   rows.items[0].protocol;

@@ -8,10 +8,11 @@ use sps_core::{Endpoint, IndexStatusKind, Session};
 use super::util::{time_text, ZoneChoice, DASH};
 use crate::format;
 
-/// Text of an optional value, "—" when missing or empty.
+/// Text of an optional value, "—" when missing or empty, its hidden
+/// characters made visible ([`format::visible`]).
 pub fn or_dash(value: Option<impl ToString>) -> String {
     value
-        .map(|v| v.to_string())
+        .map(|v| format::visible(&v.to_string()))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| DASH.to_owned())
 }

@@ -11,10 +11,15 @@ use sps_core::{
 
 use super::fields::{or_dash, yes_no};
 use super::timeline::{relative, secs_since};
-use super::util::{download_bytes, highlight_segments, time_text, ZoneChoice, DASH};
+use std::sync::Arc;
+
+use super::util::{defer, download_bytes, time_text, ZoneChoice, DASH};
+use super::vtable::virtual_table;
 use super::DetailState;
 use crate::api::ApiError;
 use crate::components::{ErrorPanel, Loading};
+use crate::format::{prefix_chars, visible, MAX_TEXT_CHARS};
+use crate::highlight::{highlight, take_chars, Segment};
 use crate::pages::sessions::{check_query_in, query_problem_view, QueryProblem};
 
 /// Enter or Space on a focused row selects it, as a click does.
@@ -222,6 +227,8 @@ pub fn EventsPanel(
     let export_items = move || events.get().and_then(|r| r.ok());
     let filtered = move || filter.with(|f| !f.q.is_empty() || !f.kind.is_empty());
 
+    // The events table's row to scroll to (by index), set from `state.reveal_event`.
+    let reveal = RwSignal::new(None::<usize>);
     let table = move || {
         let zone = state.zone.get();
         list_state(
@@ -241,23 +248,54 @@ pub fn EventsPanel(
                 }
                 .into_any();
                 }
-                let names = channel_names.get();
+                let names = Arc::new(channel_names.get());
                 let count = items.len();
-                let rows = items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, ev)| event_row(ev, i, zone, state, &names))
-                    .collect_view();
+                let items = Arc::new(items);
+                let ids = items.clone();
+                let row_id = Arc::new(move |i: usize| {
+                    ids.get(i).map(|ev| event_row_id(ev, i)).unwrap_or_default()
+                });
+                // A row to reveal (`#event=`, a timeline click): its index here.
+                let positions = items.clone();
+                Effect::new(move |_| {
+                    let Some(id) = state.reveal_event.get() else {
+                        return;
+                    };
+                    if let Some(i) = positions
+                        .iter()
+                        .enumerate()
+                        .position(|(i, ev)| event_row_id(ev, i) == id)
+                    {
+                        reveal.set(Some(i));
+                    }
+                });
+                let full = items.clone();
+                let pane = move || {
+                    let id = state.selected_event.get()?;
+                    let (i, ev) = full
+                        .iter()
+                        .enumerate()
+                        .find(|(i, ev)| event_row_id(ev, *i) == id)?;
+                    let content = crate::format::shown(&or_dash(ev.content.clone()));
+                    Some(view! {
+                        <div id="event-full" class="full-text" data-index=i.to_string()>
+                            <div class="muted small">{format!("Event {} · content", or_dash(ev.record_id))}</div>
+                            <code class="text">{content}</code>
+                        </div>
+                    })
+                };
+                let row = move |i: usize| {
+                    items
+                        .get(i)
+                        .map(|ev| event_row(ev.clone(), i, zone, state, &names))
+                };
+                let head = view! {
+                    <th>"Time"</th><th>"Type"</th><th>"Channel"</th><th class="num">"Record"</th><th>"Action"</th><th>"Content"</th>
+                };
                 view! {
                 <p class="summary small"><span id="event-count" data-count=count.to_string()>{count.to_string()}</span>{if count == 1 { " event" } else { " events" }}</p>
-                <div class="table-wrap scroll-y">
-                    <table id="events-table" class="data detail-table">
-                        <thead><tr>
-                            <th>"Time"</th><th>"Type"</th><th>"Channel"</th><th class="num">"Record"</th><th>"Action"</th><th>"Content"</th>
-                        </tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                {virtual_table("events-table", count, head, row, row_id, reveal)}
+                {pane}
             }
             .into_any()
             },
@@ -326,7 +364,7 @@ fn event_row(
             "{} · {} · as sent: {}",
             relative(s),
             ts.format_in(zone.zone()),
-            ts.original()
+            visible(&ts.original())
         ),
         _ => String::new(),
     };
@@ -334,8 +372,9 @@ fn event_row(
         channel_cell(ev.channels_id.as_ref().map(|c| c.to_string()), names);
     let kind = or_dash(ev.event_type.as_ref().map(|k| k.as_str().to_owned()));
     let record = or_dash(ev.record_id);
-    let action = or_dash(ev.action.clone());
-    let content = crate::format::shown(&or_dash(ev.content.clone()));
+    // A preview in the cell; the selected event's whole content is under the table.
+    let action = crate::format::clip(&or_dash(ev.action.clone()), CELL_CHARS);
+    let content = crate::format::clip(&or_dash(ev.content.clone()), CELL_CHARS);
     let id_for_class = row_id.clone();
     let id_for_click = row_id.clone();
     let selected = move || state.selected_event.get().as_deref() == Some(id_for_class.as_str());
@@ -353,8 +392,8 @@ fn event_row(
             <td class="col-kind"><span class="pill">{kind}</span></td>
             <td class="col-channel" title=channel_title>{channel}</td>
             <td class="num">{record}</td>
-            <td class="col-action"><code class="text">{action}</code></td>
-            <td class="col-content"><code class="text event-content">{content}</code></td>
+            <td class="col-action"><div class="vcell"><code class="text">{action}</code></div></td>
+            <td class="col-content"><div class="vcell"><code class="text event-content">{content}</code></div></td>
         </tr>
     }
 }
@@ -388,27 +427,30 @@ pub fn AlertsPanel(
                 }
                 .into_any();
                 }
-                let names = channel_names.get();
+                let names = Arc::new(channel_names.get());
                 let count = items.len();
-                let rows = items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, alert)| alert_row(alert, i, zone, state, &names, on_select))
-                    .collect_view();
+                let items = Arc::new(items);
+                let full = items.clone();
+                let pane = move || {
+                    let i = state.selected_alert.get()?;
+                    full.get(i).map(|alert| alert_full_view(alert, i))
+                };
+                let row = move |i: usize| {
+                    items
+                        .get(i)
+                        .map(|alert| alert_row(alert, i, zone, state, &names, on_select))
+                };
+                let head = view! {
+                    <th>"Time"</th><th>"Rule"</th><th>"Type"</th><th>"Channel"</th><th class="num">"Record"</th><th>"Matched content"</th><th>"Expression"</th>
+                };
                 view! {
                 <p class="summary small">
                     <span id="alert-count" data-count=count.to_string()>{count.to_string()}</span>
                     {if count == 1 { " alert" } else { " alerts" }}
                     <span class="muted">" · press "<kbd>"n"</kbd>" / "<kbd>"p"</kbd>" for the next / previous alert"</span>
                 </p>
-                <div class="table-wrap scroll-y">
-                    <table id="alerts-table" class="data detail-table">
-                        <thead><tr>
-                            <th>"Time"</th><th>"Rule"</th><th>"Type"</th><th>"Channel"</th><th class="num">"Record"</th><th>"Matched content"</th><th>"Expression"</th>
-                        </tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                {virtual_table("alerts-table", count, head, row, Arc::new(alert_row_id), state.reveal_alert)}
+                {pane}
             }
             .into_any()
             },
@@ -426,8 +468,79 @@ pub fn AlertsPanel(
     }
 }
 
+/// Texts up to this many bytes are highlighted as the row is built; longer
+/// ones a moment later, a few per frame (see [`defer`]), so that a long table
+/// of long texts never holds up a frame.
+const HIGHLIGHT_NOW_BYTES: usize = 2_000;
+
+/// The matched content as text nodes, the matches inside `<mark>`; marks
+/// and plain pieces alike have their hidden characters made visible.
+fn segments_view(segments: Vec<Segment>) -> impl IntoView {
+    segments
+        .into_iter()
+        .map(|s| {
+            let text = visible(&s.text);
+            if s.mark {
+                view! { <mark class="match">{text}</mark> }.into_any()
+            } else {
+                text.into_any()
+            }
+        })
+        .collect_view()
+}
+
+/// Characters of a long text shown in a table cell (it scrolls inside its
+/// fixed-height row); the selected row's whole text is shown under the table.
+/// Laying out 20,000 characters per cell for every row scrolled into view
+/// would cost more than a frame.
+const CELL_CHARS: usize = 400;
+
+/// The highlighting of `text` by `pattern`: done now for a short text,
+/// else soon (see [`defer`]); `None` until done.
+type Highlighting = RwSignal<Option<(Vec<Segment>, Option<String>)>>;
+
+fn highlighting(text: &str, pattern: &str) -> Highlighting {
+    let result: Highlighting = RwSignal::new(None);
+    if text.len() <= HIGHLIGHT_NOW_BYTES {
+        result.set(Some(highlight(text, pattern)));
+    } else {
+        let (text, pattern) = (text.to_owned(), pattern.to_owned());
+        defer(move || {
+            // Scrolled away before its turn: nothing to do.
+            if !result.is_disposed() {
+                let _ = result.try_set(Some(highlight(&text, &pattern)));
+            }
+        });
+    }
+    result
+}
+
+/// "… (N more characters)" for `n` > 0.
+fn more_text(n: usize) -> Option<String> {
+    (n > 0).then(|| format!("… ({n} more characters)"))
+}
+
+/// The selected alert's whole matched content (up to [`MAX_TEXT_CHARS`]),
+/// highlighted, under the table.
+fn alert_full_view(alert: &Alert, index: usize) -> impl IntoView {
+    let raw = alert.matched_content.as_deref().unwrap_or_default();
+    let (head, more) = prefix_chars(raw, MAX_TEXT_CHARS);
+    let result = highlighting(head, alert.matched_regexp.as_deref().unwrap_or_default());
+    let plain = visible(head);
+    let body = move || match result.get() {
+        Some((segments, _)) => segments_view(segments).into_any(),
+        None => plain.clone().into_any(),
+    };
+    view! {
+        <div id="alert-full" class="full-text" data-index=index.to_string()>
+            <div class="muted small">{format!("Alert {} · matched content", index + 1)}</div>
+            <code class="text">{body}{more_text(more)}</code>
+        </div>
+    }
+}
+
 fn alert_row(
-    alert: Alert,
+    alert: &Alert,
     index: usize,
     zone: ZoneChoice,
     state: DetailState,
@@ -442,46 +555,71 @@ fn alert_row(
             format!(
                 "{} · as sent: {}",
                 relative(secs_since(state.origin_ms, t)),
-                t.original()
+                visible(&t.original())
             )
         })
         .unwrap_or_default();
     let (channel, channel_title) =
         channel_cell(alert.channel_id.as_ref().map(|c| c.to_string()), names);
-    let content = crate::format::shown(alert.matched_content.as_deref().unwrap_or_default());
+    // The pattern runs over the raw text (cut to what is shown), so that a
+    // hidden character it looks for is found; the marks are added after.
+    let raw = alert.matched_content.as_deref().unwrap_or_default();
+    let (head, more) = prefix_chars(raw, MAX_TEXT_CHARS);
     let regexp = alert.matched_regexp.clone().unwrap_or_default();
-    // The browser's RegExp over the text; each piece becomes a text node, the
-    // matched ones inside <mark>.
-    let segments = highlight_segments(&content, &regexp);
-    let highlighted = segments.iter().any(|s| s.mark);
-    let pieces = segments
-        .into_iter()
-        .map(|s| {
-            if s.mark {
-                view! { <mark class="match">{s.text}</mark> }.into_any()
-            } else {
-                s.text.into_any()
-            }
+    // Run over everything shown, previewed in the cell.
+    let result = highlighting(head, &regexp);
+    let (preview, past_preview) = prefix_chars(head, CELL_CHARS);
+    let rest = more_text(past_preview + more);
+    let plain = visible(preview);
+    let empty = raw.is_empty();
+    let status = move || {
+        result.with(|r| match r {
+            None => "pending",
+            Some((segments, _)) if segments.iter().any(|s| s.mark) => "true",
+            Some((_, Some(_))) => "unsupported",
+            Some(_) => "false",
         })
-        .collect_view();
+    };
+    let content = move || {
+        if empty {
+            return DASH.into_any();
+        }
+        match result.get() {
+            Some((segments, _)) => segments_view(take_chars(segments, CELL_CHARS).0).into_any(),
+            None => plain.clone().into_any(),
+        }
+    };
+    let note = move || {
+        result
+            .with(|r| r.as_ref().and_then(|(_, note)| note.clone()))
+            .map(|n| view! { <div class="muted small pattern-note" role="note">{n}</div> })
+    };
     let selected = move || state.selected_alert.get() == Some(index);
-    let action = alert.matched_action.clone();
+    let action = alert.matched_action.as_deref().map(visible);
+    let regexp_text = if regexp.is_empty() {
+        DASH.to_owned()
+    } else {
+        crate::format::clip(&regexp, 2_000)
+    };
     view! {
         <tr id=alert_row_id(index) class="alert-row" class:selected=selected
             data-record-id=alert.record_id.map(|r| r.to_string())
-            data-highlighted=if highlighted { "true" } else { "false" }
+            data-highlighted=status
             tabindex="0" on:click=move |_| on_select.run(index)
             on:keydown=move |ev| if activates(&ev) { on_select.run(index) }>
             <td class="col-time" title=time_title>{time}</td>
-            <td>{or_dash(alert.rule_name.clone())}</td>
+            <td class="col-rule">{or_dash(alert.rule_name.clone())}</td>
             <td><span class="pill">{or_dash(alert.alert_type.clone())}</span></td>
             <td class="col-channel" title=channel_title>{channel}</td>
             <td class="num">{or_dash(alert.record_id)}</td>
             <td class="col-content">
-                <code class="text matched-content">{if content.is_empty() { DASH.into_any() } else { pieces.into_any() }}</code>
-                {action.map(|a| view! { <div class="muted small action-line">"Action: "<code class="text">{a}</code></div> })}
+                <div class="vcell">
+                    <code class="text matched-content">{content}{rest}</code>
+                    {note}
+                    {action.map(|a| view! { <div class="muted small action-line">"Action: "<code class="text">{a}</code></div> })}
+                </div>
             </td>
-            <td class="col-regexp"><code class="text regexp">{if regexp.is_empty() { DASH.to_owned() } else { regexp }}</code></td>
+            <td class="col-regexp"><code class="text regexp">{regexp_text}</code></td>
         </tr>
     }
 }

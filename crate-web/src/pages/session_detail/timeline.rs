@@ -319,13 +319,18 @@ pub fn relative(secs: f64) -> String {
     }
 }
 
+/// Most marks drawn at once (see the thinning in [`Timeline`]).
+const MAX_MARKS: usize = 2_000;
+
+/// `text` in at most `max` characters (`…` when cut), hidden characters
+/// made visible.
 fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
-        text.to_owned()
+        format::visible(text)
     } else {
         let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
         s.push('…');
-        s
+        format::visible(&s)
     }
 }
 
@@ -333,7 +338,8 @@ fn cut(text: &str, max: usize) -> String {
 /// directly: `view!` makes an HTML `<title>` when it follows sibling elements
 /// inside an SVG element, and browsers only show SVG-namespace titles.
 fn svg_title(text: String) -> impl IntoView {
-    leptos::tachys::svg::title().child(text)
+    // Hover text is read as much as the page: hidden characters shown too.
+    leptos::tachys::svg::title().child(format::visible(&text))
 }
 
 /// The timeline.
@@ -541,7 +547,7 @@ pub fn Timeline(
                         <rect class="lane-bg" x=0 y=y width=W height=LANE_H/>
                         <text class="lane-label" x=10 y=y + LANE_H / 2.0 + 4.0 clip-path="url(#tl-label-clip)">
                             <tspan class="lane-num">{format!("#{} ", lane.key)}</tspan>
-                            <tspan class="lane-type">{lane.kind.clone()}</tspan>
+                            <tspan class="lane-type">{format::visible(&lane.kind)}</tspan>
                             <tspan class="lane-extra" dx=6>{extras}</tspan>
                             {svg_title(label_full)}
                         </text>
@@ -575,9 +581,26 @@ pub fn Timeline(
             Target::Event(_) => 1,
             Target::Alert(_) => 2,
         });
-        let mark_views = ordered
+        let in_view: Vec<&Mark> = ordered
             .into_iter()
             .filter(|m| m.t1 >= v0 && m.t0 <= v1)
+            .collect();
+        // 100,000 events would be 100,000 SVG groups redrawn on every cursor
+        // move: past MAX_MARKS, an even sample (alerts and the selected
+        // event always kept); zooming in shows the rest.
+        let stride = in_view.len().div_ceil(MAX_MARKS).max(1);
+        // Untracked: selecting a row must not redraw every mark.
+        let picked = state.selected_event.get_untracked();
+        let thinned = stride > 1;
+        let mark_views = in_view
+            .into_iter()
+            .enumerate()
+            .filter(|(i, m)| {
+                i % stride == 0
+                    || matches!(m.target, Target::Alert(_))
+                    || matches!(&m.target, Target::Event(id) if picked.as_deref() == Some(id.as_str()))
+            })
+            .map(|(_, m)| m)
             .map(|m| {
                 let lane_i = m.lane.unwrap_or(lanes_len);
                 let y = AXIS_H + lane_i as f64 * LANE_H;
@@ -636,30 +659,34 @@ pub fn Timeline(
             })
             .collect_view();
 
-        let cursor = state
-            .cursor
-            .get()
-            .filter(|t| *t >= v0 && *t <= v1)
-            .map(|t| {
-                let x = x_of(t);
-                let label = format!(
-                    "{} ({})",
-                    clock(origin_ms, t, zone, Precision::Tenths),
-                    relative(t)
-                );
-                let anchor = if x > LABEL_W + PLOT_W - 120.0 {
-                    "end"
-                } else {
-                    "start"
-                };
-                let tx = if anchor == "end" { x - 4.0 } else { x + 4.0 };
-                view! {
-                    <g class="cursor" data-t=format!("{t:.3}")>
-                        <line x1=x x2=x y1=AXIS_H - 2.0 y2=height - 2.0/>
-                        <text x=tx y=height - 6.0 text-anchor=anchor>{label}</text>
-                    </g>
-                }
-            });
+        // Its own reactive node: picking a moment (or a row, which moves the
+        // cursor) redraws the cursor, not thousands of marks.
+        let cursor = move || {
+            state
+                .cursor
+                .get()
+                .filter(|t| *t >= v0 && *t <= v1)
+                .map(|t| {
+                    let x = x_of(t);
+                    let label = format!(
+                        "{} ({})",
+                        clock(origin_ms, t, zone, Precision::Tenths),
+                        relative(t)
+                    );
+                    let anchor = if x > LABEL_W + PLOT_W - 120.0 {
+                        "end"
+                    } else {
+                        "start"
+                    };
+                    let tx = if anchor == "end" { x - 4.0 } else { x + 4.0 };
+                    view! {
+                        <g class="cursor" data-t=format!("{t:.3}")>
+                            <line x1=x x2=x y1=AXIS_H - 2.0 y2=height - 2.0/>
+                            <text x=tx y=height - 6.0 text-anchor=anchor>{label}</text>
+                        </g>
+                    }
+                })
+        };
 
         let view_box = format!("0 0 {W} {height}");
         view! {
@@ -670,6 +697,7 @@ pub fn Timeline(
                 role="img"
                 aria-label="Channel timeline"
                 data-lanes=lanes_len.to_string()
+                data-stride=stride.to_string()
                 on:wheel=on_wheel
                 on:pointerdown=on_pointerdown
                 on:pointermove=on_pointermove
@@ -687,6 +715,11 @@ pub fn Timeline(
                 <g class="lanes">{lane_views}{other_lane}</g>
                 <line class="label-sep" x1=LABEL_W x2=LABEL_W y1=AXIS_H y2=height/>
                 <g class="marks">{mark_views}</g>
+                {thinned.then(|| view! {
+                    <text class="thinned-note" x=W - 8.0 y=12 text-anchor="end">
+                        {format!("1 in {stride} marks shown: zoom in for all")}
+                    </text>
+                })}
                 {cursor}
             </svg>
         }

@@ -1,11 +1,11 @@
 //! Browser plumbing for the detail page: the time-zone choice, the list's
-//! neighbours, scrolling, the clipboard, Blob downloads and regex highlighting.
+//! neighbours, scrolling, the clipboard, Blob downloads and deferred work.
 //!
 //! Everything that can throw in JavaScript goes through a `catch`ing binding
 //! (`Reflect`, promises) or is checked first: a JS exception crossing wasm
 //! frames would leave the app in an unknown state.
 
-use js_sys::{Array, Function, Reflect, RegExp, Uint8Array};
+use js_sys::{Array, Reflect, Uint8Array};
 use leptos::prelude::*;
 use sps_core::{Timestamp, Zone};
 use wasm_bindgen::{JsCast, JsValue};
@@ -43,6 +43,29 @@ fn tz_of(query: &str) -> Option<TimeDisplay> {
         .find(|(k, _)| k == "tz")
         .map(|(_, v)| v)?;
     TimeDisplay::ALL.into_iter().find(|t| t.token() == value)
+}
+
+/// The notice for this page's `?tz=` when it names no choice (it is then
+/// ignored); `None` when absent or understood.
+pub fn tz_notice() -> Option<String> {
+    let own = window().location().search().unwrap_or_default();
+    detail_tz_notice(&own)
+}
+
+/// [`tz_notice`] of a query string: the detail page takes `sent`, `utc`
+/// and `local` only.
+pub fn detail_tz_notice(query: &str) -> Option<String> {
+    let value = sps_core::parse_query_string(query.trim_start_matches('?'))
+        .into_iter()
+        .find(|(k, _)| k == "tz")
+        .map(|(_, v)| v)?;
+    if value.is_empty() || tz_of(query).is_some() {
+        return None;
+    }
+    Some(format!(
+        "Ignored time zone `{}`: this page shows sent, utc or local times.",
+        crate::format::clip(&value, 60)
+    ))
 }
 
 /// The time display to start with: this page's `?tz=`, else the list's, else
@@ -204,148 +227,42 @@ pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String
     crate::components::export::download(name, mime, &Array::of1(&Uint8Array::from(bytes)))
 }
 
-/// A piece of text, highlighted or not.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Segment {
-    /// The text (shown as a text node).
-    pub text: String,
-    /// True for a part the regular expression matched.
-    pub mark: bool,
+thread_local! {
+    /// Work waiting for a frame with time to spare (see [`defer`]).
+    static DEFERRED: std::cell::RefCell<std::collections::VecDeque<Box<dyn FnOnce()>>> =
+        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+    /// True while a frame callback is scheduled to run [`DEFERRED`].
+    static PUMPING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Longest text (in UTF-16 units) that is searched with an alert's regular
-/// expression: the expression comes from configuration but the text from the
-/// audited user, and a backtracking expression over megabytes could hang the tab.
-const MAX_HIGHLIGHT: usize = 50_000;
+/// Milliseconds of deferred work run in one animation frame: leaves the
+/// frame time to layout and paint.
+const FRAME_BUDGET_MS: f64 = 5.0;
 
-/// Most matches highlighted in one text.
-const MAX_MATCHES: usize = 1_000;
-
-/// Splits `text` into segments where `pattern` (an SPS content-policy
-/// expression, run with the browser's `RegExp`) matches. An expression that
-/// does not compile, or does not match, gives the text as one plain segment.
-pub fn highlight_segments(text: &str, pattern: &str) -> Vec<Segment> {
-    let plain = || {
-        vec![Segment {
-            text: text.to_owned(),
-            mark: false,
-        }]
-    };
-    let units = text.encode_utf16().count();
-    if pattern.is_empty() || text.is_empty() || units > MAX_HIGHLIGHT {
-        return plain();
+/// Runs `job` soon, in an animation frame, at most [`FRAME_BUDGET_MS`] of
+/// such jobs per frame: highlighting long texts of many rows this way keeps
+/// every frame short however many rows come into view at once.
+pub fn defer(job: impl FnOnce() + 'static) {
+    DEFERRED.with(|q| q.borrow_mut().push_back(Box::new(job)));
+    if !PUMPING.with(|p| p.replace(true)) {
+        request_animation_frame(pump);
     }
-    let (source, flags) = js_regexp(pattern);
-    let Some(re) = compile_regexp(source, &format!("g{flags}")) else {
-        return plain();
-    };
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    let mut guard = 0;
-    while let Some(found) = re.exec(text) {
-        guard += 1;
-        if guard > MAX_MATCHES * 4 {
+}
+
+fn pump() {
+    let started = js_sys::Date::now();
+    while js_sys::Date::now() - started < FRAME_BUDGET_MS {
+        // Popped before it runs: a job may defer more work.
+        let Some(job) = DEFERRED.with(|q| q.borrow_mut().pop_front()) else {
             break;
-        }
-        let start = Reflect::get(&found, &JsValue::from_str("index"))
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(0.0) as usize;
-        let len = found
-            .get(0)
-            .as_string()
-            .map(|s| s.encode_utf16().count())
-            .unwrap_or(0);
-        if len == 0 {
-            // An empty match would repeat forever: step past it.
-            let next = re.last_index() + 1;
-            if next as usize > units {
-                break;
-            }
-            re.set_last_index(next);
-            continue;
-        }
-        ranges.push((start, start + len));
-        if ranges.len() >= MAX_MATCHES {
-            break;
-        }
+        };
+        job();
     }
-    split_utf16(text, &ranges).unwrap_or_else(plain)
-}
-
-/// Content policies are written in Python/PCRE syntax; JavaScript has no
-/// leading inline-flag group such as `(?i)`, so one becomes `RegExp` flags.
-/// Anything else is passed as is (and shown plainly if the browser refuses it).
-pub fn js_regexp(pattern: &str) -> (&str, String) {
-    if let Some(rest) = pattern.strip_prefix("(?") {
-        if let Some(end) = rest.find(')') {
-            let flags = &rest[..end];
-            if !flags.is_empty() && flags.chars().all(|c| matches!(c, 'i' | 'm' | 's')) {
-                return (&rest[end + 1..], flags.to_owned());
-            }
-        }
+    if DEFERRED.with(|q| q.borrow().is_empty()) {
+        PUMPING.with(|p| p.set(false));
+    } else {
+        request_animation_frame(pump);
     }
-    (pattern, String::new())
-}
-
-/// `new RegExp(pattern, flags)`, `None` when the browser refuses the pattern.
-fn compile_regexp(pattern: &str, flags: &str) -> Option<RegExp> {
-    // `RegExp::new` would throw into wasm on a bad pattern; `Reflect.construct`
-    // is bound with `catch` and turns the SyntaxError into an `Err`.
-    let ctor: Function = Reflect::get(&js_sys::global(), &JsValue::from_str("RegExp"))
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let args = Array::of2(&JsValue::from_str(pattern), &JsValue::from_str(flags));
-    Reflect::construct(&ctor, &args)
-        .ok()?
-        .dyn_into::<RegExp>()
-        .ok()
-}
-
-/// Splits `text` at match ranges given in UTF-16 units (as JavaScript counts),
-/// rounding to whole characters. `None` if the ranges make no sense.
-pub fn split_utf16(text: &str, ranges: &[(usize, usize)]) -> Option<Vec<Segment>> {
-    // Byte offset of every character boundary, by UTF-16 position.
-    let mut boundaries: Vec<(usize, usize)> = Vec::with_capacity(text.len() + 1);
-    let mut unit = 0;
-    for (byte, ch) in text.char_indices() {
-        boundaries.push((unit, byte));
-        unit += ch.len_utf16();
-    }
-    boundaries.push((unit, text.len()));
-    let to_byte = |u: usize| {
-        boundaries
-            .iter()
-            .find(|(pos, _)| *pos >= u)
-            .map(|(_, byte)| *byte)
-            .unwrap_or(text.len())
-    };
-    let mut segments = Vec::new();
-    let mut at = 0;
-    for &(start, end) in ranges {
-        let (s, e) = (to_byte(start), to_byte(end));
-        if s < at || e <= s {
-            continue;
-        }
-        if s > at {
-            segments.push(Segment {
-                text: text.get(at..s)?.to_owned(),
-                mark: false,
-            });
-        }
-        segments.push(Segment {
-            text: text.get(s..e)?.to_owned(),
-            mark: true,
-        });
-        at = e;
-    }
-    if at < text.len() {
-        segments.push(Segment {
-            text: text.get(at..)?.to_owned(),
-            mark: false,
-        });
-    }
-    Some(segments)
 }
 
 #[cfg(test)]
@@ -353,24 +270,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn splits_by_utf16_ranges() {
-        let segs = split_utf16("a$ sudo -i", &[(3, 7)]).unwrap_or_default();
-        let texts: Vec<_> = segs.iter().map(|s| (s.text.as_str(), s.mark)).collect();
-        assert_eq!(texts, vec![("a$ ", false), ("sudo", true), (" -i", false)]);
-        // "é" is one UTF-16 unit, "𝄞" two.
-        let segs = split_utf16("é𝄞x", &[(3, 4)]).unwrap_or_default();
-        assert_eq!(segs.last().map(|s| s.text.as_str()), Some("x"));
-        assert!(segs.last().is_some_and(|s| s.mark));
+    fn odd_zones_are_said() {
+        assert_eq!(detail_tz_notice("?tz=utc"), None);
+        assert_eq!(detail_tz_notice(""), None);
+        assert!(detail_tz_notice("?tz=-a%C3%A91").is_some_and(|n| n.contains("-aé1")));
     }
 
-    #[test]
-    fn inline_flags_become_regexp_flags() {
-        assert_eq!(
-            js_regexp("(?i)powershell(\\.exe)?"),
-            ("powershell(\\.exe)?", "i".to_owned())
-        );
-        assert_eq!(js_regexp("sudo"), ("sudo", String::new()));
-        assert_eq!(js_regexp("(?:a|b)"), ("(?:a|b)", String::new()));
+    proptest::proptest! {
+        #[test]
+        fn query_strings_never_panic(text in "\\PC{0,40}|\\??(tz=)?[-+%A-F0-9a-z:]{0,12}") {
+            let _ = tz_of(&text);
+            let _ = detail_tz_notice(&text);
+        }
     }
 
     #[test]

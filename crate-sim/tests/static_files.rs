@@ -1,4 +1,4 @@
-//! Static files for the viewer (with client-side routing fallback) and proxy mode.
+//! Static files for the viewer (with client-side routing fallback).
 
 mod common;
 
@@ -43,48 +43,4 @@ async fn serves_files_and_falls_back_to_index_html() {
     // And the API still works on the same origin.
     let (status, _) = get_json(&c, &sim.url("/api/audit/sessions?fields=protocol,user.gateway_username,server.ip,start_time,duration,verdict,active&limit=50")).await;
     assert_eq!(status, 200);
-}
-
-#[tokio::test]
-async fn proxy_forwards_api_with_cookies() {
-    let upstream = start_n(30).await;
-    let mut cfg = Config::for_tests(0);
-    cfg.upstream = Some(upstream.base.clone());
-    cfg.static_dir = Some(static_dir());
-    let proxy = start(cfg).await;
-    let c = client();
-    let r = c
-        .get(proxy.url("/api/authentication"))
-        .basic_auth("admin", Some("admin"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert!(r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .starts_with("session_id="));
-    let (status, v) = get_json(
-        &c,
-        &proxy.url("/api/audit/sessions?limit=5&fields=protocol"),
-    )
-    .await;
-    assert_eq!(status, 200);
-    assert_eq!(v["meta"]["match_count"], 30);
-    assert_eq!(v["items"].as_array().unwrap().len(), 5);
-    let (status, v) = get_json(&client(), &proxy.url("/api/audit/sessions")).await;
-    assert_eq!(status, 401);
-    assert_eq!(v["error"]["type"], "Unauthenticated");
-    let r = c.get(proxy.url("/")).send().await.unwrap();
-    assert!(r.text().await.unwrap().contains("viewer"));
-}
-
-#[tokio::test]
-async fn proxy_reports_unreachable_upstream_as_502() {
-    let mut cfg = Config::for_tests(0);
-    cfg.upstream = Some("http://127.0.0.1:9".into());
-    let proxy = start(cfg).await;
-    let (status, v) = get_json(&client(), &proxy.url("/api/info")).await;
-    assert_eq!(status, 502);
-    assert_eq!(v["error"]["type"], "BadGateway");
 }
