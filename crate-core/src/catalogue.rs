@@ -409,27 +409,9 @@ impl Catalogue {
         let limit = 2.max(name.chars().count() / 3);
         self.all_names()
             .into_iter()
-            .map(|n| (levenshtein(&lowered, n), n))
+            .map(|n| (strsim::levenshtein(&lowered, n), n))
             .filter(|(d, _)| *d <= limit)
             .min_by_key(|(d, _)| *d)
             .map(|(_, n)| n)
     }
-}
-
-/// Edit distance (insertions, deletions, substitutions) between two strings,
-/// counted in characters. Hand-written (two-row dynamic programming) to avoid
-/// a dependency for a dozen lines.
-pub fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }

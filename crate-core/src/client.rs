@@ -383,33 +383,31 @@ struct CountWithMeta {
     meta: Option<SingleMeta>,
 }
 
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 with padding (RFC 4648), for the Basic credentials.
-fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(BASE64[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// The `Authorization` value for HTTP Basic with UTF-8 credentials (RFC 7617),
 /// as SPS documents for `/api/authentication`.
 pub fn basic_authorization(user: &str, password: &str) -> String {
-    format!("Basic {}", base64(format!("{user}:{password}").as_bytes()))
+    use base64::Engine as _;
+    let credentials = format!("{user}:{password}");
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(credentials)
+    )
+}
+
+/// Seconds to wait from a `Retry-After` value (RFC 9110 10.2.3): either
+/// delay-seconds (`120`) or an HTTP-date (`Wed, 21 Oct 2026 07:28:00 GMT`,
+/// read with `httpdate`, which also takes the two obsolete date forms), counted
+/// from `now`. A date in the past means no wait (0); anything else is `None`.
+/// `now` is a parameter because `SystemTime::now` is not available on
+/// wasm32-unknown-unknown: the browser transport passes `Date.now()`.
+pub fn retry_after_seconds(value: &str, now: std::time::SystemTime) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(seconds);
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    // A date before `now` is an error of `duration_since`: no wait.
+    Some(at.duration_since(now).map_or(0, |wait| wait.as_secs()))
 }
 
 /// Turns a non-2xx reply into [`ErrorKind::Api`], keeping SPS's error type,
@@ -1240,12 +1238,39 @@ mod tests {
     use std::collections::VecDeque;
 
     #[test]
-    fn base64_matches_rfc_4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    fn retry_after_takes_seconds_and_http_dates() {
+        use std::time::{Duration, UNIX_EPOCH};
+        // 2026-10-21T07:28:00Z
+        let now = UNIX_EPOCH + Duration::from_secs(1_792_567_680);
+        assert_eq!(retry_after_seconds("120", now), Some(120));
+        assert_eq!(retry_after_seconds(" 7 ", now), Some(7));
+        // The IMF-fixdate form, 90 s after `now`.
+        assert_eq!(
+            retry_after_seconds("Wed, 21 Oct 2026 07:29:30 GMT", now),
+            Some(90)
+        );
+        // The obsolete RFC 850 and asctime forms, as RFC 9110 says to accept.
+        assert_eq!(
+            retry_after_seconds("Wednesday, 21-Oct-26 07:29:30 GMT", now),
+            Some(90)
+        );
+        assert_eq!(
+            retry_after_seconds("Wed Oct 21 07:29:30 2026", now),
+            Some(90)
+        );
+        // A date in the past: no wait.
+        assert_eq!(
+            retry_after_seconds("Wed, 21 Oct 2026 07:00:00 GMT", now),
+            Some(0)
+        );
+        for junk in ["", "soon", "-5", "1.5", "Wed, 32 Oct 2026 07:29:30 GMT"] {
+            assert_eq!(retry_after_seconds(junk, now), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn basic_credentials_are_utf8_base64() {
+        assert_eq!(basic_authorization("", ""), "Basic Og==");
         assert_eq!(
             basic_authorization("admin", "pässword:x"),
             "Basic YWRtaW46cMOkc3N3b3JkOng="

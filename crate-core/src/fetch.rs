@@ -284,9 +284,11 @@ impl Transport for FetchTransport {
             status,
             content_type: headers.get("content-type"),
             body,
-            retry_after_seconds: headers
-                .get("retry-after")
-                .and_then(|v| v.trim().parse().ok()),
+            retry_after_seconds: headers.get("retry-after").and_then(|v| {
+                let now_ms = js_sys::Date::now().max(0.0) as u64;
+                let now = std::time::UNIX_EPOCH + std::time::Duration::from_millis(now_ms);
+                crate::client::retry_after_seconds(&v, now)
+            }),
         })
     }
 

@@ -38,14 +38,14 @@ pub mod js;
 
 pub use alert::Alert;
 pub use builder::{FieldBuilder, RangeEnd};
-pub use catalogue::{levenshtein, Catalogue, FieldSpec, FieldType};
+pub use catalogue::{Catalogue, FieldSpec, FieldType};
 pub use channel::{
     Channel, ChannelItem, ChannelType, ChannelTypeKind, ChannelVerdict, ChannelVerdictKind,
 };
 pub use client::{
-    api_error, basic_authorization, CancelToken, Cancelled, Client, FetchAllError, FetchObserver,
-    FetchOptions, FetchStats, Fetched, HttpReply, HttpRequest, LoginMethod, NoObserver, Progress,
-    Transport, TransportError, TransportErrorKind,
+    api_error, basic_authorization, retry_after_seconds, CancelToken, Cancelled, Client,
+    FetchAllError, FetchObserver, FetchOptions, FetchStats, Fetched, HttpReply, HttpRequest,
+    LoginMethod, NoObserver, Progress, Transport, TransportError, TransportErrorKind,
 };
 pub use content::{ContentHit, RecordRange};
 pub use decode::{

@@ -46,25 +46,50 @@ async function waitForHttp(url, child, timeoutMs) {
 }
 
 /**
+ * Spawns a server that binds port 0 and prints `listening on <url>`; resolves
+ * with the child, its output so far (a getter) and that URL. No port is picked
+ * beforehand, so two servers can never race for one.
+ */
+function spawnListening(bin, args, name, timeoutMs = 60_000) {
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const fail = (why) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${name} ${why}\n--- ${name} output ---\n${output}`));
+    };
+    const timer = setTimeout(() => fail(`printed no address within ${timeoutMs} ms`), timeoutMs);
+    const scan = () => {
+      const found = /listening on (https?:\/\/[^\s]+)/.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve({ child, output: () => output, url: found[1] });
+      }
+    };
+    const onExit = (code) => fail(`exited early with status ${code}`);
+    child.on('exit', onExit);
+    child.on('error', (err) => fail(`could not start: ${err.message}`));
+    child.stdout.on('data', (chunk) => { output += chunk; scan(); });
+    child.stderr.on('data', (chunk) => { output += chunk; });
+  });
+}
+
+/**
  * Starts `sps-sim` serving the viewer. `args` are extra CLI flags.
  * Returns { baseUrl, stop, output } where output() is what it printed so far.
  */
 export async function startSimulator(args = []) {
-  const port = await freePort();
-  const child = spawn(
-    SIM_BIN,
-    ['--port', String(port), '--static', DIST, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk) => { output += chunk; });
-  child.stderr.on('data', (chunk) => { output += chunk; });
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const started = await spawnListening(SIM_BIN, ['--port', '0', '--static', DIST, ...args], 'simulator');
+  const { child } = started;
+  const output = started.output;
+  const baseUrl = started.url;
   try {
     await waitForHttp(`${baseUrl}/api/authentication/login_methods`, child, 60_000);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${err.message}\n--- simulator output ---\n${output}`);
+    throw new Error(`${err.message}\n--- simulator output ---\n${output()}`);
   }
   /** Throws unless the simulator's fault endpoint accepted the request. */
   async function faults(method, body) {
@@ -79,7 +104,7 @@ export async function startSimulator(args = []) {
   }
   return {
     baseUrl,
-    output: () => output,
+    output,
     /**
      * Faults requests to `path` (exact, or a prefix ending in `*`) `times`
      * times, or until cleared: how tests reach clients that send no fault
@@ -156,26 +181,24 @@ const GATEWAY_BIN = process.env.SPS_GATEWAY_BIN ?? 'target/debug/sps-gateway';
  * CLI flags. Returns { baseUrl, port, stop, output }.
  */
 export async function startGateway(upstream, args = []) {
-  const port = await freePort();
-  const child = spawn(
+  const started = await spawnListening(
     GATEWAY_BIN,
-    ['--upstream', upstream, '--allow-plain-http', '--port', String(port), '--static', DIST, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--upstream', upstream, '--allow-plain-http', '--port', '0', '--static', DIST, ...args],
+    'gateway',
   );
-  let output = '';
-  child.stdout.on('data', (chunk) => { output += chunk; });
-  child.stderr.on('data', (chunk) => { output += chunk; });
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const { child, output } = started;
+  const baseUrl = started.url;
+  const port = Number(new URL(baseUrl).port);
   try {
     await waitForHttp(`${baseUrl}/api/authentication/login_methods`, child, 60_000);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${err.message}\n--- gateway output ---\n${output}`);
+    throw new Error(`${err.message}\n--- gateway output ---\n${output()}`);
   }
   return {
     baseUrl,
     port,
-    output: () => output,
+    output,
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());

@@ -50,7 +50,7 @@ pub fn build_npm(toolchain: &Toolchain) -> Result<(), String> {
         "--crate-type",
         "cdylib",
     ]))?;
-    let wasm = root.join("target/wasm32-unknown-unknown/wasm-release/sps_core.wasm");
+    let wasm = crate::run::target_dir().join("wasm32-unknown-unknown/wasm-release/sps_core.wasm");
     let out = root.join("npm").join("pkg");
     if out.exists() {
         std::fs::remove_dir_all(&out)

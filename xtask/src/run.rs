@@ -13,6 +13,43 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or(manifest_dir)
 }
 
+/// Cargo's target directory as cargo itself resolves it (`CARGO_TARGET_DIR`,
+/// `build.target-dir` in a config file, else `target/` of the workspace), read
+/// from `cargo metadata`.
+pub fn target_dir() -> PathBuf {
+    let root = workspace_root();
+    output_of(
+        Command::new("cargo")
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--offline",
+            ])
+            .current_dir(&root),
+    )
+    .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+    .and_then(|meta| meta["target_directory"].as_str().map(PathBuf::from))
+    .unwrap_or_else(|| root.join("target"))
+}
+
+/// Debian's Chromium, or the browser named by `CHROMIUM`.
+pub fn chromium() -> PathBuf {
+    env_path("CHROMIUM", "/usr/bin/chromium")
+}
+
+/// Debian's ChromeDriver, or the one named by `CHROMEDRIVER`.
+pub fn chromedriver() -> PathBuf {
+    env_path("CHROMEDRIVER", "/usr/bin/chromedriver")
+}
+
+fn env_path(variable: &str, default: &str) -> PathBuf {
+    std::env::var_os(variable)
+        .filter(|value| !value.is_empty())
+        .map_or_else(|| PathBuf::from(default), PathBuf::from)
+}
+
 /// Formats a command for log lines.
 pub fn describe(command: &Command) -> String {
     let mut text = command.get_program().to_string_lossy().into_owned();

@@ -134,7 +134,7 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
         });
         match built {
             Ok(()) => {
-                let screenshots = root.join("target").join("screenshots");
+                let screenshots = crate::run::target_dir().join("screenshots");
                 let _ = std::fs::create_dir_all(&screenshots);
                 // The npm package, before the end-to-end tests: one of them
                 // bundles it with esbuild.
@@ -148,11 +148,17 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
                 let mut e2e = toolchain.command("node");
                 e2e.args(["--test", "--test-concurrency=1"])
                     .args(e2e_test_files(&root)?)
-                    .env("SPS_SIM_BIN", root.join("target/debug/sps-sim"))
-                    .env("SPS_GATEWAY_BIN", root.join("target/debug/sps-gateway"))
+                    .env(
+                        "SPS_SIM_BIN",
+                        crate::run::target_dir().join("debug/sps-sim"),
+                    )
+                    .env(
+                        "SPS_GATEWAY_BIN",
+                        crate::run::target_dir().join("debug/sps-gateway"),
+                    )
                     .env("SPS_DIST", root.join("dist"))
                     .env("SPS_SCREENSHOTS", &screenshots)
-                    .env("CHROMIUM", "/usr/bin/chromium");
+                    .env("CHROMIUM", crate::run::chromium());
                 let (ok, lines) = run_scanned(&mut e2e)?;
                 tally.add("end-to-end tests", ok, &lines);
                 if npm_built.is_ok() {
@@ -176,7 +182,10 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
                     npm_tests
                         .args(["--test", "--test-concurrency=1"])
                         .args(crate::npm::test_files(&root)?)
-                        .env("SPS_SIM_BIN", root.join("target/debug/sps-sim"))
+                        .env(
+                            "SPS_SIM_BIN",
+                            crate::run::target_dir().join("debug/sps-sim"),
+                        )
                         .env("SPS_DIST", root.join("dist"))
                         .env("SPS_SCREENSHOTS", &screenshots);
                     let (ok, lines) = run_scanned(&mut npm_tests)?;
@@ -253,7 +262,7 @@ fn wasm_tests_command(toolchain: &Toolchain) -> Command {
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
             "wasm-bindgen-test-runner",
         )
-        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("CHROMEDRIVER", crate::run::chromedriver())
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
         // The runner reads webdriver.json from the crate directory: headless
         // Chromium as root needs --no-sandbox.

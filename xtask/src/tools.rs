@@ -100,25 +100,25 @@ fn ensure_wasm_target() -> Result<(), String> {
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
 }
 
-/// The `wasm-bindgen` crate version in Cargo.lock: the CLI must equal it exactly.
+/// The `wasm-bindgen` crate version locked for this workspace (read with
+/// `cargo metadata`): the CLI must equal it exactly.
 pub fn locked_wasm_bindgen_version(root: &Path) -> Result<String, String> {
-    let lock = std::fs::read_to_string(root.join("Cargo.lock"))
-        .map_err(|err| format!("cannot read Cargo.lock: {err}"))?;
-    let mut lines = lock.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(version_line) = lines.next() {
-                if let Some(version) = version_line
-                    .trim()
-                    .strip_prefix("version = \"")
-                    .and_then(|rest| rest.strip_suffix('"'))
-                {
-                    return Ok(version.to_owned());
-                }
-            }
-        }
-    }
-    Err("Cargo.lock has no wasm-bindgen package".to_owned())
+    let text = output_of(
+        Command::new("cargo")
+            .args(["metadata", "--format-version", "1", "--locked"])
+            .current_dir(root),
+    )
+    .ok_or("cargo metadata failed")?;
+    let metadata: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|err| format!("cargo metadata printed no JSON: {err}"))?;
+    metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|package| package["name"] == "wasm-bindgen")
+        .and_then(|package| package["version"].as_str())
+        .map(str::to_owned)
+        .ok_or_else(|| "the workspace does not depend on wasm-bindgen".to_owned())
 }
 
 fn tool_version(program: &Path) -> Option<String> {
@@ -171,9 +171,8 @@ fn ensure_npm_packages(root: &Path) -> Result<(), String> {
 }
 
 fn ensure_chromium() -> Result<(), String> {
-    let browser = Path::new("/usr/bin/chromium");
-    let driver = Path::new("/usr/bin/chromedriver");
-    if browser.exists() && driver.exists() {
+    // `CHROMIUM`/`CHROMEDRIVER` name a browser of one's own: used as they are.
+    if crate::run::chromium().exists() && crate::run::chromedriver().exists() {
         return Ok(());
     }
     println!("xtask: installing Debian's chromium and chromium-driver");
@@ -208,4 +207,25 @@ fn apt_install(packages: &[&str]) -> Result<(), String> {
     let mut install = vec!["install", "-y", "-qq"];
     install.extend_from_slice(packages);
     apt(&install)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_locked_wasm_bindgen_is_the_version_pinned_in_cargo_toml() {
+        let root = workspace_root();
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
+        let pinned = manifest
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("wasm-bindgen = \"="))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .expect("wasm-bindgen pinned with = in the workspace Cargo.toml");
+        assert_eq!(
+            locked_wasm_bindgen_version(&root).as_deref(),
+            Ok(pinned),
+            "the CLI xtask installs must equal the crate"
+        );
+    }
 }

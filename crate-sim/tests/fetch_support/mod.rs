@@ -111,7 +111,8 @@ impl Transport for SimTransport {
                 .map(str::to_owned)
         };
         let content_type = header(reqwest::header::CONTENT_TYPE);
-        let retry_after = header(reqwest::header::RETRY_AFTER).and_then(|v| v.parse().ok());
+        let retry_after = header(reqwest::header::RETRY_AFTER)
+            .and_then(|v| sps_core::retry_after_seconds(&v, std::time::SystemTime::now()));
         let status = response.status().as_u16();
         let body = response
             .bytes()

@@ -59,12 +59,10 @@ pub fn parse_offset(text: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(sign * (h * 3600 + m * 60))
 }
 
-/// `+05:30`.
+/// `+05:30` (chrono's own text for an offset; offsets here are whole minutes,
+/// so it never adds seconds).
 pub fn offset_text(offset: FixedOffset) -> String {
-    let s = offset.local_minus_utc();
-    let sign = if s < 0 { '-' } else { '+' };
-    let s = s.abs();
-    format!("{sign}{:02}:{:02}", s / 3600, s % 3600 / 60)
+    offset.to_string()
 }
 
 impl ListZone {
