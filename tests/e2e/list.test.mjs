@@ -196,6 +196,9 @@ test('export downloads the whole result as CSV and NDJSON', async () => {
   const q = 'protocol:SSH';
   await page.goto(`${sim.baseUrl}/sessions?q=${encodeURIComponent(q)}&sort=-duration&tz=utc`);
   await page.waitForSelector('#sessions-table tr.session-row', { timeout: 30_000 });
+  // Above SPS's cap the first count is a lower bound ("10,000+"); wait for
+  // the exact count the viewer asks `_count` for.
+  await page.waitForSelector('#match-count:not([data-total-source="lower-bound"])', { timeout: 30_000 });
   const matches = Number(await page.getAttribute('#match-count', 'data-count'));
   assert.ok(matches > 50, `matches ${matches}`);
 
