@@ -141,17 +141,6 @@ fn session_cookie(set_cookie: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn js_message(value: &JsValue) -> String {
-    value
-        .as_string()
-        .or_else(|| {
-            value
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| format!("{value:?}"))
-}
-
 fn too_large(limit: u64, size: Option<u64>) -> TransportError {
     TransportError {
         kind: TransportErrorKind::TooLarge { limit, size },
@@ -177,10 +166,10 @@ async fn read_body(
     loop {
         let promise = read
             .call0(&reader)
-            .map_err(|e| TransportError::cut_off(js_message(&e)))?;
+            .map_err(|e| TransportError::cut_off(crate::js_error::js_error_text(&e)))?;
         let chunk = JsFuture::from(js_sys::Promise::resolve(&promise))
             .await
-            .map_err(|e| TransportError::cut_off(js_message(&e)))?;
+            .map_err(|e| TransportError::cut_off(crate::js_error::js_error_text(&e)))?;
         let done = Reflect::get(&chunk, &JsValue::from_str("done"))
             .map(|d| d.is_truthy())
             .unwrap_or(true);
@@ -188,7 +177,7 @@ async fn read_body(
             return Ok(body);
         }
         let value = Reflect::get(&chunk, &JsValue::from_str("value"))
-            .map_err(|e| TransportError::cut_off(js_message(&e)))?;
+            .map_err(|e| TransportError::cut_off(crate::js_error::js_error_text(&e)))?;
         let bytes: Uint8Array = value.dyn_into().map_err(|_| {
             TransportError::cut_off("the body stream gave something else than bytes")
         })?;
@@ -210,8 +199,8 @@ async fn read_body(
 
 impl Transport for FetchTransport {
     async fn get(&self, request: &HttpRequest) -> Result<HttpReply, TransportError> {
-        let controller =
-            AbortController::new().map_err(|e| TransportError::network(js_message(&e)))?;
+        let controller = AbortController::new()
+            .map_err(|e| TransportError::network(crate::js_error::js_error_text(&e)))?;
         let mut guard = AbortOnDrop(Some(controller.clone()));
         let signal = controller.signal();
         // The timer aborts the request; the flag tells that abort from a

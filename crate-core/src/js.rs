@@ -80,7 +80,8 @@ fn to_js_with<T: Serialize + ?Sized>(value: &T, boundary: Boundary) -> Result<Js
             .map_err(boundary_error),
         Boundary::JsonText => {
             let text = serde_json::to_string(value).map_err(boundary_error)?;
-            js_sys::JSON::parse(&text).map_err(|e| boundary_error(js_text(&e)))
+            js_sys::JSON::parse(&text)
+                .map_err(|e| boundary_error(crate::js_error::js_error_text(&e)))
         }
     }
 }
@@ -102,21 +103,10 @@ fn from_js<T: for<'de> Deserialize<'de> + Default>(what: &str, value: JsValue) -
         Error::from(ErrorKind::Decode {
             what: what.to_owned(),
             path: ".".to_owned(),
-            message: format!("not plain data: {}", js_text(&e)),
+            message: format!("not plain data: {}", crate::js_error::js_error_text(&e)),
         })
     })?;
     decode_json(what, String::from(text).as_bytes())
-}
-
-fn js_text(value: &JsValue) -> String {
-    value
-        .as_string()
-        .or_else(|| {
-            value
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| format!("{value:?}"))
 }
 
 fn set(target: &JsValue, name: &str, value: &JsValue) {
@@ -851,7 +841,7 @@ fn literal_text(value: &JsValue) -> String {
             .as_f64()
             .map(|n| n.to_string())
             .or_else(|| value.as_bool().map(|b| b.to_string()))
-            .unwrap_or_else(|| js_text(value)),
+            .unwrap_or_else(|| crate::js_error::js_error_text(value)),
     }
 }
 

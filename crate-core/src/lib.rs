@@ -18,6 +18,10 @@ mod event;
 mod export;
 #[cfg(all(feature = "fetch", target_arch = "wasm32"))]
 mod fetch;
+#[cfg(feature = "fetch")]
+mod js_error;
+#[cfg(feature = "fetch")]
+pub use js_error::js_error_text;
 mod field_source;
 mod indexing;
 mod paging;

@@ -88,17 +88,6 @@ pub struct ExportDone {
     pub warning: Option<String>,
 }
 
-fn js_text(value: &JsValue) -> String {
-    value
-        .as_string()
-        .or_else(|| {
-            value
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| format!("{value:?}"))
-}
-
 /// `target.name(args...)`, a method looked up by name (web-sys has no
 /// bindings for the File System Access API).
 fn call_method(target: &JsValue, name: &str, args: &Array) -> Result<JsValue, String> {
@@ -106,7 +95,9 @@ fn call_method(target: &JsValue, name: &str, args: &Array) -> Result<JsValue, St
         .ok()
         .and_then(|f| f.dyn_into::<Function>().ok())
         .ok_or_else(|| format!("the browser has no `{name}`"))?;
-    method.apply(target, args).map_err(|e| js_text(&e))
+    method
+        .apply(target, args)
+        .map_err(|e| sps_core::js_error_text(&e))
 }
 
 async fn await_value(value: JsValue) -> Result<JsValue, JsValue> {
@@ -194,9 +185,9 @@ impl Target {
         if let Target::File { pending, .. } = self {
             let last = pending.borrow_mut().take();
             if let Some(promise) = last {
-                await_value(promise)
-                    .await
-                    .map_err(|e| format!("cannot write the file: {}", js_text(&e)))?;
+                await_value(promise).await.map_err(|e| {
+                    format!("cannot write the file: {}", sps_core::js_error_text(&e))
+                })?;
             }
         }
         api::sleep_ms(0).await;
@@ -213,7 +204,7 @@ impl Target {
                 await_value(closed)
                     .await
                     .map(drop)
-                    .map_err(|e| format!("cannot close the file: {}", js_text(&e)))
+                    .map_err(|e| format!("cannot close the file: {}", sps_core::js_error_text(&e)))
             }
         }
     }
