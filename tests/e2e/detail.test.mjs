@@ -241,7 +241,11 @@ test('#event=<record_id> opens the page at that event, highlighted; #t= marks a 
   await openDetail(page, session.key, `#event=${target.record_id}`);
   const row = page.locator(`#event-${target.record_id}`);
   await page.waitForSelector(`#event-${target.record_id}.selected`, { timeout: 30_000 });
-  await page.waitForTimeout(300); // smooth scrolling settles
+  // Smooth scrolling has brought the row on screen.
+  await page.waitForFunction((id) => {
+    const box = document.getElementById(id)?.getBoundingClientRect();
+    return box && box.top >= 0 && box.bottom <= window.innerHeight;
+  }, `event-${target.record_id}`, { timeout: 10_000 });
   const box = await row.boundingBox();
   const viewport = page.viewportSize();
   assert.ok(box && box.y >= 0 && box.y + box.height <= viewport.height, 'the row is on screen');

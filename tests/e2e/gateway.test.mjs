@@ -117,7 +117,11 @@ test('without --frame-ancestor the frame is refused', async () => {
   const csp = cspMessages(page);
   await page.goto(`${portal.origin}/?src=${gw.baseUrl}/`);
   await page.waitForFunction(() => document.querySelector('#viewer') !== null);
-  await page.waitForTimeout(1500);
+  // The browser reports the refusal on the console.
+  const deadline = Date.now() + 15_000;
+  while (!csp.some((m) => /frame-ancestors 'none'/.test(m)) && Date.now() < deadline) {
+    await nextFrames(page);
+  }
   assert.equal(await page.frameLocator('#viewer').locator('#login-user').count(), 0,
     'the viewer did not load inside the frame');
   assert.ok(csp.some((m) => /frame-ancestors 'none'/.test(m)), `refused by CSP: ${csp}`);

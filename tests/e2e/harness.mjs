@@ -209,3 +209,15 @@ export async function startGateway(upstream, args = []) {
 
 /** A free loopback port (for servers a test starts itself). */
 export { freePort };
+
+/**
+ * Resolves after `n` animation frames of the page: a scroll or a key handled
+ * in one frame has been rendered and painted by the next. What tests wait for
+ * instead of a fixed sleep.
+ */
+export function nextFrames(page, n = 2) {
+  return page.evaluate((count) => new Promise((resolve) => {
+    const step = (left) => (left === 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
+    step(count);
+  }), n);
+}

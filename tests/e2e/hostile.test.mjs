@@ -313,8 +313,13 @@ test('the served page has a CSP that forbids inline script, and the injection de
   const ran = await page.evaluate(async () => {
     const s = document.createElement('script');
     s.textContent = 'window.__inlineRan = true;';
+    // The refusal is reported by an event: wait for it (or give up after 5 s).
+    const reported = new Promise((r) => {
+      document.addEventListener('securitypolicyviolation', () => r(), { once: true });
+      setTimeout(r, 5000);
+    });
     document.body.append(s);
-    await new Promise((r) => setTimeout(r, 100));
+    await reported;
     s.remove();
     return window.__inlineRan ?? false;
   });
@@ -328,8 +333,15 @@ test('the served page has a CSP that forbids inline script, and the injection de
     window.__cspViolations.length = 0;
     const holder = document.createElement('div');
     holder.innerHTML = payload;
+    // Wait for the image's error event (its inline handler, refused, would
+    // run at that moment) and one task more, or give up after 5 s.
+    const image = holder.querySelector('img');
+    const failed = new Promise((r) => {
+      image.addEventListener('error', () => setTimeout(r, 0), { once: true });
+      setTimeout(r, 5000);
+    });
     document.querySelector('main').append(holder);
-    await new Promise((r) => setTimeout(r, 300));
+    await failed;
   }, '<img src=x onerror="window.__xss=\'detector\'"><svg onload="window.__xss=\'svg\'"></svg>');
   report = await page.evaluate(injectionReport);
   assert.ok(report.problems.includes('<img src=x>'), `detector sees the image: ${report.problems}`);

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, launchBrowser, newPage, login, screenshot, DEMO_USER } from './harness.mjs';
+import { startSimulator, launchBrowser, newPage, login, screenshot, nextFrames, DEMO_USER } from './harness.mjs';
 
 const BASE_MS = Date.parse('2026-02-01T08:00:00Z');
 const iso = (ms) => new Date(ms).toISOString();
@@ -263,7 +263,7 @@ test('a catastrophic pattern over 20,000 characters in 1,000 alerts keeps the pa
   const maxTop = await wrap.evaluate((el) => el.scrollHeight - el.clientHeight);
   for (let step = 0; step <= 20; step += 1) {
     await wrap.evaluate((el, top) => { window.__phase = `scroll ${top}`; el.scrollTop = top; }, Math.round((maxTop * step) / 20));
-    await page.waitForTimeout(60);
+    await nextFrames(page);
   }
   // Keyboard stepping selects (and reveals) alerts; the first one matches.
   await wrap.evaluate((el) => { el.scrollTop = 0; });
@@ -281,7 +281,7 @@ test('a catastrophic pattern over 20,000 characters in 1,000 alerts keeps the pa
   // Every rendered row's highlighting has finished (no "pending" left).
   await page.waitForFunction(() => document.querySelectorAll('#alerts-table tr[data-highlighted="pending"]').length === 0,
     null, { timeout: 30_000 });
-  await page.waitForTimeout(300);
+  await nextFrames(page);
   const { frames, longtasks, slow } = await page.evaluate(() => {
     window.__recording = false;
     return { frames: window.__frames, longtasks: window.__longtasks, slow: window.__slow };
@@ -319,7 +319,7 @@ test('100,000 events scroll with a constant number of rows in the DOM (finding 5
   const maxTop = await wrap.evaluate((el) => el.scrollHeight - el.clientHeight);
   for (const top of [0, Math.round(maxTop / 2), maxTop]) {
     await wrap.evaluate((el, t) => { el.scrollTop = t; }, top);
-    await page.waitForTimeout(150);
+    await nextFrames(page);
     counts.push(await page.locator('#events-table tbody tr').count());
   }
   // The last row is the last event, where the arithmetic puts it.

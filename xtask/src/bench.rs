@@ -96,6 +96,7 @@ pub fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
     // figures do (those are ratios within one page).
     let csv = native_csv(&root)?;
     let fetch = native_fetch_all(&root)?;
+    let simulator = native_simulator(&root)?;
 
     let started = Instant::now();
     build_viewer_release(&toolchain)?;
@@ -132,6 +133,7 @@ pub fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
     let results = json!({
         "native_csv": csv,
         "fetch_all": fetch,
+        "simulator": simulator,
         "browser": browser,
         "bundles": {
             "viewer": bundle_json(&viewer, VIEWER_BUDGET_GZ),
@@ -316,6 +318,47 @@ fn native_fetch_all(root: &Path) -> Result<Value, String> {
         return Err("the fetch_all bench printed no side-by-side line".to_owned());
     }
     Ok(Value::Array(rows))
+}
+
+/// Runs the simulator's own bench (answer times over 100,000 sessions) and
+/// reads its median lines (`simulator page_500_full: 9.2 ms median, 931000 bytes`,
+/// `simulator generate: 100000 sessions in 210.0 ms`).
+fn native_simulator(root: &Path) -> Result<Value, String> {
+    let (ok, lines) = run_scanned(
+        Command::new("cargo")
+            .args(["bench", "--package", "sps-sim", "--bench", "serve"])
+            .args(["--", "--warm-up-time", "1"])
+            .current_dir(root),
+    )?;
+    if !ok {
+        return Err("the simulator bench failed".to_owned());
+    }
+    let rows: Vec<Value> = lines
+        .iter()
+        .filter_map(|line| parse_simulator_line(line))
+        .collect();
+    if rows.is_empty() {
+        return Err("the simulator bench printed no median line".to_owned());
+    }
+    Ok(Value::Array(rows))
+}
+
+fn parse_simulator_line(line: &str) -> Option<Value> {
+    let rest = line.trim().strip_prefix("simulator ")?;
+    if let Some(rest) = rest.strip_prefix("generate: ") {
+        let (sessions, ms) = rest.split_once(" sessions in ")?;
+        return Some(json!({
+            "what": format!("generate {sessions} sessions"),
+            "ms": ms.strip_suffix(" ms")?.parse::<f64>().ok()?,
+        }));
+    }
+    let (name, rest) = rest.split_once(": ")?;
+    let (ms, bytes) = rest.split_once(" ms median, ")?;
+    Some(json!({
+        "what": name,
+        "ms": ms.parse::<f64>().ok()?,
+        "bytes": bytes.strip_suffix(" bytes")?.parse::<u64>().ok()?,
+    }))
 }
 
 fn parse_fetch_line(line: &str) -> Option<Value> {
@@ -758,6 +801,22 @@ fn markdown(r: &Value) -> String {
         ]);
     }
 
+    for entry in r["simulator"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
+        let bytes = entry["bytes"]
+            .as_u64()
+            .map(|b| format!("{} kB", grouped(b / 1000)))
+            .unwrap_or_default();
+        rows.push([
+            format!(
+                "simulator over 100,000 sessions: {}",
+                entry["what"].as_str().unwrap_or("?")
+            ),
+            format!("{} ms", f(&entry["ms"], 1)),
+            bytes,
+            String::new(),
+        ]);
+    }
+
     let table = &r["browser"]["table"];
     let sessions = grouped(table["sessions"].as_u64().unwrap_or(0));
     let mode = table["mode"].as_str().unwrap_or("unknown");
@@ -978,5 +1037,20 @@ mod tests {
         assert_eq!(v["latency_ms"], 20);
         assert_eq!(v["one_in_flight_ms"], 1200.0);
         assert_eq!(v["ratio"], 3.0);
+    }
+
+    #[test]
+    fn reads_simulator_lines() {
+        let page =
+            super::parse_simulator_line("simulator page_500_full: 9.2 ms median, 931000 bytes")
+                .unwrap_or_default();
+        assert_eq!(page["what"], "page_500_full");
+        assert_eq!(page["ms"], 9.2);
+        assert_eq!(page["bytes"], 931000);
+        let generate =
+            super::parse_simulator_line("simulator generate: 100000 sessions in 210.5 ms")
+                .unwrap_or_default();
+        assert_eq!(generate["ms"], 210.5);
+        assert!(super::parse_simulator_line("simulator_100k/page_500_full time: [1 ms]").is_none());
     }
 }

@@ -44,6 +44,21 @@ pub fn chromedriver() -> PathBuf {
     env_path("CHROMEDRIVER", "/usr/bin/chromedriver")
 }
 
+/// Debian's Firefox ESR, or the one named by `FIREFOX`.
+pub fn firefox() -> PathBuf {
+    env_path("FIREFOX", "/usr/bin/firefox-esr")
+}
+
+/// geckodriver as `cargo install` puts it, or the one named by `GECKODRIVER`.
+pub fn geckodriver() -> PathBuf {
+    std::env::var_os("GECKODRIVER")
+        .filter(|value| !value.is_empty())
+        .map_or_else(
+            || crate::tools::cargo_bin_dir().join("geckodriver"),
+            PathBuf::from,
+        )
+}
+
 fn env_path(variable: &str, default: &str) -> PathBuf {
     std::env::var_os(variable)
         .filter(|value| !value.is_empty())

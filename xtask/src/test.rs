@@ -101,6 +101,38 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
         "warnings",
     ]))?;
     tally.add("clippy", ok, &lines);
+    // The same lints for what only builds for the browser: the core with its
+    // bindings and fetch transport (and its wasm tests), and the viewer. The
+    // viewer's own tests are left out here: their proptest does not build for
+    // wasm32 (no entropy source), and they are linted natively above.
+    let (ok, lines) = run_scanned(toolchain.command("cargo").args([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--package",
+        "sps-core",
+        "--features",
+        "js,fetch",
+        "--lib",
+        "--tests",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    tally.add("clippy (wasm32, sps-core)", ok, &lines);
+    let (ok, lines) = run_scanned(toolchain.command("cargo").args([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--package",
+        "sps-web",
+        "--lib",
+        "--bins",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    tally.add("clippy (wasm32, sps-web)", ok, &lines);
     // Supply chain: licences, bans and sources of every dependency (offline).
     let (ok, lines) = run_scanned(toolchain.command("cargo").args([
         "deny",
@@ -161,6 +193,20 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
                     .env("CHROMIUM", crate::run::chromium());
                 let (ok, lines) = run_scanned(&mut e2e)?;
                 tally.add("end-to-end tests", ok, &lines);
+                // The smoke set again in Firefox ESR, through geckodriver.
+                let mut smoke = toolchain.command("node");
+                smoke
+                    .args(["--test", "--test-concurrency=1"])
+                    .args(firefox_test_files(&root)?)
+                    .env(
+                        "SPS_SIM_BIN",
+                        crate::run::target_dir().join("debug/sps-sim"),
+                    )
+                    .env("SPS_DIST", root.join("dist"))
+                    .env("FIREFOX", crate::run::firefox())
+                    .env("GECKODRIVER", crate::run::geckodriver());
+                let (ok, lines) = run_scanned(&mut smoke)?;
+                tally.add("Firefox smoke tests", ok, &lines);
                 if npm_built.is_ok() {
                     // The package's toCsv through LibreOffice, now that it is built.
                     let (ok, lines) = run_scanned(
@@ -330,6 +376,10 @@ fn budget_suite(root: &std::path::Path, npm_built: bool) -> (bool, Vec<String>) 
 
 fn e2e_test_files(root: &std::path::Path) -> Result<Vec<String>, String> {
     crate::run::node_test_files(&root.join("tests").join("e2e"))
+}
+
+fn firefox_test_files(root: &std::path::Path) -> Result<Vec<String>, String> {
+    crate::run::node_test_files(&root.join("tests").join("firefox"))
 }
 
 #[cfg(test)]

@@ -51,12 +51,14 @@ pub fn ensure_build_tools() -> Result<Toolchain, String> {
     })
 }
 
-/// What `test` needs on top: Debian's Chromium and ChromeDriver, LibreOffice
-/// Calc (the spreadsheet the CSV formula guard is checked against) and
-/// cargo-deny (licences, bans and sources of the dependency tree).
+/// What `test` needs on top: Debian's Chromium and ChromeDriver, Firefox ESR
+/// and geckodriver (the smoke set), LibreOffice Calc (the spreadsheet the CSV
+/// formula guard is checked against) and cargo-deny (licences, bans and
+/// sources of the dependency tree).
 pub fn ensure_test_tools() -> Result<Toolchain, String> {
     let toolchain = ensure_build_tools()?;
     ensure_chromium()?;
+    ensure_firefox()?;
     ensure_spreadsheet()?;
     ensure_cargo_deny(&cargo_bin_dir())?;
     Ok(toolchain)
@@ -80,7 +82,8 @@ fn ensure_cargo_deny(cargo_bin: &Path) -> Result<(), String> {
     ]))
 }
 
-fn cargo_bin_dir() -> PathBuf {
+/// Where `cargo install` puts binaries.
+pub fn cargo_bin_dir() -> PathBuf {
     if let Ok(cargo_home) = std::env::var("CARGO_HOME") {
         return PathBuf::from(cargo_home).join("bin");
     }
@@ -177,6 +180,35 @@ fn ensure_chromium() -> Result<(), String> {
     }
     println!("xtask: installing Debian's chromium and chromium-driver");
     apt_install(&["chromium", "chromium-driver"])
+}
+
+/// geckodriver's version: the WebDriver server for Firefox, built from crates.io
+/// (Mozilla's release binaries are not on the package registries).
+const GECKODRIVER_VERSION: &str = "0.37.1";
+
+fn ensure_firefox() -> Result<(), String> {
+    if !crate::run::firefox().exists() {
+        println!("xtask: installing Debian's firefox-esr");
+        apt_install(&["firefox-esr"])?;
+    }
+    let driver = crate::run::geckodriver();
+    if std::env::var_os("GECKODRIVER").is_some_and(|value| !value.is_empty()) {
+        return Ok(());
+    }
+    let installed = tool_version(&driver);
+    if installed
+        .as_deref()
+        .is_some_and(|text| text.starts_with(&format!("geckodriver {GECKODRIVER_VERSION}")))
+    {
+        return Ok(());
+    }
+    println!("xtask: installing geckodriver {GECKODRIVER_VERSION} (had: {installed:?})");
+    run(Command::new("cargo").args([
+        "install",
+        "--locked",
+        "--force",
+        &format!("geckodriver@{GECKODRIVER_VERSION}"),
+    ]))
 }
 
 /// LibreOffice Calc without a GUI: `crate-sim/tests/spreadsheet.rs` imports
