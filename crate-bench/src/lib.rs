@@ -8,8 +8,9 @@
 
 use std::cell::RefCell;
 
-use sps_core::bench_data;
-use sps_core::{
+pub mod bench_data;
+
+use sps_core::model::{
     decode_json, decode_session_list, Collection, FieldSource, Session, SessionRow, Single,
 };
 use wasm_bindgen::prelude::*;
@@ -58,7 +59,7 @@ thread_local! {
     static SESSIONS: RefCell<Prepared> = const { RefCell::new(None) };
 }
 
-/// Builds `n` sessions (the native bench's data, `sps_core::bench_data`) and
+/// Builds `n` sessions (the native bench's data, [`bench_data`]) and
 /// keeps them for `csv_export`; returns how many there are. Separate from the
 /// export so the page times only the export.
 #[wasm_bindgen]

@@ -41,6 +41,37 @@ impl Error {
         self.reply_problem = Some(problem);
         self
     }
+
+    /// Whether logging in (again) is the answer: an [`ErrorKind::Api`] with
+    /// status 401 (no login, or it expired) or 403 (the login may not do
+    /// this) in SPS's own error envelope.
+    ///
+    /// The one policy shared by the viewer and the npm package. A 401 or 403
+    /// whose body is not SPS's envelope ([`Error::reply_problem`] set: a
+    /// proxy's or login portal's HTML page) is not: something else than the
+    /// appliance answered, and the appliance's login would not get past it.
+    pub fn is_auth(&self) -> bool {
+        matches!(
+            *self.kind,
+            ErrorKind::Api {
+                status: 401 | 403,
+                ..
+            }
+        ) && self.reply_problem.is_none()
+    }
+
+    /// A stable lower-case name of the kind, for programs and page
+    /// attributes (`data-kind`): `api`, `network` (a transport failure),
+    /// `unreadable` (a reply that does not decode), `cancelled`, and one per
+    /// other variant (`timestamp`, `query-syntax`, `query-field`,
+    /// `query-invalid`, `search-parameter`, `export`, `reply-too-large`,
+    /// `redirected`, `slice-too-dense`, `incomplete`, `paging`). `api`,
+    /// `network` and `unreadable` are the names the viewer already used.
+    /// Whether to log in again is [`Error::is_auth`]; what was wrong with a
+    /// reply is [`Error::reply_problem`].
+    pub fn kind_name(&self) -> &'static str {
+        self.kind.name()
+    }
 }
 
 /// Why a reply could not be read as the JSON the API documents. sps-core
@@ -238,6 +269,29 @@ pub enum ErrorKind {
     },
 }
 
+impl ErrorKind {
+    /// The stable name of [`Error::kind_name`].
+    pub fn name(&self) -> &'static str {
+        match self {
+            ErrorKind::Decode { .. } => "unreadable",
+            ErrorKind::Timestamp { .. } => "timestamp",
+            ErrorKind::QuerySyntax { .. } => "query-syntax",
+            ErrorKind::QueryField { .. } => "query-field",
+            ErrorKind::QueryInvalid { .. } => "query-invalid",
+            ErrorKind::SearchParameter { .. } => "search-parameter",
+            ErrorKind::Export { .. } => "export",
+            ErrorKind::Api { .. } => "api",
+            ErrorKind::Transport { .. } => "network",
+            ErrorKind::Cancelled => "cancelled",
+            ErrorKind::ReplyTooLarge { .. } => "reply-too-large",
+            ErrorKind::Redirected { .. } => "redirected",
+            ErrorKind::SliceTooDense { .. } => "slice-too-dense",
+            ErrorKind::Incomplete { .. } => "incomplete",
+            ErrorKind::Paging { .. } => "paging",
+        }
+    }
+}
+
 /// ` Unauthenticated` after `HTTP 401`; nothing when the type only repeats the
 /// status (a reply without SPS's envelope), so messages do not say it twice.
 fn api_type_suffix(status: u16, error_type: &str) -> String {
@@ -245,5 +299,87 @@ fn api_type_suffix(status: u16, error_type: &str) -> String {
         String::new()
     } else {
         format!(" {error_type}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16) -> Error {
+        ErrorKind::Api {
+            status,
+            error_type: "Unauthenticated".to_owned(),
+            message: "no login".to_owned(),
+            details: None,
+        }
+        .into()
+    }
+
+    #[test]
+    fn auth_is_a_401_or_403_from_the_appliance() {
+        assert!(api(401).is_auth());
+        assert!(api(403).is_auth());
+        for status in [400, 404, 407, 429, 500, 502] {
+            assert!(!api(status).is_auth(), "{status}");
+        }
+        // A login portal's HTML page with 401 is not SPS's login error.
+        assert!(!api(401).with_reply_problem(ReplyProblem::Html).is_auth());
+        let network = Error::from(ErrorKind::Transport {
+            message: "down".to_owned(),
+        });
+        assert!(!network.is_auth());
+        assert!(!Error::from(ErrorKind::Redirected {
+            status: 302,
+            location: None
+        })
+        .is_auth());
+    }
+
+    #[test]
+    fn kind_names_are_stable() {
+        assert_eq!(api(401).kind_name(), "api");
+        let cases: [(ErrorKind, &str); 6] = [
+            (
+                ErrorKind::Transport {
+                    message: String::new(),
+                },
+                "network",
+            ),
+            (
+                ErrorKind::Decode {
+                    what: String::new(),
+                    path: String::new(),
+                    message: String::new(),
+                },
+                "unreadable",
+            ),
+            (ErrorKind::Cancelled, "cancelled"),
+            (
+                ErrorKind::QuerySyntax {
+                    position: 1,
+                    message: String::new(),
+                },
+                "query-syntax",
+            ),
+            (
+                ErrorKind::ReplyTooLarge {
+                    limit: 1,
+                    size: None,
+                },
+                "reply-too-large",
+            ),
+            (
+                ErrorKind::Incomplete {
+                    delivered: 1,
+                    expected: 2,
+                    how: String::new(),
+                },
+                "incomplete",
+            ),
+        ];
+        for (kind, name) in cases {
+            assert_eq!(Error::from(kind).kind_name(), name);
+        }
     }
 }

@@ -5,7 +5,7 @@
 
 use chrono::{FixedOffset, TimeZone, Utc};
 use serde_json::{json, Value};
-use sps_core::*;
+use sps_core::{export::*, model::*, *};
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

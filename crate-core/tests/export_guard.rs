@@ -12,10 +12,11 @@ mod checks;
 use checks::{plain_number, spreadsheet_formula};
 use proptest::prelude::*;
 use serde_json::json;
-use sps_core::{
-    needs_formula_guard, neutralise_formula, session_columns, CsvColumn, CsvExporter, CsvOptions,
-    MultiValue, SessionRow, DEFAULT_MAX_ROWS_PER_SESSION,
+use sps_core::export::DEFAULT_MAX_ROWS_PER_SESSION;
+use sps_core::export::{
+    needs_formula_guard, neutralise_formula, session_columns, CsvColumn, MultiValue,
 };
+use sps_core::{CsvExporter, CsvOptions, SessionExporter as _, SessionRow};
 
 #[test]
 fn whitespace_and_full_width_triggers_are_neutralised() {

@@ -7,10 +7,9 @@
 use std::cell::RefCell;
 
 use serde_json::json;
-use sps_core::{
-    session_columns, sessions_to_csv, ChunkSink, CsvExporter, CsvOptions, NdjsonExporter,
-    SessionRow,
-};
+use sps_core::export::{session_columns, sessions_to_csv, ChunkSink};
+use sps_core::SessionExporter as _;
+use sps_core::{CsvExporter, CsvOptions, NdjsonExporter, SessionRow};
 
 fn page(start: usize, n: usize) -> Vec<SessionRow> {
     (start..start + n)

@@ -5,10 +5,9 @@
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use sps_core::{
-    decode_content_hits, parse_query, validate, Catalogue, CompiledQuery, ErrorKind, SessionSearch,
-    SparseBody, Timestamp,
-};
+use sps_core::model::{decode_content_hits, SparseBody};
+use sps_core::query::{validate, CompiledQuery};
+use sps_core::{parse_query, Catalogue, ErrorKind, SessionSearch, Timestamp};
 
 /// decode_models: a float with 17 significant digits changed by one unit in
 /// the last place in an encode/decode round trip (serde_json's default float

@@ -17,7 +17,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use serde_json::Value;
-use sps_core::*;
+use sps_core::{model::*, query::*, *};
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

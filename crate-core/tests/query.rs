@@ -4,11 +4,12 @@
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use serde_json::json;
-use sps_core::{
-    parse_query, validate, validate_all, Bound, Catalogue, CompiledQuery, ErrorKind, Field,
-    FieldGroup, FieldSource, FieldType, FieldValue, FieldValues, Query, Range, Span, SparseBody,
-    Term, Value, WildPart,
+use sps_core::model::{FieldValue, FieldValues, SparseBody};
+use sps_core::query::{
+    validate, validate_all, Bound, CompiledQuery, Field, FieldGroup, FieldType, Range, Span, Term,
+    Value, WildPart,
 };
+use sps_core::{parse_query, Catalogue, ErrorKind, FieldSource, Query};
 
 fn parse(text: &str) -> Query {
     match parse_query(text) {
@@ -492,7 +493,11 @@ fn catalogue_lookups() {
     );
     // Every field the catalogue knows is one the session model answers.
     for f in s.fields() {
-        assert!(sps_core::SESSION_FIELDS.contains(&f.name), "{}", f.name);
+        assert!(
+            sps_core::model::SESSION_FIELDS.contains(&f.name),
+            "{}",
+            f.name
+        );
     }
     // In alphabetical order, once each; aliases name no other field.
     let names: Vec<_> = s.fields().iter().map(|f| f.name).collect();
@@ -607,7 +612,7 @@ fn catalogue_knows_every_sps_7x_field() {
     assert!(s.complete("analytics.score.details.").len() == 7);
     assert!(s.complete("user.").contains(&"user.name_domain"));
     assert!(s.complete("log.").len() == 3);
-    let star = sps_core::session_columns(&["*"]).unwrap();
+    let star = sps_core::export::session_columns(&["*"]).unwrap();
     for &(name, _) in fields {
         assert!(
             star.iter().any(|c| c.path() == name),

@@ -14,9 +14,10 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use sps_core::client::{PagingMode, SnapshotPolicy, TotalSource};
 use sps_core::{
-    CancelToken, Client, FetchOptions, HttpReply, HttpRequest, NoObserver, PagingMode,
-    SessionSearch, SnapshotPolicy, TotalSource, Transport, TransportError,
+    CancelToken, Client, FetchOptions, HttpReply, HttpRequest, NoObserver, SessionSearch,
+    Transport, TransportError,
 };
 
 fn recordings() -> Option<PathBuf> {

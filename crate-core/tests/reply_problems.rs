@@ -2,7 +2,7 @@
 //! each non-envelope error reply says which case it is
 //! (`Error::reply_problem`), and messages stay short whatever the reply holds.
 
-use sps_core::*;
+use sps_core::{client::*, model::*, *};
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

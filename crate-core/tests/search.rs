@@ -3,9 +3,9 @@
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+use sps_core::request::{decode_component, encode_component, Format};
 use sps_core::{
-    decode_component, encode_component, parse_query, Catalogue, ContentSearch, ErrorKind,
-    EventSearch, Format, Query, SessionSearch, SortKey,
+    parse_query, Catalogue, ContentSearch, ErrorKind, EventSearch, Query, SessionSearch, SortKey,
 };
 
 fn message<T: std::fmt::Debug>(r: sps_core::Result<T>) -> String {
@@ -364,7 +364,7 @@ mod properties {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn compiled_searches_apply_q_start_and_end() {
-    let session = |start: &str, end: Option<&str>, protocol: &str| -> sps_core::SparseBody {
+    let session = |start: &str, end: Option<&str>, protocol: &str| -> sps_core::model::SparseBody {
         serde_json::from_value(serde_json::json!({
             "start_time": start, "end_time": end, "protocol": protocol
         }))
@@ -393,7 +393,7 @@ fn compiled_searches_apply_q_start_and_end() {
     assert_eq!(hits("end=2017-01-21T09:30:00Z"), vec![0, 1, 2]);
     assert_eq!(hits("q=protocol:ssh&start=2017-01-20"), vec![1, 3]);
     let events = EventSearch::from_query_string("q=content:sudo").expect("reads");
-    let event: sps_core::SparseBody =
+    let event: sps_core::model::SparseBody =
         serde_json::from_value(serde_json::json!({"content": "$ sudo ls"})).expect("body");
     assert!(events.compile().expect("compiles").matches(&event));
     let content = ContentSearch::new("sud*")
@@ -416,7 +416,7 @@ fn first_link_without_fields_and_sorting() {
         .expect("valid");
     assert_eq!(search.to_query_string(), "limit=500&offset=0&fields=");
 
-    let row = |duration: Option<i64>, start: &str, name: &str| -> sps_core::SparseBody {
+    let row = |duration: Option<i64>, start: &str, name: &str| -> sps_core::model::SparseBody {
         serde_json::from_value(serde_json::json!({
             "duration": duration, "start_time": start, "user": {"gateway_username": name}
         }))
@@ -429,10 +429,10 @@ fn first_link_without_fields_and_sorting() {
         row(Some(34), "2017-01-25T09:11:11.000+00:00", "a"),
     ];
     let order = |sort: &str| -> Vec<usize> {
-        let keys = sps_core::parse_sort(sort, Catalogue::sessions()).expect("sort");
+        let keys = sps_core::request::parse_sort(sort, Catalogue::sessions()).expect("sort");
         let mut idx: Vec<usize> = (0..rows.len()).collect();
         idx.sort_by(|a, b| {
-            sps_core::compare_by_sort(&keys, Catalogue::sessions(), &rows[*a], &rows[*b])
+            sps_core::request::compare_by_sort(&keys, Catalogue::sessions(), &rows[*a], &rows[*b])
         });
         idx
     };

@@ -7,9 +7,10 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
 
+use sps_core::client::{SnapshotPolicy, TransportErrorKind};
 use sps_core::{
     CancelToken, Client, ErrorKind, FetchOptions, HttpReply, HttpRequest, NoObserver,
-    SessionSearch, SnapshotPolicy, Transport, TransportError, TransportErrorKind,
+    SessionSearch, Transport, TransportError,
 };
 
 /// Fails the first requests with the queued errors, then answers every

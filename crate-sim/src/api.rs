@@ -10,20 +10,22 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
-use sps_core::{
-    parse_query_string, Catalogue, Collection, CollectionMeta, CompiledQuery, ContentSearch,
-    EventSearch, FieldSource, FieldValue, InfoBody, Nullable, Single, SingleMeta, SnapshotBody,
-    StatsBucket,
+use sps_core::model::{
+    CollectionMeta, FieldValue, InfoBody, Nullable, SingleMeta, SnapshotBody, StatsBucket,
 };
+use sps_core::query::CompiledQuery;
+use sps_core::request::parse_query_string;
+use sps_core::{Catalogue, Collection, ContentSearch, EventSearch, FieldSource, Single};
 
 use crate::auth::AuthCtx;
 use crate::error::ApiError;
 use crate::generate::{iso_local, iso_naive, iso_utc};
-use crate::links::{pages, session_path, LinkBuilder};
+use crate::links::pages;
 use crate::listing::{order, reachable, Filter, ListRequest, MAX_LIMIT};
+use sps_core::request::{session_part_path, session_path, ApiPath};
 
 /// SPS's offset window of basic search.
-const MAX_OFFSET: usize = sps_core::MAX_OFFSET as usize;
+const MAX_OFFSET: usize = sps_core::request::MAX_OFFSET as usize;
 use crate::snapshot::{Cached, SnapshotError};
 use crate::state::AppState;
 use crate::store::{ContentText, SessionRef};
@@ -123,7 +125,7 @@ pub async fn sessions(State(state): State<AppState>, parts: Parts) -> Response {
 
 /// One list item: key, meta, and the body for `fields=`.
 fn item(r: SessionRef<'_>, fields: &[String]) -> Value {
-    let href = session_path(r.key(), None);
+    let href = session_path(r.key());
     let mut m = Map::new();
     if !fields.is_empty() {
         let full = r.body();
@@ -387,8 +389,8 @@ pub async fn stats(State(state): State<AppState>, parts: Parts) -> Response {
                 }
                 _ => rest.push(format!(
                     "{}={}",
-                    sps_core::encode_component(&k),
-                    sps_core::encode_component(&v)
+                    sps_core::request::encode_component(&k),
+                    sps_core::request::encode_component(&v)
                 )),
             }
         }
@@ -451,7 +453,7 @@ pub async fn session(
     Path(key): Path<String>,
     parts: Parts,
 ) -> Response {
-    let href = session_path(&key, None);
+    let href = session_path(&key);
     match find(&state, &key, &href) {
         Ok(r) => Json(Single {
             key: Some(r.key().to_owned()),
@@ -499,7 +501,7 @@ impl SubPage<'_> {
     fn render(&self, all: Vec<Value>, limit: usize, offset: usize) -> Response {
         let count = all.len();
         let link = |o: usize| {
-            let mut b = LinkBuilder::new(&self.href)
+            let mut b = ApiPath::new(self.href.as_str())
                 .param("limit", &limit.to_string())
                 .param("offset", &o.to_string());
             for (k, v) in &self.extra {
@@ -538,12 +540,12 @@ pub async fn session_part(
     Path((key, part)): Path<(String, String)>,
     parts: Parts,
 ) -> Response {
-    let href = session_path(&key, Some(&part));
+    let href = session_part_path(&key, &part);
     let q = query(&parts).to_owned();
     let rem = remaining(&parts);
     blocking(move || {
         let r = find(&state, &key, &href)?;
-        let parent = session_path(&key, None);
+        let parent = session_path(&key);
         let (limit, offset) = page_params(&q, &href)?;
         let sub = |extra, match_count| SubPage {
             href: href.clone(),
@@ -609,7 +611,7 @@ pub async fn channel(
     Path((key, n)): Path<(String, String)>,
     parts: Parts,
 ) -> Response {
-    let href = format!("{}/{n}", session_path(&key, Some("channels")));
+    let href = format!("{}/{n}", session_part_path(&key, "channels"));
     let r = match find(&state, &key, &href) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
@@ -625,7 +627,7 @@ pub async fn channel(
             body,
             meta: Some(SingleMeta {
                 href: Some(href),
-                parent: Some(session_path(&key, Some("channels"))),
+                parent: Some(session_part_path(&key, "channels")),
                 remaining_seconds: remaining(&parts),
             }),
         })

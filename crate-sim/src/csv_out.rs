@@ -4,7 +4,8 @@
 //! multi-valued field, values as sent. Each session is given to the exporter as
 //! sps-core's `Session` model, so timestamps keep the text the JSON shows.
 
-use sps_core::{session_columns, CsvExporter, CsvOptions};
+use sps_core::export::session_columns;
+use sps_core::{CsvExporter, CsvOptions, SessionExporter as _};
 
 use crate::store::SessionRef;
 

@@ -216,7 +216,7 @@ impl Fault {
             text.push_str(h);
         }
         if let Some(q) = req.uri().query() {
-            for (k, v) in sps_core::parse_query_string(q) {
+            for (k, v) in sps_core::request::parse_query_string(q) {
                 if k == FAULT_PARAM {
                     text.push(',');
                     text.push_str(&v);

@@ -823,7 +823,7 @@ impl GenSession {
     /// is recorded; [`list_item_body`] takes those away again). With `real`
     /// false, the 6.0 reference example's shapes (`--compat 6.0`).
     pub fn body(&self, key: &str, t: &Tables, real: bool) -> Value {
-        let base = format!("/api/audit/sessions/{}", sps_core::encode_component(key));
+        let base = sps_core::request::session_path(key);
         let link = |s: &str| json!({ "href": format!("{base}/{s}") });
         let (server_name, server_ip) = match self.server(t) {
             Some(s) => (s.name.as_str(), s.ip.as_str()),

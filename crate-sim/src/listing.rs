@@ -4,13 +4,14 @@
 use std::cmp::Ordering;
 use std::sync::{Arc, Mutex};
 
-use sps_core::{
-    parse_query_string, Catalogue, CompiledQuery, FieldValue, SessionSearch, SortKey, MAX_OFFSET,
-};
+use sps_core::model::FieldValue;
+use sps_core::query::CompiledQuery;
+use sps_core::request::{parse_query_string, MAX_OFFSET};
+use sps_core::{Catalogue, SessionSearch, SortKey};
 
 use crate::error::ApiError;
-use crate::links::LinkBuilder;
 use crate::store::{ContentText, SessionRef, Store};
+use sps_core::request::{ApiPath, SESSIONS_PATH};
 
 /// Default and largest page size.
 pub const MAX_LIMIT: usize = 500;
@@ -108,15 +109,15 @@ impl ListRequest {
                     }
                     forwarded.push(format!(
                         "{}={}",
-                        sps_core::encode_component(&k),
-                        sps_core::encode_component(&v)
+                        sps_core::request::encode_component(&k),
+                        sps_core::request::encode_component(&v)
                     ));
                 }
             }
         }
         let search = SessionSearch::from_query_string(&forwarded.join("&"))
             .map_err(|e| ApiError::invalid_query(e.to_string(), href))?;
-        let csv = search.format == Some(sps_core::Format::Csv);
+        let csv = search.format == Some(sps_core::request::Format::Csv);
         let fields = search.fields.clone();
         Ok(ListRequest {
             search,
@@ -137,30 +138,29 @@ impl ListRequest {
     /// A link to a page of this search in offset mode.
     pub fn offset_link(&self, offset: usize) -> String {
         self.common(
-            LinkBuilder::new("/api/audit/sessions")
+            ApiPath::new(SESSIONS_PATH)
                 .param("limit", &self.limit.to_string())
                 .param("offset", &offset.to_string()),
         )
+        .build()
     }
 
     /// A link to the next page of a snapshot.
     pub fn snapshot_link(&self, snapshot: &str, after: usize) -> String {
-        let b = LinkBuilder::new("/api/audit/sessions").param("limit", &self.limit.to_string());
-        let link = self.common(b);
-        format!(
-            "{link}&snapshot={}&search_after={after}",
-            sps_core::encode_component(snapshot)
-        )
+        let b = ApiPath::new(SESSIONS_PATH).param("limit", &self.limit.to_string());
+        self.common(b)
+            .param("snapshot", snapshot)
+            .param("search_after", &after.to_string())
+            .build()
     }
 
-    fn common(&self, b: LinkBuilder) -> String {
-        b.fields(self.field_names())
+    fn common(&self, b: ApiPath) -> ApiPath {
+        b.list("fields", self.field_names())
             .opt("q", self.raw.q.as_deref())
             .opt("content", self.raw.content.as_deref())
             .opt("sort", self.raw.sort.as_deref())
             .opt("start", self.raw.start.as_deref())
             .opt("end", self.raw.end.as_deref())
-            .build()
     }
 }
 

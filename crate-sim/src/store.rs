@@ -14,7 +14,8 @@ use serde_json::Value;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
-use sps_core::{FieldSource, FieldValue, FieldValues, Session, Timestamp};
+use sps_core::model::{FieldValue, FieldValues};
+use sps_core::{FieldSource, Session, Timestamp};
 
 use crate::error::SimError;
 use crate::generate::{self, GenEvent, GenSession, Generated};
@@ -40,7 +41,7 @@ impl LoadedSession {
     /// Decodes `body`; the error names the JSON path that does not fit the model.
     pub fn new(key: String, body: Value) -> Result<Self, String> {
         let text = body.to_string();
-        let model: Session = sps_core::decode_json("session", text.as_bytes())
+        let model: Session = sps_core::model::decode_json("session", text.as_bytes())
             .map_err(|e| format!("session `{key}`: {e}"))?;
         Ok(LoadedSession {
             key,
@@ -431,9 +432,9 @@ impl<'a> SessionRef<'a> {
     pub fn trail_download_link(&self) -> Option<String> {
         self.has_trail().then(|| {
             format!(
-                "{}/api/audit/sessions/{}/audit_trail",
+                "{}{}",
                 self.store.public_base,
-                sps_core::encode_component(self.key())
+                sps_core::request::session_part_path(self.key(), "audit_trail")
             )
         })
     }

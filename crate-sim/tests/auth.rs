@@ -207,7 +207,7 @@ async fn info_needs_no_login() {
         serde_json::json!({"body": {"firmware_version": "7.4.0"}}),
         "as recorded"
     );
-    let info = sps_core::decode_info(v.to_string().as_bytes()).unwrap();
+    let info = sps_core::model::decode_info(v.to_string().as_bytes()).unwrap();
     assert_eq!(info.body.firmware_version.as_deref(), Some("7.4.0"));
 }
 

@@ -150,7 +150,7 @@ fn every_generated_body_and_part_decodes_with_core() {
         let r = s.get(i);
         let body = r.body();
         let single = serde_json::json!({"key": r.key(), "body": body, "meta": {"href": "x"}});
-        let decoded = sps_core::decode_session(single.to_string().as_bytes()).unwrap();
+        let decoded = sps_core::model::decode_session(single.to_string().as_bytes()).unwrap();
         // The fast field lookups agree with sps-core's model.
         let view = r.view();
         for f in [
@@ -177,17 +177,17 @@ fn every_generated_body_and_part_decodes_with_core() {
         }
         let wrap = |items: Vec<Value>| serde_json::json!({"items": items}).to_string();
         let events: Vec<Value> = r.events().iter().map(|e| e.to_json()).collect();
-        sps_core::decode_events(wrap(events).as_bytes()).unwrap();
-        sps_core::decode_alerts(wrap(r.alerts()).as_bytes()).unwrap();
-        sps_core::decode_indexing(wrap(r.indexing()).as_bytes()).unwrap();
-        sps_core::decode_trail_downloads(wrap(r.trail_downloads()).as_bytes()).unwrap();
+        sps_core::model::decode_events(wrap(events).as_bytes()).unwrap();
+        sps_core::model::decode_alerts(wrap(r.alerts()).as_bytes()).unwrap();
+        sps_core::model::decode_indexing(wrap(r.indexing()).as_bytes()).unwrap();
+        sps_core::model::decode_trail_downloads(wrap(r.trail_downloads()).as_bytes()).unwrap();
         let chans: Vec<Value> = r
             .channels()
             .into_iter()
             .enumerate()
             .map(|(n, b)| serde_json::json!({"key": (n + 1).to_string(), "body": b}))
             .collect();
-        sps_core::decode_channels(wrap(chans).as_bytes()).unwrap();
+        sps_core::model::decode_channels(wrap(chans).as_bytes()).unwrap();
     }
 }
 

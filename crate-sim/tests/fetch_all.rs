@@ -14,10 +14,8 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use fetch_support::{expected_keys, fast_options, keys_of, start, SimTransport};
-use sps_core::{
-    CancelToken, Client, ErrorKind, FetchObserver, FetchOptions, PagingMode, Progress,
-    SessionSearch, SnapshotPolicy,
-};
+use sps_core::client::{PagingMode, Progress, SnapshotPolicy};
+use sps_core::{CancelToken, Client, ErrorKind, FetchObserver, FetchOptions, SessionSearch};
 use sps_sim::Config;
 
 /// Logs in again on 401, records progress and warnings, cancels on demand.

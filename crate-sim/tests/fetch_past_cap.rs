@@ -14,10 +14,8 @@ mod fetch_support;
 use std::collections::HashSet;
 
 use fetch_support::{expected_keys, fast_options, keys_of, start, SimTransport};
-use sps_core::{
-    CancelToken, Client, ErrorKind, FetchObserver, FetchOptions, PagingMode, SessionSearch,
-    SnapshotPolicy, TotalSource,
-};
+use sps_core::client::{PagingMode, SnapshotPolicy, TotalSource};
+use sps_core::{CancelToken, Client, ErrorKind, FetchObserver, FetchOptions, SessionSearch};
 use sps_sim::{Config, Running};
 
 /// Logs in again on 401.

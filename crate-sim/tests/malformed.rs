@@ -385,7 +385,7 @@ async fn sps_core_decodes_a_huge_string_whole() {
 fn a_huge_value_of_the_wrong_type_gives_a_short_message() {
     // serde quotes the value it did not expect: megabytes must not reach the message.
     let reply = serde_json::to_vec(&json!({"body": {"duration": huge_text(2 * MB)}})).unwrap();
-    let err = sps_core::decode_session(&reply).expect_err("a string for a number");
+    let err = sps_core::model::decode_session(&reply).expect_err("a string for a number");
     assert_eq!(err.reply_problem(), Some(ReplyProblem::WrongType));
     let text = err.to_string();
     assert!(text.len() < 600, "{} characters", text.len());

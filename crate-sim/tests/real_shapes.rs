@@ -117,7 +117,9 @@ fn verdict_mix_is_mostly_accept_with_the_recorded_failures_first() {
 fn verdict_terms_match_either_spelling_in_the_evaluator() {
     // sps-core's evaluator, which the simulator filters with: `_` and `-`
     // alike in verdict terms (exact, wildcard, field group), nowhere else.
-    use sps_core::{Catalogue, CompiledQuery, SessionRow, SparseBody};
+    use sps_core::model::SparseBody;
+    use sps_core::query::CompiledQuery;
+    use sps_core::{Catalogue, SessionRow};
     let row = |verdict: &str, protocol: &str| {
         let mut body = SparseBody::new();
         body.insert("verdict", json!(verdict));

@@ -86,7 +86,7 @@ async fn reference_list_example_without_fields() {
         v["items"][0],
         json!({"key": "2", "meta": {"href": "/api/audit/sessions/2"}})
     );
-    sps_core::decode_session_list(v.to_string().as_bytes()).unwrap();
+    sps_core::model::decode_session_list(v.to_string().as_bytes()).unwrap();
 }
 
 #[tokio::test]
@@ -297,7 +297,7 @@ async fn fields_sparse_full_and_null() {
         v["meta"]["first"],
         "/api/audit/sessions?limit=20&offset=0&fields=*"
     );
-    let list = sps_core::decode_session_list(v.to_string().as_bytes()).unwrap();
+    let list = sps_core::model::decode_session_list(v.to_string().as_bytes()).unwrap();
     assert_eq!(list.items.len(), 20);
     let (status, v) = get_json(&c, &sim.url("/api/audit/sessions?fields=protocol,bogus")).await;
     assert_eq!(status, 400);
@@ -462,7 +462,7 @@ async fn session_detail_and_404() {
             format!("/api/audit/sessions/{key}/{part}")
         );
     }
-    let s = sps_core::decode_session(v.to_string().as_bytes()).unwrap();
+    let s = sps_core::model::decode_session(v.to_string().as_bytes()).unwrap();
     assert_eq!(s.key.as_deref(), Some(key.as_str()));
     let (status, v) = get_json(&c, &sim.url("/api/audit/sessions/doesNotExist")).await;
     assert_eq!(status, 404);
@@ -491,7 +491,7 @@ async fn sub_resources_decode_and_page() {
     let (_, v) = get_json(&c, &sim.url(&format!("{base}/channels"))).await;
     assert_eq!(v["items"][0]["body"]["type"], "session shell");
     assert_eq!(v["items"][0]["meta"]["href"], format!("{base}/channels/1"));
-    sps_core::decode_channels(v.to_string().as_bytes()).unwrap();
+    sps_core::model::decode_channels(v.to_string().as_bytes()).unwrap();
     let (status, one) = get_json(&c, &sim.url(&format!("{base}/channels/1"))).await;
     assert_eq!(status, 200);
     assert_eq!(one["body"]["type"], "session shell");
@@ -507,7 +507,7 @@ async fn sub_resources_decode_and_page() {
         format!("{base}/events?limit=500&offset=0")
     );
     assert_eq!(v["meta"]["parent"], base);
-    sps_core::decode_events(v.to_string().as_bytes()).unwrap();
+    sps_core::model::decode_events(v.to_string().as_bytes()).unwrap();
     let (_, v) = get_json(&c, &sim.url(&format!("{base}/events?limit=2&offset=1"))).await;
     assert_eq!(v["items"].as_array().unwrap().len(), 2);
     assert_eq!(
@@ -533,13 +533,13 @@ async fn sub_resources_decode_and_page() {
     let (_, v) = get_json(&c, &sim.url(&format!("{base}/indexing"))).await;
     assert_eq!(v["items"][0]["status"], "COMPLETED");
     assert_eq!(v["meta"]["match_count"], 1);
-    sps_core::decode_indexing(v.to_string().as_bytes()).unwrap();
+    sps_core::model::decode_indexing(v.to_string().as_bytes()).unwrap();
     let (_, v) = get_json(&c, &sim.url(&format!("{base}/indexer"))).await;
     assert_eq!(v["items"].as_array().unwrap().len(), 1);
     let (_, v) = get_json(&c, &sim.url(&format!("{base}/trail_downloads"))).await;
-    sps_core::decode_trail_downloads(v.to_string().as_bytes()).unwrap();
+    sps_core::model::decode_trail_downloads(v.to_string().as_bytes()).unwrap();
     let (_, v) = get_json(&c, &sim.url(&format!("{base}/alerts"))).await;
-    sps_core::decode_alerts(v.to_string().as_bytes()).unwrap();
+    sps_core::model::decode_alerts(v.to_string().as_bytes()).unwrap();
 }
 
 #[tokio::test]
@@ -588,7 +588,7 @@ async fn content_endpoint_and_audit_trail() {
     let (_, v) = get_json(&c, &sim.url(&format!("{base}/content?q=sudo"))).await;
     assert!(!v["items"].as_array().unwrap().is_empty());
     assert_eq!(v["meta"]["href"], format!("{base}/content"));
-    sps_core::decode_content_hits(v.to_string().as_bytes()).unwrap();
+    sps_core::model::decode_content_hits(v.to_string().as_bytes()).unwrap();
     let (status, _) = get_json(&c, &sim.url(&format!("{base}/content?q=*sudo"))).await;
     assert_eq!(status, 400);
 

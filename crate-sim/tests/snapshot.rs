@@ -11,7 +11,7 @@ use sps_sim::Config;
 async fn open(c: &reqwest::Client, sim: &Sim) -> String {
     let (status, v) = get_json(c, &sim.url("/api/audit/sessions/_snapshot")).await;
     assert_eq!(status, 200, "{v}");
-    let snap = sps_core::decode_snapshot(v.to_string().as_bytes()).unwrap();
+    let snap = sps_core::model::decode_snapshot(v.to_string().as_bytes()).unwrap();
     // As recorded: `{"body":{"snapshot":…}}`, no key, no meta.
     assert_eq!(v.as_object().unwrap().len(), 1, "{v}");
     snap.body.snapshot
@@ -167,7 +167,7 @@ async fn stats_gives_top_values() {
     assert_eq!(items[0]["value"], "SSH");
     let counts: Vec<u64> = items.iter().map(|i| i["count"].as_u64().unwrap()).collect();
     assert!(counts.windows(2).all(|w| w[0] >= w[1]));
-    sps_core::decode_stats(v.to_string().as_bytes()).unwrap();
+    sps_core::model::decode_stats(v.to_string().as_bytes()).unwrap();
     let (_, v) = get_json(
         &c,
         &sim.url("/api/audit/sessions/stats?field=verdict&q=protocol:rdp&size=20"),
@@ -194,7 +194,7 @@ async fn count_matches_list_and_decodes() {
     let (status, v) = get_json(&c, &sim.url("/api/audit/sessions/_count")).await;
     assert_eq!(status, 200);
     assert_eq!(v["count"], 1000);
-    sps_core::decode_count(v.to_string().as_bytes()).unwrap();
+    sps_core::model::decode_count(v.to_string().as_bytes()).unwrap();
     let (status, _) = get_json(&c, &sim.url("/api/audit/sessions/_count?q=protocol:(")).await;
     assert_eq!(status, 400);
 }

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use regex::Regex;
 use serde_json::json;
-use sps_core::{session_columns, CsvExporter, CsvOptions, SessionRow};
+use sps_core::export::session_columns;
+use sps_core::{CsvExporter, CsvOptions, SessionExporter as _, SessionRow};
 use sps_sim::hostile;
 
 /// LibreOffice's CSV import options: comma, `"`, UTF-8, start at row 1, no

@@ -13,9 +13,11 @@
 
 use std::fmt;
 
+use sps_core::client::LoginMethod;
+use sps_core::model::StatsBucket;
 use sps_core::{
     CancelToken, Client, Collection, ErrorKind, FetchAllError, FetchObserver, FetchOptions,
-    Fetched, LoginMethod, ReplyProblem, SessionRow, SessionSearch, StatsBucket,
+    Fetched, ReplyProblem, SessionRow, SessionSearch,
 };
 
 /// What went wrong with a request, sorted by what the page does about it.
@@ -334,7 +336,7 @@ mod tests {
     #[test]
     fn malformed_replies_keep_sps_cores_problem_and_say_it_plainly() {
         // An HTML page with an error status: sps-core's own classification.
-        let html = sps_core::api_error(&sps_core::HttpReply::new(
+        let html = sps_core::client::api_error(&sps_core::HttpReply::new(
             502,
             Some("text/html".into()),
             b"<html><head><title>502 Bad Gateway</title></head></html>".to_vec(),
@@ -350,7 +352,7 @@ mod tests {
         assert!(text.contains("HTTP 502"), "{text}");
 
         // A login portal answering 401 with HTML is not SPS's login error.
-        let portal = sps_core::api_error(&sps_core::HttpReply::new(
+        let portal = sps_core::client::api_error(&sps_core::HttpReply::new(
             401,
             Some("text/html".into()),
             b"<!DOCTYPE html><html>".to_vec(),
@@ -358,15 +360,17 @@ mod tests {
         assert_eq!(ApiError::from(portal).kind_code(), "html");
 
         // A 2xx that does not decode.
-        let empty = ApiError::from(sps_core::decode_session_list(b"").unwrap_err());
+        let empty = ApiError::from(sps_core::model::decode_session_list(b"").unwrap_err());
         assert_eq!(empty.kind_code(), "empty");
         assert!(empty
             .to_string()
             .starts_with("The appliance sent an empty reply"));
-        let cut = ApiError::from(sps_core::decode_session_list(b"{\"items\": [").unwrap_err());
+        let cut =
+            ApiError::from(sps_core::model::decode_session_list(b"{\"items\": [").unwrap_err());
         assert_eq!(cut.kind_code(), "truncated");
         assert!(cut.to_string().starts_with("The reply was cut off"));
-        let wrong = ApiError::from(sps_core::decode_session_list(br#"{"items": {}}"#).unwrap_err());
+        let wrong =
+            ApiError::from(sps_core::model::decode_session_list(br#"{"items": {}}"#).unwrap_err());
         assert_eq!(wrong.kind_code(), "wrong-type");
         assert!(wrong.to_string().contains("wrong type"), "{wrong}");
 

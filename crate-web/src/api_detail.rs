@@ -7,10 +7,15 @@
 //! `limit`/`offset` until the last one, because the detail page shows and
 //! exports all of them.
 
+use sps_core::client::api_error;
+use sps_core::model::{
+    decode_alerts, decode_channels, decode_events, decode_indexing, decode_trail_downloads,
+    ContentHit, Indexing, TrailDownload,
+};
+use sps_core::request::encode_component;
 use sps_core::{
-    api_error, decode_alerts, decode_channels, decode_events, decode_indexing,
-    decode_trail_downloads, encode_component, Alert, ChannelItem, Client, Collection, ContentHit,
-    ContentSearch, Event, EventSearch, HttpRequest, Indexing, Session, Single, TrailDownload,
+    Alert, ChannelItem, Client, Collection, ContentSearch, Event, EventSearch, HttpRequest,
+    Session, Single,
 };
 
 use crate::api::ApiError;

@@ -109,7 +109,7 @@ pub fn duration(seconds: i64) -> String {
 /// itself. Terminated sessions (7.x `TERMINATED`, 6.0 `accept-terminated`)
 /// have a badge of their own: the session ran, then SPS cut it.
 pub fn verdict_class(verdict: &str) -> &'static str {
-    use sps_core::VerdictKind as K;
+    use sps_core::model::VerdictKind as K;
     match K::from_text(verdict) {
         K::Accept => "badge badge-accept",
         K::Terminated | K::AcceptTerminated => "badge badge-terminated",
@@ -124,7 +124,7 @@ pub fn verdict_class(verdict: &str) -> &'static str {
 /// What a verdict means, for the badge's tooltip: fixed text from the 6.0
 /// pages' verdict list, whatever the spelling; `None` for unknown text.
 pub fn verdict_title(verdict: &str) -> Option<&'static str> {
-    use sps_core::VerdictKind as K;
+    use sps_core::model::VerdictKind as K;
     Some(match K::from_text(verdict) {
         K::Accept => "The connection attempt was successful",
         K::Terminated | K::AcceptTerminated => {

@@ -4,7 +4,7 @@
 //! with `panic = "abort"` is a dead tab.)
 
 use proptest::prelude::*;
-use sps_core::parse_query_string;
+use sps_core::request::parse_query_string;
 use sps_web::components::zone::ListZone;
 use sps_web::pages::sessions::{ListState, RangePreset};
 
@@ -57,7 +57,7 @@ proptest! {
         // Parameters encoded as a link would carry them.
         let query = params
             .iter()
-            .map(|(k, v)| format!("{k}={}", sps_core::encode_component(v)))
+            .map(|(k, v)| format!("{k}={}", sps_core::request::encode_component(v)))
             .collect::<Vec<_>>()
             .join("&");
         let state = state_of(&query);

@@ -19,10 +19,12 @@ use std::fmt::Debug;
 use std::sync::OnceLock;
 
 use serde::Serialize;
+use sps_core::model::{SparseBody, TimestampForm, ALERT_FIELDS, EVENT_FIELDS, SESSION_FIELDS};
+use sps_core::query::{validate, validate_all, CompiledQuery};
+use sps_core::SessionExporter as _;
 use sps_core::{
-    parse_query, validate, validate_all, Catalogue, CompiledQuery, ContentSearch, Event,
-    EventSearch, FieldSource, Result, Session, SessionRow, SessionSearch, SparseBody, Timestamp,
-    TimestampForm, Zone, ALERT_FIELDS, EVENT_FIELDS, SESSION_FIELDS,
+    parse_query, Catalogue, ContentSearch, Event, EventSearch, FieldSource, Result, Session,
+    SessionRow, SessionSearch, Timestamp, Zone,
 };
 
 // ---------------------------------------------------------------------------
@@ -60,34 +62,34 @@ pub fn check_decode(data: &[u8]) {
     };
     match selector % DECODERS {
         0 => {
-            if let Some(list) = round_trip(bytes, sps_core::decode_session_list) {
+            if let Some(list) = round_trip(bytes, sps_core::model::decode_session_list) {
                 list.items.iter().for_each(read_row);
             }
         }
         1 => {
-            if let Some(single) = round_trip(bytes, sps_core::decode_session) {
+            if let Some(single) = round_trip(bytes, sps_core::model::decode_session) {
                 read_fields(&single.body, SESSION_FIELDS);
             }
         }
-        2 => drop(round_trip(bytes, sps_core::decode_channels)),
+        2 => drop(round_trip(bytes, sps_core::model::decode_channels)),
         3 => {
-            if let Some(list) = round_trip(bytes, sps_core::decode_events) {
+            if let Some(list) = round_trip(bytes, sps_core::model::decode_events) {
                 list.items.iter().for_each(|e| read_fields(e, EVENT_FIELDS));
             }
         }
         4 => {
-            if let Some(list) = round_trip(bytes, sps_core::decode_alerts) {
+            if let Some(list) = round_trip(bytes, sps_core::model::decode_alerts) {
                 list.items.iter().for_each(|a| read_fields(a, ALERT_FIELDS));
             }
         }
-        5 => drop(round_trip(bytes, sps_core::decode_indexing)),
-        6 => drop(round_trip(bytes, sps_core::decode_trail_downloads)),
-        7 => drop(round_trip(bytes, sps_core::decode_content_hits)),
-        8 => drop(round_trip(bytes, sps_core::decode_api_error)),
-        9 => drop(round_trip(bytes, sps_core::decode_count)),
-        10 => drop(round_trip(bytes, sps_core::decode_snapshot)),
-        11 => drop(round_trip(bytes, sps_core::decode_stats)),
-        12 => drop(round_trip(bytes, sps_core::decode_info)),
+        5 => drop(round_trip(bytes, sps_core::model::decode_indexing)),
+        6 => drop(round_trip(bytes, sps_core::model::decode_trail_downloads)),
+        7 => drop(round_trip(bytes, sps_core::model::decode_content_hits)),
+        8 => drop(round_trip(bytes, sps_core::model::decode_api_error)),
+        9 => drop(round_trip(bytes, sps_core::model::decode_count)),
+        10 => drop(round_trip(bytes, sps_core::model::decode_snapshot)),
+        11 => drop(round_trip(bytes, sps_core::model::decode_stats)),
+        12 => drop(round_trip(bytes, sps_core::model::decode_info)),
         _ => check_session_map(bytes),
     }
 }
@@ -124,7 +126,7 @@ where
 /// `decode_session_map` gives pairs in document order (duplicates kept), which
 /// no map type holds: the object is written back by hand.
 fn check_session_map(bytes: &[u8]) {
-    let Ok(pairs) = sps_core::decode_session_map(bytes) else {
+    let Ok(pairs) = sps_core::model::decode_session_map(bytes) else {
         return;
     };
     let mut json = String::from("{");
@@ -142,7 +144,7 @@ fn check_session_map(bytes: &[u8]) {
         json.push_str(&body);
     }
     json.push('}');
-    let again = match sps_core::decode_session_map(json.as_bytes()) {
+    let again = match sps_core::model::decode_session_map(json.as_bytes()) {
         Ok(again) => again,
         Err(e) => panic!(
             "re-decoding the session map failed: {e}\n  input:   {}\n  encoded: {json}",
@@ -193,17 +195,17 @@ struct Samples {
 fn samples() -> &'static Samples {
     static SAMPLES: OnceLock<Samples> = OnceLock::new();
     SAMPLES.get_or_init(|| {
-        let session = sps_core::decode_session(include_bytes!(
+        let session = sps_core::model::decode_session(include_bytes!(
             "../../crate-core/tests/fixtures/session_detail.json"
         ))
         .expect("the session fixture decodes")
         .body;
-        let rows = sps_core::decode_session_list(include_bytes!(
+        let rows = sps_core::model::decode_session_list(include_bytes!(
             "../../crate-core/tests/fixtures/sessions_search.json"
         ))
         .expect("the search fixture decodes")
         .items;
-        let events = sps_core::decode_events(include_bytes!(
+        let events = sps_core::model::decode_events(include_bytes!(
             "../../crate-core/tests/fixtures/events.json"
         ))
         .expect("the events fixture decodes")
@@ -416,7 +418,7 @@ enum Unit {
 
 #[derive(serde::Deserialize, Serialize, Debug, PartialEq)]
 struct Millis {
-    #[serde(with = "sps_core::unix_millis", default)]
+    #[serde(with = "sps_core::model::unix_millis", default)]
     t: Option<Timestamp>,
 }
 
@@ -500,7 +502,8 @@ enum CsvInput {
 /// `\x02` is `null`, `\x03` leaves the field out, anything else is the text.
 /// Bytes that are not UTF-8 are replaced.
 pub fn check_csv(data: &[u8]) {
-    use sps_core::{CsvColumn, CsvExporter, CsvOptions, LineEnd, MultiValue, TimeFormat};
+    use sps_core::export::{CsvColumn, LineEnd, MultiValue, TimeFormat};
+    use sps_core::{CsvExporter, CsvOptions};
 
     let [flags, columns, rest @ ..] = data else {
         return;
@@ -546,7 +549,9 @@ pub fn check_csv(data: &[u8]) {
                 CsvInput::Absent | CsvInput::Null => vec![String::new()],
                 CsvInput::Text(t) => vec![cell(t)],
                 CsvInput::List(items) if items.is_empty() => vec![String::new()],
-                CsvInput::List(items) if join => vec![cell(&items.join(sps_core::JOIN_SEPARATOR))],
+                CsvInput::List(items) if join => {
+                    vec![cell(&items.join(sps_core::export::JOIN_SEPARATOR))]
+                }
                 CsvInput::List(items) => items.iter().map(|t| cell(t)).collect(),
             })
             .collect();

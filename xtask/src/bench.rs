@@ -164,7 +164,7 @@ fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|err| format!("{}: {err}", path.display()))
 }
 
-/// The criterion names of the CSV bench (`crate-core/benches/csv_export.rs`).
+/// The criterion names of the CSV bench (`crate-bench/benches/csv_export.rs`).
 const CSV_FUNCTIONS: [&str; 4] = [
     "viewer_full_sessions",
     "sps_full_sessions",
@@ -175,7 +175,7 @@ const CSV_FUNCTIONS: [&str; 4] = [
 /// Runs the native CSV bench and reads criterion's medians and byte counts.
 fn native_csv(root: &Path) -> Result<Value, String> {
     run(Command::new("cargo")
-        .args(["bench", "--package", "sps-core", "--features", "bench-data"])
+        .args(["bench", "--package", "sps-bench"])
         .args([
             "--bench",
             "csv_export",

@@ -7,9 +7,8 @@
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
-use sps_core::{
-    FetchOptions, HttpReply, HttpRequest, SessionRow, SnapshotPolicy, Transport, TransportError,
-};
+use sps_core::client::SnapshotPolicy;
+use sps_core::{FetchOptions, HttpReply, HttpRequest, SessionRow, Transport, TransportError};
 use sps_sim::{Config, Running};
 
 /// Starts an in-process simulator.
@@ -112,7 +111,7 @@ impl Transport for SimTransport {
         };
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let retry_after = header(reqwest::header::RETRY_AFTER)
-            .and_then(|v| sps_core::retry_after_seconds(&v, std::time::SystemTime::now()));
+            .and_then(|v| sps_core::client::retry_after_seconds(&v, std::time::SystemTime::now()));
         let status = response.status().as_u16();
         let body = response
             .bytes()

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use sps_core::{Catalogue, FieldSource, FieldSpec, FieldType, SessionRow};
+use sps_core::query::{FieldSpec, FieldType};
+use sps_core::{Catalogue, FieldSource, SessionRow};
 
 use crate::components::zone::ListZone;
 use crate::components::VerdictBadge;
@@ -341,7 +342,7 @@ mod tests {
 
     #[test]
     fn the_user_column_falls_back_to_user_name() {
-        let body = |json: serde_json::Value| -> sps_core::SparseBody {
+        let body = |json: serde_json::Value| -> sps_core::model::SparseBody {
             serde_json::from_value(json).unwrap()
         };
         // As real 7.x replies: no gateway_username key at all.

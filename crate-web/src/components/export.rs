@@ -18,9 +18,11 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use leptos::prelude::*;
+use sps_core::export::{export_file_name, session_columns, ChunkSink, ExportKind};
+use sps_core::query::FieldSpec;
 use sps_core::{
-    export_file_name, session_columns, ChunkSink, CsvExporter, CsvOptions, ExportKind, FieldSpec,
-    JsonExporter, NdjsonExporter, SessionRow, Timestamp,
+    CsvExporter, CsvOptions, JsonExporter, NdjsonExporter, SessionExporter as _, SessionRow,
+    Timestamp,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -97,7 +99,7 @@ fn call_method(target: &JsValue, name: &str, args: &Array) -> Result<JsValue, St
         .ok_or_else(|| format!("the browser has no `{name}`"))?;
     method
         .apply(target, args)
-        .map_err(|e| sps_core::js_error_text(&e))
+        .map_err(|e| sps_core::client::js_error_text(&e))
 }
 
 async fn await_value(value: JsValue) -> Result<JsValue, JsValue> {
@@ -186,7 +188,10 @@ impl Target {
             let last = pending.borrow_mut().take();
             if let Some(promise) = last {
                 await_value(promise).await.map_err(|e| {
-                    format!("cannot write the file: {}", sps_core::js_error_text(&e))
+                    format!(
+                        "cannot write the file: {}",
+                        sps_core::client::js_error_text(&e)
+                    )
                 })?;
             }
         }
@@ -201,10 +206,12 @@ impl Target {
             Target::File { writable, .. } => {
                 self.settle().await?;
                 let closed = call_method(writable, "close", &Array::new())?;
-                await_value(closed)
-                    .await
-                    .map(drop)
-                    .map_err(|e| format!("cannot close the file: {}", sps_core::js_error_text(&e)))
+                await_value(closed).await.map(drop).map_err(|e| {
+                    format!(
+                        "cannot close the file: {}",
+                        sps_core::client::js_error_text(&e)
+                    )
+                })
             }
         }
     }

@@ -4,7 +4,8 @@
 //! when the login expires midway.
 
 use leptos::prelude::*;
-use sps_core::{CancelToken, FetchObserver, Progress};
+use sps_core::client::Progress;
+use sps_core::{CancelToken, FetchObserver};
 
 use crate::components::login_dialog::{ask_login, Relogin};
 

@@ -7,7 +7,8 @@
 //! Clicking a bar or dragging over several narrows the list's time range.
 
 use leptos::prelude::*;
-use sps_core::{Bound, Query, SessionSearch};
+use sps_core::query::Bound;
+use sps_core::{Query, SessionSearch};
 
 use crate::api::{self, ApiError};
 use crate::components::fetch_all::grouped;

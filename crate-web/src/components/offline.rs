@@ -7,7 +7,9 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use sps_core::{decode_json, Catalogue, CompiledQuery, SessionRow, Timestamp};
+use sps_core::model::decode_json;
+use sps_core::query::CompiledQuery;
+use sps_core::{Catalogue, SessionRow, Timestamp};
 use wasm_bindgen::JsCast;
 
 use crate::pages::sessions::ListState;

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
-use sps_core::{encode_component, Catalogue, FieldSpec, SessionRow, SortKey};
+use sps_core::query::FieldSpec;
+use sps_core::request::encode_component;
+use sps_core::{Catalogue, SessionRow, SortKey};
 
 use crate::components::columns::{
     cell_class, cell_view, default_width, save_widths, KEY_WIDTH, MIN_WIDTH,

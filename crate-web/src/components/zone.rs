@@ -8,7 +8,8 @@
 //! inputs are read in the chosen zone.
 
 use chrono::FixedOffset;
-use sps_core::{TimeFormat, Timestamp, Zone};
+use sps_core::export::TimeFormat;
+use sps_core::{Timestamp, Zone};
 
 use crate::pages::sessions::TimeDisplay;
 

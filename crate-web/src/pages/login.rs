@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
-use sps_core::LoginMethod;
+use sps_core::client::LoginMethod;
 
 use crate::api;
 

@@ -24,7 +24,9 @@ mod vtable;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
-use sps_core::{encode_component, ContentSearch, Session, SessionContext, Single};
+use sps_core::export::SessionContext;
+use sps_core::request::encode_component;
+use sps_core::{ContentSearch, Session, Single};
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
@@ -461,8 +463,9 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
     let marks: Memo<Vec<Mark>> = Memo::new(move |_| {
         let zone = zone.get();
         let lanes = lanes.get().unwrap_or_default();
-        let lane_of =
-            |id: Option<&sps_core::StrOrInt>| id.and_then(|id| lanes.iter().position(|l| l.is(id)));
+        let lane_of = |id: Option<&sps_core::model::StrOrInt>| {
+            id.and_then(|id| lanes.iter().position(|l| l.is(id)))
+        };
         let mut marks = Vec::new();
         events.with(|r| {
             if let Some(Ok(list)) = r {
@@ -746,7 +749,7 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
             items
                 .into_iter()
                 .map(|i| i.body)
-                .collect::<Vec<sps_core::Channel>>()
+                .collect::<Vec<sps_core::model::Channel>>()
         })
     };
     let has_cursor = move || state.cursor.get().is_some();

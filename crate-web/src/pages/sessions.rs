@@ -12,10 +12,13 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
+use sps_core::client::TotalSource;
+use sps_core::export::ExportKind;
+use sps_core::query::{validate, FieldSpec};
+use sps_core::request::{compare_by_sort, encode_component, parse_sort, MAX_OFFSET};
 use sps_core::{
-    compare_by_sort, encode_component, parse_query, parse_sort, validate, CancelToken, Catalogue,
-    Collection, ErrorKind, ExportKind, FieldSpec, SessionRow, SessionSearch, SortKey, TotalSource,
-    Zone, MAX_OFFSET,
+    parse_query, CancelToken, Catalogue, Collection, ErrorKind, SessionRow, SessionSearch, SortKey,
+    Zone,
 };
 
 use std::collections::BTreeMap;
@@ -1856,7 +1859,7 @@ mod tests {
         assert_eq!(state.tz, ListZone::Display(TimeDisplay::Utc));
         let url = state.page_url();
         let query = url.strip_prefix("/sessions?").unwrap_or_default();
-        let pairs = sps_core::parse_query_string(query);
+        let pairs = sps_core::request::parse_query_string(query);
         let back = ListState::from_lookup(|name| {
             pairs
                 .iter()
@@ -1905,7 +1908,7 @@ mod tests {
             key: key.into(),
             meta: None,
             body: {
-                let mut body = sps_core::SparseBody::new();
+                let mut body = sps_core::model::SparseBody::new();
                 body.insert("duration", serde_json::json!(duration));
                 body.insert("protocol", serde_json::json!(protocol));
                 Some(body)

@@ -3,7 +3,8 @@
 //! values show "—".
 
 use leptos::prelude::*;
-use sps_core::{Endpoint, IndexStatusKind, Session};
+use sps_core::model::{Endpoint, IndexStatusKind};
+use sps_core::Session;
 
 use super::util::{time_text, ZoneChoice, DASH};
 use crate::format;
@@ -188,7 +189,7 @@ pub fn SessionFields(
 
     let archive = rec.audit_trail.as_ref().and_then(|t| t.archive()).cloned();
     let trail_path = match &rec.audit_trail {
-        Some(sps_core::AuditTrail::Path(p)) => Some(p.clone()),
+        Some(sps_core::model::AuditTrail::Path(p)) => Some(p.clone()),
         _ => None,
     };
     let index_status = rec.index_status.clone();
@@ -323,7 +324,7 @@ pub fn SessionFields(
 fn similar_item(value: serde_json::Value) -> impl IntoView {
     match value {
         serde_json::Value::String(key) => {
-            let href = format!("/sessions/{}", sps_core::encode_component(&key));
+            let href = format!("/sessions/{}", sps_core::request::encode_component(&key));
             view! { <li><a href=href>{key}</a></li> }.into_any()
         }
         other => view! { <li><code>{other.to_string()}</code></li> }.into_any(),

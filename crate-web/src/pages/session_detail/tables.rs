@@ -3,11 +3,12 @@
 //! and the per-session exports.
 
 use leptos::prelude::*;
-use sps_core::{
-    detail_file_name, write_details_csv, write_details_json, Alert, Catalogue, ContentHit,
-    ContentSearch, CsvOptions, DetailItem, Event, EventSearch, EventTypeKind, ExportKind, Indexing,
-    JsonFormat, SessionContext, Timestamp, TrailDownload,
+use sps_core::export::{
+    detail_file_name, write_details_csv, write_details_json, DetailItem, ExportKind, JsonFormat,
+    SessionContext,
 };
+use sps_core::model::{ContentHit, EventTypeKind, Indexing, TrailDownload};
+use sps_core::{Alert, Catalogue, ContentSearch, CsvOptions, Event, EventSearch, Timestamp};
 
 use super::fields::{or_dash, yes_no};
 use super::timeline::{relative, secs_since};

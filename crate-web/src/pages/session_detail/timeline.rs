@@ -7,7 +7,8 @@
 //! `<title>` text nodes, never markup.
 
 use leptos::prelude::*;
-use sps_core::{Channel, ChannelItem, ChannelVerdictKind, StrOrInt, Timestamp};
+use sps_core::model::{Channel, ChannelVerdictKind, StrOrInt};
+use sps_core::{ChannelItem, Timestamp};
 use wasm_bindgen::JsCast;
 
 use super::util::{ZoneChoice, DASH};

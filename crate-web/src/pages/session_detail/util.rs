@@ -38,7 +38,7 @@ impl ZoneChoice {
 
 /// The `tz` value of a query string (`?tz=utc&...`), if it names a choice.
 fn tz_of(query: &str) -> Option<TimeDisplay> {
-    let value = sps_core::parse_query_string(query.trim_start_matches('?'))
+    let value = sps_core::request::parse_query_string(query.trim_start_matches('?'))
         .into_iter()
         .find(|(k, _)| k == "tz")
         .map(|(_, v)| v)?;
@@ -55,7 +55,7 @@ pub fn tz_notice() -> Option<String> {
 /// [`tz_notice`] of a query string: the detail page takes `sent`, `utc`
 /// and `local` only.
 pub fn detail_tz_notice(query: &str) -> Option<String> {
-    let value = sps_core::parse_query_string(query.trim_start_matches('?'))
+    let value = sps_core::request::parse_query_string(query.trim_start_matches('?'))
         .into_iter()
         .find(|(k, _)| k == "tz")
         .map(|(_, v)| v)?;
