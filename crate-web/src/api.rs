@@ -301,6 +301,7 @@ pub async fn list_sessions(search: &SessionSearch) -> Result<Collection<SessionR
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     fn api(status: u16, error_type: &str, message: &str) -> sps_core::Error {
         ErrorKind::Api {
@@ -312,14 +313,14 @@ mod tests {
         .into()
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn a_401_is_a_login_problem_worded_like_sps() {
         let e = ApiError::from(api(401, "AuthenticationFailure", "bad password"));
         assert!(e.is_unauthenticated());
         assert_eq!(e.to_string(), "AuthenticationFailure: bad password");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn other_errors_keep_the_type() {
         let e = ApiError::from(api(400, "InvalidQuery", "unclosed parenthesis"));
         assert!(!e.is_unauthenticated());
@@ -333,7 +334,7 @@ mod tests {
         assert_eq!(network.kind_code(), "network");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn malformed_replies_keep_sps_cores_problem_and_say_it_plainly() {
         // An HTML page with an error status: sps-core's own classification.
         let html = sps_core::client::api_error(&sps_core::HttpReply::new(

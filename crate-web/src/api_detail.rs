@@ -152,8 +152,9 @@ pub async fn content(key: &str, search: &ContentSearch) -> Result<Vec<ContentHit
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn keys_are_encoded_in_paths() {
         assert_eq!(session_path("a/b c", None), "/api/audit/sessions/a%2Fb%20c");
         assert_eq!(

@@ -143,8 +143,9 @@ pub fn verdict_title(verdict: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn long_text_is_clipped_and_says_how_much() {
         assert_eq!(clip("short", 10), "short");
         assert_eq!(clip("abcdefghij", 10), "abcdefghij");
@@ -158,7 +159,7 @@ mod tests {
         assert!(out.ends_with("… (4980000 more characters)"));
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn hidden_characters_become_visible_marks() {
         assert_eq!(visible("plain text\tand\nlines"), "plain text\tand\nlines");
         assert_eq!(visible("invoice\u{202e}fdp.exe"), "invoice⟨U+202E⟩fdp.exe");
@@ -176,6 +177,8 @@ mod tests {
         assert_eq!(shown("\u{202e}"), "⟨U+202E⟩");
     }
 
+    // proptest needs threads and OS randomness: native only.
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #[test]
         fn no_hidden_character_survives(text in "\\PC*|[\u{0}-\u{ff}\u{200b}-\u{206f}\u{feff}]{0,40}") {
@@ -189,7 +192,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn durations() {
         assert_eq!(duration(0), "0s");
         assert_eq!(duration(45), "45s");
@@ -198,7 +201,7 @@ mod tests {
         assert_eq!(duration(183_600), "2d 03h");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn verdict_colours() {
         assert_eq!(verdict_class("ACCEPT"), "badge badge-accept");
         assert_eq!(verdict_class("Accepted"), "badge badge-accept");

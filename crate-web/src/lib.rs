@@ -41,3 +41,8 @@ pub fn App() -> impl IntoView {
         </Router>
     }
 }
+
+// `cargo test --target wasm32-unknown-unknown` runs the unit tests in a
+// headless browser (the runner drives Chromium through ChromeDriver).
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

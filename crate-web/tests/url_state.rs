@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The list's URL state (`/sessions?q=…&range=…&start=…&tz=…`) read from
 //! arbitrary query strings: never a panic, and what the page writes back
 //! reads as the same state. (Links are typed, pasted and crafted: a panic

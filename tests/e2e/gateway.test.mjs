@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import {
-  startSimulator, startGateway, launchBrowser, newPage, login, screenshot, freePort, DEMO_USER,
+  startSimulator, startGateway, launchBrowser, newPage, login, screenshot, nextFrames, DEMO_USER,
 } from './harness.mjs';
 
 let sim;
@@ -42,7 +42,6 @@ function cspMessages(page) {
  * (the portal's own origin must be known before the gateway starts).
  */
 async function startPortal() {
-  const port = await freePort();
   const server = createServer((req, res) => {
     const src = new URL(req.url, 'http://localhost').searchParams.get('src') ?? '';
     const safe = src.replace(/[^A-Za-z0-9:/._-]/g, '');
@@ -50,7 +49,9 @@ async function startPortal() {
     res.end(`<!doctype html><title>portal</title><h1>Portal</h1>
 <iframe id="viewer" src="${safe}" width="1300" height="760"></iframe>`);
   });
-  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  // Port 0: the system picks one, so nothing can take it in between.
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
   stops.push(() => new Promise((resolve) => server.close(resolve)));
   return { origin: `http://localhost:${port}` };
 }

@@ -1,7 +1,6 @@
 // Shared set-up for the end-to-end tests: a simulator on a free loopback port
 // serving the built viewer, and Debian's headless Chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -13,18 +12,6 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 /** Demo credentials the simulator creates when given no --user. */
 export const DEMO_USER = { user: 'admin', password: 'admin' };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForHttp(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
@@ -208,7 +195,6 @@ export async function startGateway(upstream, args = []) {
 }
 
 /** A free loopback port (for servers a test starts itself). */
-export { freePort };
 
 /**
  * Resolves after `n` animation frames of the page: a scroll or a key handled

@@ -155,8 +155,11 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
     ]))?;
     tally.add("viewer unit tests", ok, &lines);
 
-    let (ok, lines) = run_scanned(&mut wasm_tests_command(&toolchain))?;
+    let (ok, lines) = run_scanned(&mut wasm_tests_command(&toolchain, "sps-core", "--tests"))?;
     tally.add("wasm tests (headless Chromium)", ok, &lines);
+    // The same unit tests of the viewer in the browser it ships to.
+    let (ok, lines) = run_scanned(&mut wasm_tests_command(&toolchain, "sps-web", "--lib"))?;
+    tally.add("viewer unit tests (headless Chromium)", ok, &lines);
 
     if !args.no_e2e {
         let built = build_viewer(&toolchain).and_then(|()| {
@@ -292,16 +295,16 @@ fn native_tests_command() -> Command {
     command
 }
 
-fn wasm_tests_command(toolchain: &Toolchain) -> Command {
+fn wasm_tests_command(toolchain: &Toolchain, package: &str, targets: &str) -> Command {
     let mut command = toolchain.command("cargo");
     command
         .args([
             "test",
             "--package",
-            "sps-core",
+            package,
             "--target",
             "wasm32-unknown-unknown",
-            "--tests",
+            targets,
             "--no-fail-fast",
         ])
         .env(
@@ -310,9 +313,9 @@ fn wasm_tests_command(toolchain: &Toolchain) -> Command {
         )
         .env("CHROMEDRIVER", crate::run::chromedriver())
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-        // The runner reads webdriver.json from the crate directory: headless
-        // Chromium as root needs --no-sandbox.
-        .current_dir(workspace_root().join("crate-core"));
+        // The runner reads webdriver.json from the working directory (the
+        // workspace root): headless Chromium as root needs --no-sandbox.
+        .current_dir(workspace_root());
     command
 }
 

@@ -30,10 +30,9 @@
 //! list rows ([`SessionRow`]) and anything else that implements it export alike.
 //!
 //! ```
-//! use sps_core::{
-//!     decode_session_list, export_file_name, session_columns, ChunkSink, CsvExporter,
-//!     CsvOptions, ExportKind, TimeFormat, Zone,
-//! };
+//! use sps_core::export::{export_file_name, session_columns, ChunkSink, ExportKind, TimeFormat};
+//! use sps_core::model::decode_session_list;
+//! use sps_core::{CsvExporter, CsvOptions, SessionExporter, Zone};
 //!
 //! # fn main() -> sps_core::Result<()> {
 //! let fields = ["protocol", "start_time", "user.gateway_username"];

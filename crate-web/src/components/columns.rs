@@ -307,8 +307,9 @@ pub fn ColumnChooser(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn defaults_are_showable_and_active_is_always_fetched() {
         let columns: Vec<_> = DEFAULT_COLUMNS.iter().filter_map(|n| spec(n)).collect();
         assert_eq!(columns.len(), DEFAULT_COLUMNS.len());
@@ -317,7 +318,7 @@ mod tests {
         assert_eq!(fields[0], "protocol");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn the_user_column_also_fetches_user_name() {
         let columns: Vec<_> = ["protocol", "user.gateway_username"]
             .iter()
@@ -340,7 +341,7 @@ mod tests {
         assert_eq!(request_fields(&none), ["protocol", "active"]);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn the_user_column_falls_back_to_user_name() {
         let body = |json: serde_json::Value| -> sps_core::model::SparseBody {
             serde_json::from_value(json).unwrap()
@@ -370,7 +371,7 @@ mod tests {
         assert_eq!(with_fallback(&real, "server.ip"), None);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn new_sps_7x_fields_are_columns() {
         for name in [
             "server.id",
@@ -385,7 +386,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn scores_are_coloured_by_level() {
         assert_eq!(score_class(9.0), "badge score score-low");
         assert_eq!(score_class(55.0), "badge score score-medium");

@@ -104,8 +104,9 @@ pub fn FetchProgress(
 #[cfg(test)]
 mod tests {
     use super::grouped;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn thousands_are_grouped() {
         assert_eq!(grouped(0), "0");
         assert_eq!(grouped(999), "999");

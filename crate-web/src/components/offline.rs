@@ -138,6 +138,7 @@ pub fn dropped_file(ev: &web_sys::DragEvent) -> Option<web_sys::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     const NDJSON: &str = concat!(
         r#"{"key":"a","body":{"protocol":"SSH","duration":10,"start_time":"2026-11-20T10:00:00Z"}}"#,
@@ -146,7 +147,7 @@ mod tests {
         "\n"
     );
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn both_export_forms_read() {
         let rows = parse_export(NDJSON).unwrap_or_default();
         assert_eq!(rows.len(), 2);
@@ -155,7 +156,7 @@ mod tests {
         assert!(parse_export("{\"key\":").is_err_and(|e| e.starts_with("line 1")));
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn queries_filter_with_crate_cores_evaluator() {
         let rows = parse_export(NDJSON).unwrap_or_default();
         let state = ListState {

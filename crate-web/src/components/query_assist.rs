@@ -157,12 +157,13 @@ pub fn history_suggestions() -> Vec<Suggestion> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     fn no_values(_: &str) -> Vec<String> {
         Vec::new()
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn field_names_complete() {
         let s = suggest("protocol:SSH AND user.g", &no_values);
         assert!(
@@ -173,7 +174,7 @@ mod tests {
         assert!(suggest("", &no_values).is_empty());
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn values_complete_escaped() {
         let values = |field: &str| -> Vec<String> {
             if field == "user.gateway_username" {
@@ -188,7 +189,7 @@ mod tests {
         assert_eq!(s[1].text, "(user.gateway_username:\"adm in\"");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn values_keep_the_spelling_the_appliance_sent() {
         // As the summary counts give them: the data's own text.
         let values = |field: &str| -> Vec<String> {
@@ -223,7 +224,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn new_sps_7x_fields_complete() {
         let s = suggest("analytics.score.details.f", &no_values);
         assert!(
@@ -244,7 +245,7 @@ mod tests {
             .any(|s| s.text == "recording.deny_reason:"));
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn history_keeps_recent_first_once() {
         let h = with_recent(vec!["a".into(), "b".into()], "b");
         assert_eq!(h, vec!["b".to_owned(), "a".to_owned()]);

@@ -190,8 +190,9 @@ pub fn SummaryChips(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn conditions_are_escaped_and_anded() {
         assert_eq!(add_condition("", "protocol", "SSH"), "protocol:SSH");
         let q = add_condition("protocol:SSH", "user.gateway_username", "a b:c");
@@ -218,7 +219,7 @@ mod tests {
         TableRows::in_order(std::sync::Arc::new(rows))
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn user_chips_fall_back_to_user_name_when_no_row_has_the_gateway_username() {
         // As real 7.x bodies without gateway authentication: only user.name.
         let only_name = rows(&[

@@ -191,9 +191,11 @@ pub fn tz_notice(raw: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(not(target_arch = "wasm32"))]
     use proptest::prelude::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn unknown_zones_are_said() {
         assert_eq!(tz_notice(None), None);
         assert_eq!(tz_notice(Some("utc")), None);
@@ -205,6 +207,8 @@ mod tests {
         );
     }
 
+    // proptest needs threads and OS randomness: native only.
+    #[cfg(not(target_arch = "wasm32"))]
     proptest! {
         /// Any `tz`, any custom-range input or bound: no panic, and a zone
         /// that is read back prints the same token.
@@ -235,7 +239,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn offsets_read_and_print() {
         let o = parse_offset("+05:30");
         assert_eq!(o.map(offset_text).as_deref(), Some("+05:30"));
@@ -252,7 +256,7 @@ mod tests {
     }
 
     /// `/sessions?tz=-a%C3%A91` once killed the page: `split_at` inside `é`.
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn hostile_text_is_refused_without_panicking() {
         for text in [
             "-a\u{e9}1",
@@ -272,7 +276,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn tokens_round_trip() {
         for token in ["sent", "utc", "local", "+05:30", "-08:00"] {
             assert_eq!(ListZone::from_token(token).token(), token);
@@ -280,7 +284,7 @@ mod tests {
         assert_eq!(ListZone::from_token("junk"), ListZone::DEFAULT);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn inputs_are_read_in_the_zone() {
         let zone = ListZone::from_token("+05:30");
         assert_eq!(

@@ -203,9 +203,11 @@ pub fn LoginPage() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(not(target_arch = "wasm32"))]
     use proptest::prelude::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn next_stays_inside_the_app() {
         assert_eq!(
             safe_next(Some("/sessions?sort=-duration".into())),
@@ -240,7 +242,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn only_this_origin_under_sessions() {
         let here = "http://127.0.0.1:8080";
         assert_eq!(
@@ -255,6 +257,8 @@ mod tests {
         assert_eq!(accept_resolved(here, "null", "/sessions", "", ""), None);
     }
 
+    // proptest needs threads and OS randomness: native only.
+    #[cfg(not(target_arch = "wasm32"))]
     proptest! {
         #[test]
         fn next_never_panics_and_never_leaves(text in "\\PC{0,40}|[/\\\t\n\r\\.:a-z%]{0,20}") {

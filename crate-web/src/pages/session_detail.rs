@@ -835,9 +835,11 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(not(target_arch = "wasm32"))]
     use proptest::prelude::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn deep_links() {
         assert_eq!(parse_hash("#t=90.5"), DeepLink::Moment(90.5));
         assert_eq!(parse_hash("t=-3"), DeepLink::Moment(0.0));
@@ -857,6 +859,8 @@ mod tests {
         }
     }
 
+    // proptest needs threads and OS randomness: native only.
+    #[cfg(not(target_arch = "wasm32"))]
     proptest! {
         #[test]
         fn fragments_never_panic(text in "\\PC{0,40}|(#?(t|event)=)[-+.0-9eE\u{e9}a-z]{0,12}") {

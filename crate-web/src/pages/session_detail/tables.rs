@@ -876,8 +876,9 @@ pub fn DownloadsPanel(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn the_type_select_joins_the_query() {
         let text = |f: EventFilter| f.search().map(|s| s.to_query_string()).unwrap_or_default();
         assert_eq!(text(EventFilter::default()), "");
@@ -895,7 +896,7 @@ mod tests {
         assert!(rendered.contains("screen.content"), "{rendered}");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn problems_point_at_a_column() {
         assert_eq!(check_event_query(""), None);
         assert_eq!(check_event_query("content:sudo"), None);
@@ -907,7 +908,7 @@ mod tests {
         assert!(check_event_query("action:ls").is_some());
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn row_ids_use_the_record_id() {
         let ev = Event {
             record_id: Some(46),

@@ -777,15 +777,16 @@ pub fn Timeline(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn ticks_stay_few() {
         assert_eq!(tick_step(60.0), 10.0);
         assert_eq!(tick_step(927.0), 120.0);
         assert!(tick_step(3.0) <= 0.5);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn marks_find_their_lane_by_key_or_channel_id() {
         let items: Vec<ChannelItem> = serde_json::from_str(
             r#"[{"key": "a", "body": {"channel_id": 7, "type": "session shell", "verdict": "accept",
@@ -813,7 +814,7 @@ mod tests {
         assert_eq!(lanes[1].verdict_class, "v-deny");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn extras_name_the_channel() {
         let ch = Channel {
             originator_ip: Some("::1".into()),

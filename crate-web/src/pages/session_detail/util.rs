@@ -272,14 +272,17 @@ fn pump() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn odd_zones_are_said() {
         assert_eq!(detail_tz_notice("?tz=utc"), None);
         assert_eq!(detail_tz_notice(""), None);
         assert!(detail_tz_notice("?tz=-a%C3%A91").is_some_and(|n| n.contains("-aé1")));
     }
 
+    // proptest needs threads and OS randomness: native only.
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #[test]
         fn query_strings_never_panic(text in "\\PC{0,40}|\\??(tz=)?[-+%A-F0-9a-z:]{0,12}") {
@@ -288,7 +291,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn neighbours_in_list_order() {
         let keys: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
         assert_eq!(neighbours(&keys, "b"), (Some("a".into()), Some("c".into())));

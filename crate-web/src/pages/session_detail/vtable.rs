@@ -146,9 +146,11 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(not(target_arch = "wasm32"))]
     use proptest::prelude::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn the_window_follows_the_scroll() {
         assert_eq!(window_of(0.0, 460.0, 100_000), (0, 13));
         let (start, end) = window_of(HEADER_HEIGHT + 50_000.0 * ROW_HEIGHT, 460.0, 100_000);
@@ -158,6 +160,8 @@ mod tests {
         assert_eq!(window_of(5_000.0, 460.0, FULL_BELOW), (0, FULL_BELOW));
     }
 
+    // proptest needs threads and OS randomness: native only.
+    #[cfg(not(target_arch = "wasm32"))]
     proptest! {
         #[test]
         fn the_window_is_bounded(top in proptest::num::f64::ANY, height in 0.0f64..4000.0, total in 0usize..200_000) {
