@@ -21,8 +21,7 @@ use leptos::prelude::*;
 use sps_core::export::{export_file_name, session_columns, ChunkSink, ExportKind};
 use sps_core::query::FieldSpec;
 use sps_core::{
-    CsvExporter, CsvOptions, JsonExporter, NdjsonExporter, SessionExporter as _, SessionRow,
-    Timestamp,
+    CsvExporter, CsvOptions, JsonExporter, NdjsonExporter, SessionExporter, SessionRow, Timestamp,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -319,39 +318,41 @@ async fn write_rows(
                 ..CsvOptions::new(columns)
             };
             let mut out = CsvExporter::new(sink, options).map_err(|e| e.to_string())?;
-            for (n, batch) in all.chunks(BATCH).enumerate() {
-                out.write_sessions(batch.iter().copied())
-                    .map_err(|e| e.to_string())?;
-                progress(n * BATCH + batch.len());
-                target.settle().await?;
-            }
+            write_batches(&mut out, &all, target, &progress).await?;
             let warning = out.expansion_cut().map(|cut| cut.to_string());
             finish(out.finish())?;
             Ok(warning)
         }
         ExportKind::Json => {
             let mut out = JsonExporter::new(sink).map_err(|e| e.to_string())?;
-            for (n, batch) in all.chunks(BATCH).enumerate() {
-                out.write_sessions(batch.iter().copied())
-                    .map_err(|e| e.to_string())?;
-                progress(n * BATCH + batch.len());
-                target.settle().await?;
-            }
+            write_batches(&mut out, &all, target, &progress).await?;
             finish(out.finish())?;
             Ok(None)
         }
         ExportKind::Ndjson => {
             let mut out = NdjsonExporter::new(sink).map_err(|e| e.to_string())?;
-            for (n, batch) in all.chunks(BATCH).enumerate() {
-                out.write_sessions(batch.iter().copied())
-                    .map_err(|e| e.to_string())?;
-                progress(n * BATCH + batch.len());
-                target.settle().await?;
-            }
+            write_batches(&mut out, &all, target, &progress).await?;
             finish(out.finish())?;
             Ok(None)
         }
     }
+}
+
+/// The one export loop, whatever the format: a batch of rows, the progress,
+/// then a pause so that the page stays responsive and a file keeps up.
+async fn write_batches<W: std::io::Write, E: SessionExporter<W>>(
+    out: &mut E,
+    all: &[&SessionRow],
+    target: &Target,
+    progress: &impl Fn(usize),
+) -> Result<(), String> {
+    for (n, batch) in all.chunks(BATCH).enumerate() {
+        out.write_sessions(batch.iter().copied())
+            .map_err(|e| e.to_string())?;
+        progress(n * BATCH + batch.len());
+        target.settle().await?;
+    }
+    Ok(())
 }
 
 /// Hands on the last bytes: an exporter's `finish` flushes its own buffer
