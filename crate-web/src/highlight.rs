@@ -268,12 +268,16 @@ mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn catastrophic_patterns_run_in_linear_time() {
         let text = format!("{}b", "a".repeat(19_999));
-        let started = std::time::Instant::now();
+        // A backtracking engine would never return from these (the test
+        // runner's timeout would end the run); regex-lite is linear, so
+        // they answer like any other pattern. No clock: speed is a bench's job.
         for pattern in ["(a+)+$", "(a|aa)+$", "(a*)*b$", "(\\w+\\s?)+$", "(.*a){20}"] {
-            let _ = highlight(&text, pattern);
+            let (segments, _) = highlight(&text, pattern);
+            assert_eq!(
+                segments.iter().map(|s| s.text.len()).sum::<usize>(),
+                text.len()
+            );
         }
-        // Backtracking would take longer than the age of the universe.
-        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
         assert_eq!(marks(&text, "(a+)+$"), Vec::<String>::new());
         assert_eq!(marks(&text, "(a+)+b$").len(), 1);
     }
