@@ -7,6 +7,8 @@
 #[path = "../tests/fetch_support/mod.rs"]
 mod fetch_support;
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -41,20 +43,8 @@ async fn fetch(client: &Client<SimTransport>, search: &SessionSearch, in_flight:
     }
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 fn bench(c: &mut Criterion) {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => panic!("tokio runtime: {e}"),
-    };
+    let rt = support::runtime();
     let search = match SessionSearch::new().with_fields(FIELDS) {
         Ok(s) => s,
         Err(e) => panic!("search: {e}"),
@@ -84,7 +74,7 @@ fn bench(c: &mut Criterion) {
                 assert_eq!(got, SESSIONS);
             }
         }
-        let (one, four) = (median(one), median(four));
+        let (one, four) = (support::median(one), support::median(four));
         println!(
             "fetch_all {SESSIONS} sessions, {latency_ms} ms latency: 1 in flight {one:.1?}, \
              4 in flight {four:.1?}, ratio {:.2}x",

@@ -7,6 +7,8 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -50,14 +52,7 @@ async fn get(client: &reqwest::Client, url: &str) -> usize {
 }
 
 fn bench(c: &mut Criterion) {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => panic!("tokio runtime: {e}"),
-    };
+    let rt = support::runtime();
     let started = Instant::now();
     let sim = rt.block_on(common::start_n(SESSIONS));
     println!(
@@ -80,10 +75,9 @@ fn bench(c: &mut Criterion) {
             bytes = rt.block_on(get(&client, &url));
             times.push(t0.elapsed());
         }
-        times.sort();
         println!(
             "simulator {name}: {:.1} ms median, {bytes} bytes",
-            times[times.len() / 2].as_secs_f64() * 1e3
+            support::median(times).as_secs_f64() * 1e3
         );
         group.bench_function(name, |b| b.iter(|| rt.block_on(get(&client, &url))));
     }

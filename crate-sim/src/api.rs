@@ -168,6 +168,27 @@ fn csv_response(
     Ok(resp)
 }
 
+/// A page's sessions as the client asked for them.
+enum PageItems {
+    /// `format=csv`: the whole reply.
+    Csv(Result<Response, ApiError>),
+    /// The items of a JSON page.
+    Json(Vec<Value>),
+}
+
+/// The sessions at `positions` of a page (offset or snapshot paging alike).
+fn page_items(state: &AppState, req: &ListRequest, positions: &[usize]) -> PageItems {
+    if req.csv {
+        return PageItems::Csv(csv_response(state, req, positions));
+    }
+    PageItems::Json(
+        positions
+            .iter()
+            .map(|i| item(state.store.get(*i), req.field_names()))
+            .collect(),
+    )
+}
+
 fn offset_page(state: &AppState, req: ListRequest, rem: Option<i64>) -> Result<Response, ApiError> {
     let filter = Filter::new(&req.search, SESSIONS, &state.store, &state.content_cache)?;
     // Checked: `offset` may be anything up to usize::MAX (an empty page past
@@ -180,13 +201,10 @@ fn offset_page(state: &AppState, req: ListRequest, rem: Option<i64>) -> Result<R
     let positions: Vec<usize> = (req.offset.min(end)..end)
         .filter_map(|i| ord.get(i))
         .collect();
-    if req.csv {
-        return csv_response(state, &req, &positions);
-    }
-    let items: Vec<Value> = positions
-        .iter()
-        .map(|i| item(state.store.get(*i), req.field_names()))
-        .collect();
+    let items = match page_items(state, &req, &positions) {
+        PageItems::Csv(reply) => return reply,
+        PageItems::Json(items) => items,
+    };
     let p = pages(window, req.offset, req.limit);
     let meta = CollectionMeta {
         href: Some(SESSIONS.into()),
@@ -264,13 +282,10 @@ fn snapshot_page(
     let from = req.search_after.min(list.len());
     let to = from.saturating_add(req.limit).min(list.len());
     let positions: Vec<usize> = list[from..to].iter().map(|i| *i as usize).collect();
-    if req.csv {
-        return csv_response(state, &req, &positions);
-    }
-    let items: Vec<Value> = positions
-        .iter()
-        .map(|i| item(state.store.get(*i), req.field_names()))
-        .collect();
+    let items = match page_items(state, &req, &positions) {
+        PageItems::Csv(reply) => return reply,
+        PageItems::Json(items) => items,
+    };
     // The last page with items still links on; the end is an empty page.
     let next = (!items.is_empty()).then(|| req.snapshot_link(id, to));
     if !state.config.compat.is_6_0() {
