@@ -102,9 +102,8 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
     ]))?;
     tally.add("clippy", ok, &lines);
     // The same lints for what only builds for the browser: the core with its
-    // bindings and fetch transport (and its wasm tests), and the viewer. The
-    // viewer's own tests are left out here: their proptest does not build for
-    // wasm32 (no entropy source), and they are linted natively above.
+    // bindings and fetch transport (and its wasm tests), and the viewer with
+    // the unit tests that run in Chromium (its proptest blocks are native only).
     let (ok, lines) = run_scanned(toolchain.command("cargo").args([
         "clippy",
         "--target",
@@ -128,6 +127,7 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
         "sps-web",
         "--lib",
         "--bins",
+        "--tests",
         "--",
         "-D",
         "warnings",
@@ -155,10 +155,10 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
     ]))?;
     tally.add("viewer unit tests", ok, &lines);
 
-    let (ok, lines) = run_scanned(&mut wasm_tests_command(&toolchain, "sps-core", "--tests"))?;
+    let (ok, lines) = run_scanned(&mut wasm_tests_command(&toolchain, "sps-core", "--tests")?)?;
     tally.add("wasm tests (headless Chromium)", ok, &lines);
     // The same unit tests of the viewer in the browser it ships to.
-    let (ok, lines) = run_scanned(&mut wasm_tests_command(&toolchain, "sps-web", "--lib"))?;
+    let (ok, lines) = run_scanned(&mut wasm_tests_command(&toolchain, "sps-web", "--lib")?)?;
     tally.add("viewer unit tests (headless Chromium)", ok, &lines);
 
     if !args.no_e2e {
@@ -295,7 +295,34 @@ fn native_tests_command() -> Command {
     command
 }
 
-fn wasm_tests_command(toolchain: &Toolchain, package: &str, targets: &str) -> Command {
+fn wasm_tests_command(
+    toolchain: &Toolchain,
+    package: &str,
+    targets: &str,
+) -> Result<Command, String> {
+    // The runner reads webdriver.json from its working directory, the
+    // workspace root (where cargo also finds .cargo/config.toml's wasm32
+    // flags): written here, git-ignored, so that `CHROMIUM` names the browser.
+    // Headless Chromium as root needs --no-sandbox.
+    let dir = workspace_root();
+    let capabilities = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": crate::run::chromium(),
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run"
+            ]
+        }
+    });
+    std::fs::write(dir.join("webdriver.json"), capabilities.to_string())
+        .map_err(|e| format!("cannot write webdriver.json: {e}"))?;
     let mut command = toolchain.command("cargo");
     command
         .args([
@@ -313,10 +340,8 @@ fn wasm_tests_command(toolchain: &Toolchain, package: &str, targets: &str) -> Co
         )
         .env("CHROMEDRIVER", crate::run::chromedriver())
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-        // The runner reads webdriver.json from the working directory (the
-        // workspace root): headless Chromium as root needs --no-sandbox.
-        .current_dir(workspace_root());
-    command
+        .current_dir(dir);
+    Ok(command)
 }
 
 /// Release build of the viewer, once: the end-to-end tests run against it and the
