@@ -81,6 +81,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
 /// An id that SPS writes as text in some places and as a number in others
 /// (`recording.session_id`, `channels_id`, `trail_id`). Keeps the form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string | number"))]
 pub enum StrOrInt {
     /// Written as a JSON string.
     Str(String),
@@ -274,6 +275,7 @@ macro_rules! text_enum {
         /// Keeps the exact text SPS sent (`as_str`, re-encoding), while `kind`
         /// gives its meaning; unknown text has kind `Other`.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
         pub struct $name {
             kind: $kind,
             /// `None` when the text is the documented spelling of `kind`.
