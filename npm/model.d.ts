@@ -30,77 +30,39 @@ export type TimeOrText = string | number;
 export type StrOrInt = string | number;
 
 /**
- * A session verdict (`verdict` and `recording.verdict`).
- *
- * Matched ignoring case, with `_` and `-` alike, against every spelling
- * SPS uses: the 6.0 pages' `auth-fail`, real 7.x appliances' `AUTH_FAIL`
- * (also `Auth_Fail`), the detail example's `Accepted`, log verdicts'
- * `ZV_ACCEPT`. `as_str` still gives the text as sent; unknown text is
- * [`VerdictKind::Other`] and keeps its spelling.
- *
- * Terminated sessions: real 7.x appliances send `TERMINATED`
- * ([`VerdictKind::Terminated`]); the 6.0 pages document
- * `accept-terminated` ([`VerdictKind::AcceptTerminated`]). Both mean "the
- * connection violated a content policy and SPS terminated it". They stay
- * two kinds, so that a kind says which spelling family the appliance
- * used and code written against `AcceptTerminated` keeps working;
- * [`VerdictKind::is_terminated`] is true for both, and the viewer shows
- * both with the same badge.
- *
- * Keeps the exact text SPS sent (`as_str`, re-encoding), while `kind`
- * gives its meaning; unknown text has kind `Other`.
+ * `Verdict` as SPS sent it: one of the known values (matched ignoring case, `_` and `-` alike) or any other text.
  */
-export type Verdict = string;
+export type Verdict = "accept" | "accepted" | "zv_accept" | "accept-terminated" | "TERMINATED" | "auth-fail" | "deny" | "denied" | "zv_deny" | "fail" | "failed" | "gw-auth-fail" | "key-error" | "user-mapping-fail" | (string & {});
 
 /**
- * The protocol of a session (`protocol`), case-insensitive (`ssh` and `SSH`).
- *
- * Keeps the exact text SPS sent (`as_str`, re-encoding), while `kind`
- * gives its meaning; unknown text has kind `Other`.
+ * `Protocol` as SPS sent it: one of the known values (matched ignoring case, `_` and `-` alike) or any other text.
  */
-export type Protocol = string;
+export type Protocol = "SSH" | "RDP" | "Telnet" | "VNC" | "HTTP" | "ICA" | (string & {});
 
 /**
- * How SPS received the session (`origin`).
- *
- * Keeps the exact text SPS sent (`as_str`, re-encoding), while `kind`
- * gives its meaning; unknown text has kind `Other`.
+ * `Origin` as SPS sent it: one of the known values (matched ignoring case, `_` and `-` alike) or any other text.
  */
-export type Origin = string;
+export type Origin = "RECORDING" | "PSM" | "LOG" | (string & {});
 
 /**
- * The indexing status of a session's channels (`recording.index_status`).
- * The documented numeric codes (`"3"`) are known too.
- *
- * Keeps the exact text SPS sent (`as_str`, re-encoding), while `kind`
- * gives its meaning; unknown text has kind `Other`.
+ * `IndexStatus` as SPS sent it: one of the known values (matched ignoring case, `_` and `-` alike) or any other text.
  */
-export type IndexStatus = string;
+export type IndexStatus = "CHANNEL_OPEN" | "0" | "NOT_INDEXED" | "1" | "INDEXING_IN_PROGRESS" | "2" | "INDEXED" | "3" | "INDEXING_NOT_REQUIRED" | "4" | "INDEXING_FAILED" | "5" | "NO_TRAIL" | "6" | (string & {});
 
 /**
- * The type of a channel. SSH and RDP types as in the reference; ICA and
- * other protocols' types decode as `Other`, keeping their text.
- *
- * Keeps the exact text SPS sent (`as_str`, re-encoding), while `kind`
- * gives its meaning; unknown text has kind `Other`.
+ * `ChannelType` as SPS sent it: one of the known values (matched ignoring case, `_` and `-` alike) or any other text.
  */
-export type ChannelType = string;
+export type ChannelType = "session shell" | "session exec" | "session exec scp" | "session subsystem sftp" | "local forward" | "remote forward" | "x11 forward" | "drawing" | "sound" | "clipboard" | "seamless" | "dynamic virtual" | "custom" | "serial redirect" | "parallel redirect" | "printer redirect" | "disk redirect" | "scard redirect" | (string & {});
 
 /**
- * The verdict of a channel.
- *
- * Keeps the exact text SPS sent (`as_str`, re-encoding), while `kind`
- * gives its meaning; unknown text has kind `Other`.
+ * `ChannelVerdict` as SPS sent it: one of the known values (matched ignoring case, `_` and `-` alike) or any other text.
  */
-export type ChannelVerdict = string;
+export type ChannelVerdict = "accept" | "accepted" | "deny" | "denied" | "four-eyes-deferred" | "four-eyes-error" | "four-eyes-reject" | "four-eyes-timeout" | (string & {});
 
 /**
- * The type of an event.
- *
- * Keeps the exact text SPS sent (`as_str`, re-encoding), while `kind`
- * gives its meaning; unknown text has kind `Other`.
+ * `EventType` as SPS sent it: one of the known values (matched ignoring case, `_` and `-` alike) or any other text.
  */
-export type EventType = string;
+export type EventType = "command" | "file_transfer" | "http_request" | "window_title" | "screen.content" | "screen.creditcard" | "screen.windowtitle" | (string & {});
 
 /**
  * A link to a sub-resource: `{"href": "/api/audit/sessions/<key>/alerts"}`.
@@ -118,15 +80,15 @@ export type SingleMeta = {
 /**
  * This object's path.
  */
-href?: string | null, 
+href?: string, 
 /**
  * The parent resource's path.
  */
-parent?: string | null, 
+parent?: string, 
 /**
  * Seconds until the login session times out.
  */
-remaining_seconds?: number | null, };
+remaining_seconds?: number, };
 
 /**
  * The `meta` of a collection. Every field may be missing: SPS omits some (events
@@ -137,11 +99,11 @@ export type CollectionMeta = {
 /**
  * This request's path.
  */
-href?: string | null, 
+href?: string, 
 /**
  * The parent resource's path.
  */
-parent?: string | null, 
+parent?: string, 
 /**
  * Link to the first page (`null` on snapshot pages).
  */
@@ -161,7 +123,7 @@ previous?: string | null,
 /**
  * Page size.
  */
-limit?: number | null, 
+limit?: number, 
 /**
  * Position of this page's first item; `null` or missing on snapshot pages.
  */
@@ -169,15 +131,15 @@ offset?: number | null,
 /**
  * How many items match the query in all.
  */
-match_count?: number | null, 
+match_count?: number, 
 /**
  * The `fields=` selection, as requested.
  */
-fields?: Array<string> | null, 
+fields?: Array<string>, 
 /**
  * Seconds until the login session times out.
  */
-remaining_seconds?: number | null, };
+remaining_seconds?: number, };
 
 /**
  * A single-object reply: `{"key": ..., "body": {...}, "meta": {...}}`. Also the
@@ -188,7 +150,7 @@ export type Single<T> = {
 /**
  * The object's key.
  */
-key?: string | null, 
+key?: string, 
 /**
  * The object.
  */
@@ -196,7 +158,7 @@ body: T,
 /**
  * Links and the login's remaining time.
  */
-meta?: SingleMeta | null, };
+meta?: SingleMeta, };
 
 /**
  * A collection reply: `{"items": [...], "meta": {...}}`.
@@ -212,7 +174,7 @@ items: Array<T>,
 /**
  * Paging and request details; missing in the reference's channel fragments.
  */
-meta?: CollectionMeta | null, };
+meta?: CollectionMeta, };
 
 /**
  * The `error` object of an error reply.
@@ -226,11 +188,11 @@ type: string,
 /**
  * A message for a person.
  */
-message?: string | null, 
+message?: string, 
 /**
  * More detail: an object or text, depending on the error.
  */
-details?: JsonValue | null, };
+details?: JsonValue, };
 
 /**
  * The body of the `/api/info` reply (`Single<InfoBody>`).
@@ -239,7 +201,7 @@ export type InfoBody = {
 /**
  * The appliance's firmware version, for example `7.5.0`.
  */
-firmware_version?: string | null, };
+firmware_version?: string, };
 
 /**
  * The reply of `/api/audit/sessions/_count`: `{"count": N}`.
@@ -282,23 +244,23 @@ export type Endpoint = {
 /**
  * The address as SPS 7.x names it (`server.address`).
  */
-address?: string | null, 
+address?: string, 
 /**
  * An id of the server (`server.id`): the IP as text in real replies.
  */
-id?: string | null, 
+id?: string, 
 /**
  * IP address.
  */
-ip?: string | null, 
+ip?: string, 
 /**
  * Host name, or the IP when unknown.
  */
-name?: string | null, 
+name?: string, 
 /**
  * Port.
  */
-port?: number | null, };
+port?: number, };
 
 /**
  * The user of a session.
@@ -307,16 +269,16 @@ export type User = {
 /**
  * The user's id.
  */
-id?: string | null, 
+id?: string, 
 /**
  * Username used against the gateway (older name of `gateway_username`;
  * the only one of the two in every recorded 7.x session).
  */
-name?: string | null, 
+name?: string, 
 /**
  * The domain of `name` (SPS 7.x).
  */
-name_domain?: string | null, 
+name_domain?: string, 
 /**
  * Username(s) on the remote server: one string (6.0 pages) or a list
  * (every real reply).
@@ -329,11 +291,11 @@ server_username_domain?: string | Array<string>,
 /**
  * Username used against the gateway.
  */
-gateway_username?: string | null, 
+gateway_username?: string, 
 /**
  * The domain of `gateway_username` (SPS 7.x).
  */
-gateway_username_domain?: string | null, };
+gateway_username_domain?: string, };
 
 /**
  * One algorithm's result in `analytics.score.details`.
@@ -342,7 +304,7 @@ export type AlgorithmScore = {
 /**
  * Its score (a number; an integer or a fraction, kept as sent).
  */
-score?: number | null, } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
+score?: number, } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
 
 /**
  * `analytics.score.details`: one entry per SPA algorithm. The algorithms the
@@ -352,31 +314,31 @@ export type ScoreDetails = {
 /**
  * Command analysis.
  */
-command?: AlgorithmScore | null, 
+command?: AlgorithmScore, 
 /**
  * FIS (the Find Interesting Sessions algorithm).
  */
-fis?: AlgorithmScore | null, 
+fis?: AlgorithmScore, 
 /**
  * Host login analysis.
  */
-hostlogin?: AlgorithmScore | null, 
+hostlogin?: AlgorithmScore, 
 /**
  * Keystroke dynamics.
  */
-keystroke?: AlgorithmScore | null, 
+keystroke?: AlgorithmScore, 
 /**
  * Login time analysis.
  */
-logintime?: AlgorithmScore | null, 
+logintime?: AlgorithmScore, 
 /**
  * Mouse dynamics.
  */
-mouse?: AlgorithmScore | null, 
+mouse?: AlgorithmScore, 
 /**
  * Window title analysis.
  */
-windowtitle?: AlgorithmScore | null, } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
+windowtitle?: AlgorithmScore, } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
 
 /**
  * The SPA risk score: `{"aggregated": N}` on real appliances, with
@@ -386,11 +348,11 @@ export type Score = {
 /**
  * 0 (no risk) to 100 (highest risk).
  */
-aggregated?: number | null, 
+aggregated?: number, 
 /**
  * Per algorithm: its score and algorithm-specific details.
  */
-details?: ScoreDetails | null, };
+details?: ScoreDetails, };
 
 /**
  * Analytics (SPA) details.
@@ -400,35 +362,35 @@ export type Analytics = {
  * The session's duration bucket (`analytics.bucketed_duration`, text in
  * the vendor's connector; a number is kept as sent).
  */
-bucketed_duration?: StrOrInt | null, 
+bucketed_duration?: StrOrInt, 
 /**
  * The session's starting-hour bucket (`analytics.bucketed_starting_hour`).
  */
-bucketed_starting_hour?: StrOrInt | null, 
+bucketed_starting_hour?: StrOrInt, 
 /**
  * Commands and window titles that may be interesting for security.
  */
-interesting_events?: Array<string> | null, 
+interesting_events?: Array<string>, 
 /**
  * True if marked as scripted (non-human activity).
  */
-scripted?: boolean | null, 
+scripted?: boolean, 
 /**
  * Per algorithm (`clockmaster`, `gapminder`): its result and reason.
  */
-scripted_results?: { [key in string]: JsonValue } | null, 
+scripted_results?: { [key in string]: JsonValue }, 
 /**
  * Similar sessions from other sources.
  */
-similar_sessions?: Array<JsonValue> | null, 
+similar_sessions?: Array<JsonValue>, 
 /**
  * Analytics tags.
  */
-tags?: Array<string> | null, 
+tags?: Array<string>, 
 /**
  * The risk score.
  */
-score?: Score | null, };
+score?: Score, };
 
 /**
  * Where and when an audit trail was archived.
@@ -437,19 +399,19 @@ export type Archive = {
 /**
  * When it was archived.
  */
-date?: Timestamp | null, 
+date?: Timestamp, 
 /**
  * Path on the archive server.
  */
-path?: string | null, 
+path?: string, 
 /**
  * Id of the archiving policy.
  */
-policy?: string | null, 
+policy?: string, 
 /**
  * The archive server.
  */
-server?: string | null, };
+server?: string, };
 
 /**
  * Archive details and download link of an audit trail.
@@ -462,7 +424,7 @@ archive?: Archive | null,
 /**
  * Link to download the trail.
  */
-download?: Link | null, };
+download?: Link, };
 
 /**
  * `recording.audit_trail`: an object with archive details and a download link,
@@ -482,71 +444,71 @@ archive?: Archive | null,
 /**
  * True if the audit trail has been archived.
  */
-archived?: boolean | null, 
+archived?: boolean, 
 /**
  * The audit trail: links and archive details, or (older data) its path.
  */
-audit_trail?: AuditTrail | null, 
+audit_trail?: AuditTrail, 
 /**
  * Authentication method, for example `password`.
  */
-auth_method?: string | null, 
+auth_method?: string, 
 /**
  * Name of the channel policy.
  */
-channel_policy?: string | null, 
+channel_policy?: string, 
 /**
  * True if commands were extracted (terminal sessions).
  */
-command_extracted?: boolean | null, 
+command_extracted?: boolean, 
 /**
  * Name of the connection policy.
  */
-connection_policy?: string | null, 
+connection_policy?: string, 
 /**
  * Key of the connection policy.
  */
-connection_policy_id?: string | null, 
+connection_policy_id?: string, 
 /**
  * Unique id of the TCP connection.
  */
-content_reference_id?: number | null, 
+content_reference_id?: number, 
 /**
  * True if the connection was built, authenticated and carried traffic.
  */
-has_accepted_channel?: boolean | null, 
+has_accepted_channel?: boolean, 
 /**
  * Why SPS denied the connection (SPS 7.x).
  */
-deny_reason?: string | null, 
+deny_reason?: string, 
 /**
  * Indexing status.
  */
-index_status?: IndexStatus | null, 
+index_status?: IndexStatus, 
 /**
  * The Linux network namespace the session came from.
  */
-network_id?: string | null, 
+network_id?: string, 
 /**
  * SPS's own address.
  */
-server_local?: Endpoint | null, 
+server_local?: Endpoint, 
 /**
  * The session id (`svc/<hash>/<policy>:<n>`; a number in older data).
  */
-session_id?: StrOrInt | null, 
+session_id?: StrOrInt, 
 /**
  * The address the client targeted.
  */
-target?: Endpoint | null, 
+target?: Endpoint, 
 /**
  * The connection verdict (`Accepted` in the reference's example).
  */
-verdict?: Verdict | null, 
+verdict?: Verdict, 
 /**
  * True if window titles were extracted (graphical sessions).
  */
-window_title_extracted?: boolean | null, };
+window_title_extracted?: boolean, };
 
 /**
  * `log`: how a session of origin `LOG` was built from log messages.
@@ -555,16 +517,16 @@ export type Log = {
 /**
  * The log adapter that recognised the session.
  */
-adapter_name?: string | null, 
+adapter_name?: string, 
 /**
  * The authentication method the log shows.
  */
-auth_method?: string | null, 
+auth_method?: string, 
 /**
  * The syslog message's time: a timestamp when it reads as one, else the
  * text as sent (no recording shows its form).
  */
-syslog_time?: TimeOrText | null, };
+syslog_time?: TimeOrText, };
 
 /**
  * An SPP user in [`VaultAction`].
@@ -573,19 +535,19 @@ export type VaultUser = {
 /**
  * The address the user came from.
  */
-client_ip_address?: string | null, 
+client_ip_address?: string, 
 /**
  * The user's display name.
  */
-user_display_name?: string | null, 
+user_display_name?: string, 
 /**
  * SPP's id of the user.
  */
-user_id?: number | null, 
+user_id?: number, 
 /**
  * The user's login name.
  */
-user_name?: string | null, } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
+user_name?: string, } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
 
 /**
  * A step of an SPP access request (`vault.created`): when, and by whom.
@@ -594,11 +556,11 @@ export type VaultAction = {
 /**
  * When it happened.
  */
-timestamp?: TimeOrText | null, 
+timestamp?: TimeOrText, 
 /**
  * Who did it.
  */
-user?: VaultUser | null, } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
+user?: VaultUser, } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
 
 /**
  * `vault`: the Safeguard for Privileged Passwords (SPP) access request the
@@ -610,67 +572,67 @@ export type Vault = {
 /**
  * The kind of access requested (`REMOTEDESKTOP`, `SSH`, …).
  */
-access_request_type?: string | null, 
+access_request_type?: string, 
 /**
  * SPP's id of the account.
  */
-account_id?: number | null, 
+account_id?: number, 
 /**
  * The account's name.
  */
-account_name?: string | null, 
+account_name?: string, 
 /**
  * The SPP appliance's id.
  */
-appliance_id?: string | null, 
+appliance_id?: string, 
 /**
  * The SPP appliance's name.
  */
-appliance_name?: string | null, 
+appliance_name?: string, 
 /**
  * SPP's id of the asset partition (`-1` in the recording).
  */
-asset_partition_id?: number | null, 
+asset_partition_id?: number, 
 /**
  * The asset partition's name.
  */
-asset_partition_name?: string | null, 
+asset_partition_name?: string, 
 /**
  * When the request was approved automatically.
  */
-auto_approved?: TimeOrText | null, 
+auto_approved?: TimeOrText, 
 /**
  * When the access became available.
  */
-available?: TimeOrText | null, 
+available?: TimeOrText, 
 /**
  * SPP's broker id.
  */
-broker_id?: number | null, 
+broker_id?: number, 
 /**
  * When and by whom the request was created.
  */
-created?: VaultAction | null, 
+created?: VaultAction, 
 /**
  * When the access expired.
  */
-expired?: TimeOrText | null, 
+expired?: TimeOrText, 
 /**
  * An emergency request.
  */
-is_emergency?: boolean | null, 
+is_emergency?: boolean, 
 /**
  * Requested through SPP's offline workflow.
  */
-offline_workflow?: boolean | null, 
+offline_workflow?: boolean, 
 /**
  * SPP's id of the asset (system).
  */
-system_id?: number | null, 
+system_id?: number, 
 /**
  * The asset's name.
  */
-system_name?: string | null, } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
+system_name?: string, } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
 
 /**
  * A session (connection) as SPS describes it.
@@ -679,35 +641,35 @@ export type Session = {
 /**
  * True while the connection is ongoing.
  */
-active?: boolean | null, 
+active?: boolean, 
 /**
  * Link to the session's alerts.
  */
-alerts?: Link | null, 
+alerts?: Link, 
 /**
  * Analytics (SPA) results.
  */
-analytics?: Analytics | null, 
+analytics?: Analytics, 
 /**
  * Inline channel list, as in the reference's CSV examples (`"channel": [...]`).
  */
-channel?: Array<Channel> | null, 
+channel?: Array<Channel>, 
 /**
  * Link to the session's channels.
  */
-channels?: Link | null, 
+channels?: Link, 
 /**
  * The client's address.
  */
-client?: Endpoint | null, 
+client?: Endpoint, 
 /**
  * When this document was created (can be later than `start_time`).
  */
-creation_time?: Timestamp | null, 
+creation_time?: Timestamp, 
 /**
  * Duration in seconds (computed by SPS).
  */
-duration?: number | null, 
+duration?: number, 
 /**
  * End of the connection; `null` while it is active.
  */
@@ -715,63 +677,63 @@ end_time?: Timestamp | null,
 /**
  * Link to the session's events.
  */
-events?: Link | null, 
+events?: Link, 
 /**
  * True if not yet shown on the SPS GUI (fragmented data).
  */
-hidden?: boolean | null, 
+hidden?: boolean, 
 /**
  * Link to the indexer details.
  */
-indexer?: Link | null, 
+indexer?: Link, 
 /**
  * Link to the indexing details.
  */
-indexing?: Link | null, 
+indexing?: Link, 
 /**
  * Log details, for sessions built from log data (origin `LOG`).
  */
-log?: Log | null, 
+log?: Log, 
 /**
  * The SPS node that recorded the session.
  */
-node_id?: string | null, 
+node_id?: string, 
 /**
  * How SPS received the session.
  */
-origin?: Origin | null, 
+origin?: Origin, 
 /**
  * Phantom session flag.
  */
-phantom?: boolean | null, 
+phantom?: boolean, 
 /**
  * The protocol.
  */
-protocol?: Protocol | null, 
+protocol?: Protocol, 
 /**
  * Audit trail and connection policy details.
  */
-recording?: Recording | null, 
+recording?: Recording, 
 /**
  * Revision of this document; larger is newer.
  */
-revision?: number | null, 
+revision?: number, 
 /**
  * The remote server's address.
  */
-server?: Endpoint | null, 
+server?: Endpoint, 
 /**
  * SPS's own address (also under `recording`).
  */
-server_local?: Endpoint | null, 
+server_local?: Endpoint, 
 /**
  * Start of the connection.
  */
-start_time?: Timestamp | null, 
+start_time?: Timestamp, 
 /**
  * The address the client targeted (also under `recording`).
  */
-target?: Endpoint | null, 
+target?: Endpoint, 
 /**
  * The audit trail's download URL as SPS 7.x writes it into the JSON
  * body; `null` in every recorded session (a `fields=*` list item carries
@@ -781,20 +743,20 @@ trail_download_link?: string | null,
 /**
  * Link to the audit-trail downloads.
  */
-trail_downloads?: Link | null, 
+trail_downloads?: Link, 
 /**
  * The user.
  */
-user?: User | null, 
+user?: User, 
 /**
  * The Safeguard for Privileged Passwords (SPP) access request behind
  * the session, when SPS works with SPP (SPS 7.x and later).
  */
-vault?: Vault | null, 
+vault?: Vault, 
 /**
  * What SPS decided about the session (from log or external events).
  */
-verdict?: Verdict | null, };
+verdict?: Verdict, };
 
 /**
  * The body of a sessions-list item: the `fields=` selection, keyed by the field
@@ -816,11 +778,11 @@ key: string,
 /**
  * The session's link.
  */
-meta?: SingleMeta | null, 
+meta?: SingleMeta, 
 /**
  * The selected fields; missing without `fields=`.
  */
-body?: SparseBody | null, };
+body?: SparseBody, };
 
 /**
  * A channel of a session. Port-forwarding peers come as flat dotted keys
@@ -830,55 +792,55 @@ export type Channel = {
 /**
  * True while the channel is open.
  */
-active?: boolean | null, 
+active?: boolean, 
 /**
  * ICA: the application of a seamless connection.
  */
-application?: string | null, 
+application?: string, 
 /**
  * The channel's audit stream id.
  */
-audit_stream_id?: string | null, 
+audit_stream_id?: string, 
 /**
  * The channel's unique id (documented as a number; text accepted).
  */
-channel_id?: StrOrInt | null, 
+channel_id?: StrOrInt, 
 /**
  * Telnet/VNC: the client's certificate subject.
  */
-client_x509_subject?: string | null, 
+client_x509_subject?: string, 
 /**
  * SSH `session exec`: the command.
  */
-command?: string | null, 
+command?: string, 
 /**
  * Port forwarding: target address (as in the reference's examples).
  */
-"connected.address"?: string | null, 
+"connected.address"?: string, 
 /**
  * Port forwarding: target IP.
  */
-"connected.ip"?: string | null, 
+"connected.ip"?: string, 
 /**
  * Port forwarding: target host name.
  */
-"connected.name"?: string | null, 
+"connected.name"?: string, 
 /**
  * Port forwarding: target port.
  */
-"connected.port"?: number | null, 
+"connected.port"?: number, 
 /**
  * RDP redirections: the device name.
  */
-device_name?: string | null, 
+device_name?: string, 
 /**
  * Duration in seconds.
  */
-duration?: number | null, 
+duration?: number, 
 /**
  * RDP `dynamic virtual`: the channel's name.
  */
-dynamic_channel?: string | null, 
+dynamic_channel?: string, 
 /**
  * End (UNIX seconds in the examples, ISO in the table); `null` while open.
  */
@@ -886,51 +848,51 @@ end_time?: Timestamp | null,
 /**
  * Four-eyes: who authorized.
  */
-four_eyes_authorizer?: string | null, 
+four_eyes_authorizer?: string, 
 /**
  * Four-eyes: the authorizer's description.
  */
-four_eyes_description?: string | null, 
+four_eyes_description?: string, 
 /**
  * Port forwarding: source address (as in the reference's examples).
  */
-"originator.address"?: string | null, 
+"originator.address"?: string, 
 /**
  * Port forwarding: source IP.
  */
-"originator.ip"?: string | null, 
+"originator.ip"?: string, 
 /**
  * Port forwarding: source host name.
  */
-"originator.name"?: string | null, 
+"originator.name"?: string, 
 /**
  * Port forwarding: source port.
  */
-"originator.port"?: number | null, 
+"originator.port"?: number, 
 /**
  * The line of the channel policy that applied.
  */
-rule_num?: StrOrInt | null, 
+rule_num?: StrOrInt, 
 /**
  * SSH `session exec scp`: the folder.
  */
-scp_path?: string | null, 
+scp_path?: string, 
 /**
  * Start (UNIX seconds in the examples, ISO in the table).
  */
-start_time?: Timestamp | null, 
+start_time?: Timestamp, 
 /**
  * SSH `session subsystem sftp`: the subsystem's name.
  */
-subsystem_name?: string | null, 
+subsystem_name?: string, 
 /**
  * The channel type.
  */
-type?: ChannelType | null, 
+type?: ChannelType, 
 /**
  * The channel verdict.
  */
-verdict?: ChannelVerdict | null, };
+verdict?: ChannelVerdict, };
 
 /**
  * An event of a session.
@@ -939,28 +901,28 @@ export type Event = {
 /**
  * The command line without the prompt (commands).
  */
-action?: string | null, 
+action?: string, 
 /**
  * The channel the event occurred in: `"0"` in the reference's example,
  * documented as an integer; both are accepted and kept.
  */
-channels_id?: StrOrInt | null, 
+channels_id?: StrOrInt, 
 /**
  * The event with its context (for commands, the whole line with prompt).
  */
-content?: string | null, 
+content?: string, 
 /**
  * Id of the event within the session.
  */
-record_id?: number | null, 
+record_id?: number, 
 /**
  * When it occurred (ISO without offset in the reference).
  */
-time?: Timestamp | null, 
+time?: Timestamp, 
 /**
  * The event type.
  */
-type?: EventType | null, };
+type?: EventType, };
 
 /**
  * An alert raised by a content policy rule.
@@ -969,35 +931,35 @@ export type Alert = {
 /**
  * The type of event that triggered it, for example `adp.event.command`.
  */
-alert_type?: string | null, 
+alert_type?: string, 
 /**
  * The channel (`"0"` in the reference's example; numbers accepted).
  */
-channel_id?: StrOrInt | null, 
+channel_id?: StrOrInt, 
 /**
  * The command line without prompt that matched.
  */
-matched_action?: string | null, 
+matched_action?: string, 
 /**
  * The content with its context (whole command line with prompt).
  */
-matched_content?: string | null, 
+matched_content?: string, 
 /**
  * The content policy's regular expression that matched.
  */
-matched_regexp?: string | null, 
+matched_regexp?: string, 
 /**
  * Id of the alert within the session.
  */
-record_id?: number | null, 
+record_id?: number, 
 /**
  * The content policy rule's name.
  */
-rule_name?: string | null, 
+rule_name?: string, 
 /**
  * When it was triggered (ISO without offset in the reference).
  */
-time?: Timestamp | null, };
+time?: Timestamp, };
 
 /**
  * Screenshot ids in the trail file where a content hit appears.
@@ -1006,15 +968,15 @@ export type RecordRange = {
 /**
  * Where it first appeared.
  */
-begin?: number | null, 
+begin?: number, 
 /**
  * Where it last appeared.
  */
-end?: number | null, 
+end?: number, 
 /**
  * The screenshot where it is most clearly visible.
  */
-for_screenshot?: number | null, };
+for_screenshot?: number, };
 
 /**
  * A place in a session's audit trail where the searched content appeared.
@@ -1023,27 +985,27 @@ export type ContentHit = {
 /**
  * The channel (flat key `"channel.id"` in the JSON).
  */
-"channel.id"?: StrOrInt | null, 
+"channel.id"?: StrOrInt, 
 /**
  * When the content disappeared from the screen.
  */
-end_time?: Timestamp | null, 
+end_time?: Timestamp, 
 /**
  * Relevance; results are ordered by it.
  */
-rank?: number | null, 
+rank?: number, 
 /**
  * Where in the trail file the content is.
  */
-record_id?: RecordRange | null, 
+record_id?: RecordRange, 
 /**
  * When the content first appeared.
  */
-start_time?: Timestamp | null, 
+start_time?: Timestamp, 
 /**
  * The trail containing it (`"12"` in the reference's example; numbers accepted).
  */
-trail_id?: StrOrInt | null, };
+trail_id?: StrOrInt, };
 
 /**
  * An indexer feature that is on or off.
@@ -1052,7 +1014,7 @@ export type Toggle = {
 /**
  * On or off.
  */
-enabled?: boolean | null, };
+enabled?: boolean, };
 
 /**
  * An indexer feature with a buffer interval (keyboard, mouse).
@@ -1061,11 +1023,11 @@ export type BufferedToggle = {
 /**
  * Buffer interval in seconds.
  */
-buffer_interval?: number | null, 
+buffer_interval?: number, 
 /**
  * On or off.
  */
-enabled?: boolean | null, };
+enabled?: boolean, };
 
 /**
  * Screen content indexing.
@@ -1074,11 +1036,11 @@ export type ScreenIndexing = {
 /**
  * On or off.
  */
-enabled?: boolean | null, 
+enabled?: boolean, 
 /**
  * OCR speed/accuracy trade-off, for example `TO_ACCURATE`.
  */
-omnipage_trade_off?: string | null, };
+omnipage_trade_off?: string, };
 
 /**
  * The indexer configuration.
@@ -1087,31 +1049,31 @@ export type IndexingConfig = {
 /**
  * Command extraction.
  */
-command?: Toggle | null, 
+command?: Toggle, 
 /**
  * Keyboard indexing.
  */
-keyboard?: BufferedToggle | null, 
+keyboard?: BufferedToggle, 
 /**
  * Mouse indexing.
  */
-mouse?: BufferedToggle | null, 
+mouse?: BufferedToggle, 
 /**
  * Near-real-time indexing.
  */
-near_realtime?: boolean | null, 
+near_realtime?: boolean, 
 /**
  * OCR languages.
  */
-ocr_languages?: Array<string> | null, 
+ocr_languages?: Array<string>, 
 /**
  * Screen content (OCR).
  */
-screen?: ScreenIndexing | null, 
+screen?: ScreenIndexing, 
 /**
  * Window titles.
  */
-title?: Toggle | null, };
+title?: Toggle, };
 
 /**
  * Indexing statistics.
@@ -1120,11 +1082,11 @@ export type IndexingStatistics = {
 /**
  * CPU time in seconds.
  */
-cpu_time?: number | null, 
+cpu_time?: number, 
 /**
  * Wall time in seconds.
  */
-duration?: number | null, 
+duration?: number, 
 /**
  * When indexing started: UNIX **milliseconds**.
  */
@@ -1137,11 +1099,11 @@ export type IndexingVersion = {
 /**
  * The analyzer version.
  */
-adp?: string | null, 
+adp?: string, 
 /**
  * The worker version.
  */
-worker?: string | null, };
+worker?: string, };
 
 /**
  * How and when a session was indexed.
@@ -1150,19 +1112,19 @@ export type Indexing = {
 /**
  * The indexer configuration used.
  */
-config?: IndexingConfig | null, 
+config?: IndexingConfig, 
 /**
  * Time spent.
  */
-statistics?: IndexingStatistics | null, 
+statistics?: IndexingStatistics, 
 /**
  * The indexer's status, for example `COMPLETED`.
  */
-status?: string | null, 
+status?: string, 
 /**
  * Versions of the indexer parts.
  */
-version?: IndexingVersion | null, };
+version?: IndexingVersion, };
 
 /**
  * One download of a session's audit trail.
@@ -1171,16 +1133,16 @@ export type TrailDownload = {
 /**
  * True if downloaded through SOAP or REST rather than the GUI.
  */
-from_api?: boolean | null, 
+from_api?: boolean, 
 /**
  * The downloading client's IP address.
  */
-ip_address?: string | null, 
+ip_address?: string, 
 /**
  * When it was downloaded.
  */
-time?: Timestamp | null, 
+time?: Timestamp, 
 /**
  * Who downloaded it.
  */
-username?: string | null, };
+username?: string, };

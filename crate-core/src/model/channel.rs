@@ -73,7 +73,7 @@ pub type ChannelItem = Single<Channel>;
 /// A channel of a session. Port-forwarding peers come as flat dotted keys
 /// (`"originator.address": "::1"`), kept as such.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Channel {
     /// True while the channel is open.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -18,6 +18,7 @@ pub struct Collection<T> {
     #[serde(alias = "channels")]
     pub items: Vec<T>,
     /// Paging and request details; missing in the reference's channel fragments.
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<CollectionMeta>,
 }
@@ -26,7 +27,7 @@ pub struct Collection<T> {
 /// have no `match_count`; snapshot pages have null `first`/`last`/`previous` and no
 /// `offset`/`match_count`). Links are relative URLs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct CollectionMeta {
     /// This request's path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,18 +99,20 @@ impl CollectionMeta {
 #[serde(bound(deserialize = "T: Deserialize<'de>", serialize = "T: Serialize"))]
 pub struct Single<T> {
     /// The object's key.
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The object.
     pub body: T,
     /// Links and the login's remaining time.
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<SingleMeta>,
 }
 
 /// The `meta` of a single object or of a list item.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SingleMeta {
     /// This object's path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,7 +127,7 @@ pub struct SingleMeta {
 
 /// A link to a sub-resource: `{"href": "/api/audit/sessions/<key>/alerts"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Link {
     /// The relative URL.
     pub href: String,
@@ -132,7 +135,7 @@ pub struct Link {
 
 /// An error reply: `{"error": {"type", "message", "details"}, "meta": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ApiErrorBody {
     /// What went wrong.
     pub error: ApiError,
@@ -143,7 +146,7 @@ pub struct ApiErrorBody {
 
 /// The `error` object of an error reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ApiError {
     /// The error type (`InvalidQuery`, `Unauthenticated`, `AuthenticationFailure`,
     /// `NotFound`, ...).
@@ -159,7 +162,7 @@ pub struct ApiError {
 
 /// The reply of `/api/audit/sessions/_count`: `{"count": N}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct CountReply {
     /// How many sessions match.
     pub count: u64,
@@ -167,7 +170,7 @@ pub struct CountReply {
 
 /// The body of the `/api/audit/sessions/_snapshot` reply (`Single<SnapshotBody>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SnapshotBody {
     /// The snapshot id to pass as `?snapshot=`.
     pub snapshot: String,
@@ -176,7 +179,7 @@ pub struct SnapshotBody {
 /// One entry of the `/api/audit/sessions/stats` reply (`Collection<StatsBucket>`):
 /// a value of the field and how many sessions have it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct StatsBucket {
     /// The field's value (text or number as in the sessions).
     pub value: serde_json::Value,
@@ -186,7 +189,7 @@ pub struct StatsBucket {
 
 /// The body of the `/api/info` reply (`Single<InfoBody>`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct InfoBody {
     /// The appliance's firmware version, for example `7.5.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -129,7 +129,7 @@ text_enum! {
 
 /// A session (connection) as SPS describes it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Session {
     /// True while the connection is ongoing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -280,7 +280,7 @@ impl Session {
 /// server, also the `id` and `address` SPS 7.x adds (the IP as text in every
 /// recorded session).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Endpoint {
     /// The address as SPS 7.x names it (`server.address`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -301,7 +301,7 @@ pub struct Endpoint {
 
 /// Analytics (SPA) details.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Analytics {
     /// The session's duration bucket (`analytics.bucketed_duration`, text in
     /// the vendor's connector; a number is kept as sent).
@@ -333,7 +333,7 @@ pub struct Analytics {
 /// The SPA risk score: `{"aggregated": N}` on real appliances, with
 /// per-algorithm `details` where SPA sends them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Score {
     /// 0 (no risk) to 100 (highest risk).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -346,7 +346,7 @@ pub struct Score {
 /// `analytics.score.details`: one entry per SPA algorithm. The algorithms the
 /// vendor's connector reads are fields; any other is kept in `other`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ScoreDetails {
     /// Command analysis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -411,7 +411,7 @@ impl ScoreDetails {
 
 /// One algorithm's result in `analytics.score.details`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct AlgorithmScore {
     /// Its score (a number; an integer or a fraction, kept as sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -423,7 +423,7 @@ pub struct AlgorithmScore {
 
 /// `log`: how a session of origin `LOG` was built from log messages.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Log {
     /// The log adapter that recognised the session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -512,7 +512,7 @@ impl<'de> Deserialize<'de> for TimeOrText {
 
 /// Properties of the recording and of the connection policy.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Recording {
     /// Where the audit trail was archived (SPS 7.x: `recording.archive`;
     /// the 6.0 pages put it in `recording.audit_trail.archive`); `null` if not.
@@ -637,7 +637,7 @@ impl<'de> Deserialize<'de> for AuditTrail {
 
 /// Archive details and download link of an audit trail.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct AuditTrailDetails {
     /// Where the trail was archived; `null` if not archived.
     #[cfg_attr(feature = "ts", ts(as = "Option<Archive>", optional = nullable))]
@@ -650,7 +650,7 @@ pub struct AuditTrailDetails {
 
 /// Where and when an audit trail was archived.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Archive {
     /// When it was archived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -668,7 +668,7 @@ pub struct Archive {
 
 /// The user of a session.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct User {
     /// The user's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -702,7 +702,7 @@ pub struct User {
 /// recording only (the Power BI connector's test mock): the parts it shows
 /// are fields, anything else is kept in `other`, as sent.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Vault {
     /// The kind of access requested (`REMOTEDESKTOP`, `SSH`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -759,7 +759,7 @@ pub struct Vault {
 
 /// A step of an SPP access request (`vault.created`): when, and by whom.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct VaultAction {
     /// When it happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -774,7 +774,7 @@ pub struct VaultAction {
 
 /// An SPP user in [`VaultAction`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct VaultUser {
     /// The address the user came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -796,7 +796,7 @@ pub struct VaultUser {
 /// An item of the sessions list: `key`, `meta`, and, when `fields=` was given,
 /// a `body` with the selected fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SessionRow {
     /// The session's key.
     pub key: String,

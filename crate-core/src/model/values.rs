@@ -275,7 +275,6 @@ macro_rules! text_enum {
         /// Keeps the exact text SPS sent (`as_str`, re-encoding), while `kind`
         /// gives its meaning; unknown text has kind `Other`.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
         pub struct $name {
             kind: $kind,
             /// `None` when the text is the documented spelling of `kind`.
@@ -352,6 +351,37 @@ macro_rules! text_enum {
                     $kind::Other => f.write_str("(other)"),
                     known => f.write_str(known.canonical()),
                 }
+            }
+        }
+
+        // TypeScript (feature `ts`): the known spellings, or any other text.
+        #[cfg(feature = "ts")]
+        impl ts_rs::TS for $name {
+            type WithoutGenerics = $name;
+            type OptionInnerType = $name;
+            fn docs() -> Option<String> {
+                Some(concat!(
+                    "/**\n * `", stringify!($name), "` as SPS sent it: one of the known values ",
+                    "(matched ignoring case, `_` and `-` alike) or any other text.\n */"
+                ).to_owned())
+            }
+            fn name(_: &ts_rs::Config) -> String {
+                stringify!($name).to_owned()
+            }
+            fn inline(_: &ts_rs::Config) -> String {
+                let known: &[&str] = &[ $( $canon $(, $alias)* ),+ ];
+                let mut out = String::new();
+                for text in known {
+                    out.push_str(&format!("{text:?} | "));
+                }
+                out.push_str("(string & {})");
+                out
+            }
+            fn decl(cfg: &ts_rs::Config) -> String {
+                format!("type {} = {};", Self::name(cfg), Self::inline(cfg))
+            }
+            fn decl_concrete(cfg: &ts_rs::Config) -> String {
+                Self::decl(cfg)
             }
         }
 
