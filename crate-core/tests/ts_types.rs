@@ -109,11 +109,102 @@ fn model_dts_is_generated_from_the_models() {
             .lines()
             .zip(want.lines())
             .position(|(a, b)| a != b)
-            .map_or_else(|| have.lines().count().min(want.lines().count()), |i| i)
+            .unwrap_or_else(|| have.lines().count().min(want.lines().count()))
             + 1;
         panic!(
             "npm/model.d.ts differs from the models (first at line {line}): regenerate it with\n  \
              SPS_UPDATE_TYPES=1 cargo test -p sps-core --features ts --test ts_types\nand commit it"
         );
     }
+}
+
+/// The fields a generated declaration names, with whether each may be `null`.
+fn declared_fields<T: TS>() -> Vec<(String, bool)> {
+    let cfg = Config::new().with_large_int("number");
+    T::decl(&cfg)
+        .lines()
+        .filter_map(|line| {
+            let (name, rest) = line.split_once("?: ").or_else(|| line.split_once(": "))?;
+            let name = name.trim().trim_matches('"');
+            let ok = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+            ok.then(|| (name.to_owned(), rest.contains("| null")))
+        })
+        .collect()
+}
+
+/// Every key serde writes for `value` is declared, and `null` only where the
+/// declaration allows it.
+fn assert_matches_serde<T: TS + serde::Serialize>(value: &T, what: &str) {
+    let fields = declared_fields::<T>();
+    let json = serde_json::to_value(value).expect("serialise");
+    let object = json.as_object().expect("an object");
+    assert!(!object.is_empty(), "{what}: nothing to compare");
+    for (key, item) in object {
+        let declared = fields.iter().find(|(name, _)| name == key);
+        let Some((_, nullable)) = declared else {
+            panic!("{what}: serde writes `{key}`, the declaration has no such field");
+        };
+        if item.is_null() {
+            assert!(
+                nullable,
+                "{what}: serde writes `{key}: null`, declared without null"
+            );
+        }
+    }
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read(path).expect("fixture")
+}
+
+#[test]
+fn declarations_name_what_serde_writes() {
+    let session = decode_session(&fixture("session_detail.json")).expect("session");
+    assert_matches_serde(&session.body, "Session");
+    if let Some(recording) = &session.body.recording {
+        assert_matches_serde(recording, "Recording");
+    }
+    if let Some(user) = &session.body.user {
+        assert_matches_serde(user, "User");
+    }
+    for name in ["channels_ssh.json", "channels_rdp.json"] {
+        for item in decode_channels(&fixture(name)).expect("channels").items {
+            assert_matches_serde(&item.body, "Channel");
+        }
+    }
+    for event in decode_events(&fixture("events.json"))
+        .expect("events")
+        .items
+    {
+        assert_matches_serde(&event, "Event");
+    }
+    for alert in decode_alerts(&fixture("alerts.json"))
+        .expect("alerts")
+        .items
+    {
+        assert_matches_serde(&alert, "Alert");
+    }
+    for hit in decode_content_hits(&fixture("content_hits.json"))
+        .expect("hits")
+        .items
+    {
+        assert_matches_serde(&hit, "ContentHit");
+    }
+    // Renamed fields keep serde's names, and an active session's `end_time: null`.
+    let channel = declared_fields::<Channel>();
+    assert!(channel.iter().any(|(n, _)| n == "connected.ip"));
+    assert!(channel.iter().any(|(n, _)| n == "type"));
+    assert!(!channel.iter().any(|(n, _)| n == "channel_type"));
+    assert!(declared_fields::<Session>()
+        .iter()
+        .any(|(n, nullable)| n == "end_time" && *nullable));
+    let active: Session =
+        serde_json::from_str(r#"{"end_time": null, "protocol": "SSH"}"#).expect("active session");
+    assert_matches_serde(&active, "active Session");
 }
