@@ -1,330 +1,44 @@
-// Types of the npm package `spsview`, written by hand from crate-core's models
-// (crate-core/src/{session,channel,event,alert,content,envelope}.rs) and the
-// bindings (crate-core/src/js.rs). Field names are the API's own (snake_case);
-// options of this package are camelCase.
+// Types of the npm package `spsview`. The data shapes (sessions, rows,
+// channels, events, alerts, envelopes, timestamps) are generated from
+// crate-core's models into ./model.d.ts (`cargo test -p sps-core --features ts
+// --test ts_types`); this file keeps the wrapper's classes and functions,
+// written by hand from npm/index.js and the bindings (crate-core/src/js/).
+// Field names are the API's own (snake_case); options of this package are camelCase.
 
 // ---------------------------------------------------------------------------
-// Values
+// Models (generated: ./model.d.ts)
 // ---------------------------------------------------------------------------
 
-/** Any JSON value, as SPS sent it. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+import type {
+  JsonValue, Single, Collection, SessionRow as GeneratedSessionRow, SparseBody, Session, Channel,
+  Event, Alert, ContentHit, Indexing, TrailDownload, InfoBody,
+} from './model.js';
+
+export type {
+  JsonValue, Timestamp, TimeOrText, StrOrInt, Verdict, Protocol, Origin, IndexStatus, ChannelType,
+  ChannelVerdict, EventType, Link, SingleMeta, CollectionMeta, Single, Collection, ApiError,
+  InfoBody, CountReply, SnapshotBody, StatsBucket, Endpoint, User, AlgorithmScore, ScoreDetails,
+  Score, Analytics, Archive, AuditTrailDetails, AuditTrail, Recording, Log, VaultUser, VaultAction,
+  Vault, Session, SparseBody, Channel, Event, Alert, RecordRange, ContentHit, Toggle,
+  BufferedToggle, ScreenIndexing, IndexingConfig, IndexingStatistics, IndexingVersion, Indexing,
+  TrailDownload,
+} from './model.js';
+
+/** One page of a collection (sps-core's `Collection`). */
+export type Page<T> = Collection<T>;
 
 /**
- * A timestamp in the form SPS sent it: ISO 8601 text (with or without an
- * offset), or UNIX seconds/milliseconds as a number.
+ * An item of the sessions list: `key`, `meta`, and a `body` when `fields` was
+ * given (a {@link SparseBody}: the field names exactly as requested; with
+ * `fields=*` a whole {@link Session}).
  */
-export type Timestamp = string | number;
-
-/** An id SPS sends as text or as a number, depending on the version. */
-export type StrOrInt = string | number;
-
-/** Known values of an enum SPS may extend: the known ones, or any other text. */
-type Open<Known extends string> = Known | (string & {});
-
-/** A session verdict (matched case-insensitively by the query language). */
-export type Verdict = Open<
-  | 'ACCEPT' | 'TERMINATED' | 'AUTH_FAIL' | 'FAIL' | 'DENY' | 'GW_AUTH_FAIL'
-  | 'KEY_ERROR' | 'USER_MAPPING_FAIL'
-  | 'accept' | 'accept-terminated' | 'auth-fail' | 'deny' | 'fail'
-  | 'gw-auth-fail' | 'key-error' | 'user-mapping-fail' | 'Accepted'
->;
-/** The protocol of a session. */
-export type Protocol = Open<'SSH' | 'RDP' | 'Telnet' | 'VNC' | 'HTTP' | 'ICA'>;
-/** How SPS received the session. */
-export type Origin = Open<'RECORDING' | 'PSM' | 'LOG'>;
-/** Indexing status of a session's channels (names, or the numeric codes as text). */
-export type IndexStatus = Open<
-  | 'CHANNEL_OPEN' | 'NOT_INDEXED' | 'INDEXING_IN_PROGRESS' | 'INDEXED'
-  | 'INDEXING_NOT_REQUIRED' | 'INDEXING_FAILED' | 'NO_TRAIL'
->;
-/** A channel's type. */
-export type ChannelType = Open<
-  | 'session shell' | 'session exec' | 'session exec scp' | 'session subsystem sftp'
-  | 'local forward' | 'remote forward' | 'x11 forward' | 'drawing' | 'sound'
-  | 'clipboard' | 'seamless' | 'dynamic virtual' | 'custom' | 'serial redirect'
-  | 'parallel redirect' | 'printer redirect' | 'disk redirect' | 'scard redirect'
->;
-/** A channel's verdict. */
-export type ChannelVerdict = Open<
-  | 'accept' | 'deny' | 'four-eyes-deferred' | 'four-eyes-error'
-  | 'four-eyes-reject' | 'four-eyes-timeout'
->;
-/** An event's type. */
-export type EventType = Open<
-  | 'command' | 'file_transfer' | 'http_request' | 'window_title'
-  | 'screen.content' | 'screen.creditcard' | 'screen.windowtitle'
->;
-
-// ---------------------------------------------------------------------------
-// Envelopes
-// ---------------------------------------------------------------------------
-
-/** A link to a sub-resource. */
-export interface Link {
-  href: string;
-}
-
-/** The `meta` of a single object or of a list item. */
-export interface SingleMeta {
-  href?: string | null;
-  parent?: string | null;
-  /** Seconds until the login times out. */
-  remaining_seconds?: number | null;
-}
-
-/** The `meta` of a collection page; links are relative URLs. */
-export interface CollectionMeta {
-  href?: string | null;
-  parent?: string | null;
-  first?: string | null;
-  last?: string | null;
-  next?: string | null;
-  previous?: string | null;
-  limit?: number | null;
-  offset?: number | null;
-  /** How many items match in all. */
-  match_count?: number | null;
-  /** The `fields=` selection, as requested. */
-  fields?: string[] | null;
-  remaining_seconds?: number | null;
-}
-
-/** `{key, body, meta}`: one object (a session, a channel). */
-export interface Single<T> {
-  key?: string | null;
-  body: T;
-  meta?: SingleMeta | null;
-}
-
-/** One page of a collection. */
-export interface Page<T> {
-  items: T[];
-  meta?: CollectionMeta | null;
-}
-
-// ---------------------------------------------------------------------------
-// Sessions
-// ---------------------------------------------------------------------------
-
-/** An address. */
-export interface Endpoint {
-  ip?: string;
-  name?: string;
-  port?: number;
-}
-
-/** The user of a session. */
-export interface User {
-  id?: string;
-  /** Older name of `gateway_username`. */
-  name?: string;
-  /** Username(s) on the server: one or a list. */
-  server_username?: string | string[];
-  gateway_username?: string;
-}
-
-/** SPA risk score. */
-export interface Score {
-  /** 0 (no risk) to 100. */
-  aggregated?: number;
-  details?: { [algorithm: string]: JsonValue };
-}
-
-/** Analytics (SPA) results. */
-export interface Analytics {
-  interesting_events?: string[];
-  scripted?: boolean;
-  scripted_results?: { [algorithm: string]: JsonValue };
-  similar_sessions?: JsonValue[];
-  tags?: string[];
-  score?: Score;
-}
-
-/** Where and when an audit trail was archived. */
-export interface Archive {
-  date?: Timestamp;
-  path?: string;
-  policy?: string;
-  server?: string;
-}
-
-/** Archive details and download link of an audit trail. */
-export interface AuditTrailDetails {
-  archive?: Archive | null;
-  download?: Link;
-}
-
-/** Recording and connection-policy properties. */
-export interface Recording {
-  archived?: boolean;
-  /** Details, or (older data) the trail's path on SPS. */
-  audit_trail?: AuditTrailDetails | string;
-  auth_method?: string;
-  channel_policy?: string;
-  command_extracted?: boolean;
-  connection_policy?: string;
-  connection_policy_id?: string;
-  content_reference_id?: number;
-  has_accepted_channel?: boolean;
-  index_status?: IndexStatus;
-  network_id?: string;
-  server_local?: Endpoint;
-  session_id?: StrOrInt;
-  target?: Endpoint;
-  verdict?: Verdict;
-  window_title_extracted?: boolean;
-}
-
-/** A session (connection), as `GET /api/audit/sessions/<key>` describes it. */
-export interface Session {
-  active?: boolean;
-  alerts?: Link;
-  analytics?: Analytics;
-  /** Inline channels (older data). */
-  channel?: Channel[];
-  channels?: Link;
-  client?: Endpoint;
-  creation_time?: Timestamp;
-  /** Seconds. */
-  duration?: number;
-  /** `null` while active. */
-  end_time?: Timestamp | null;
-  events?: Link;
-  hidden?: boolean;
-  indexer?: Link;
-  indexing?: Link;
-  node_id?: string;
-  origin?: Origin;
-  phantom?: boolean;
-  protocol?: Protocol;
-  recording?: Recording;
-  revision?: number;
-  server?: Endpoint;
-  server_local?: Endpoint;
-  start_time?: Timestamp;
-  target?: Endpoint;
-  trail_downloads?: Link;
-  user?: User;
-  verdict?: Verdict;
-}
-
-/**
- * The body of a list item with `fields=a,b`: the field names exactly as
- * requested (dotted, e.g. `"user.gateway_username"`), `null` where the
- * session has none. With `fields=*` it is a whole {@link Session}.
- */
-export type SparseBody = { [field: string]: JsonValue };
-
-/** An item of the sessions list: `key`, `meta`, and a `body` when `fields` was given. */
-export interface SessionRow<Body = SparseBody> {
-  key: string;
-  meta?: SingleMeta;
-  body?: Body;
-}
+export type SessionRow<Body = SparseBody> = Omit<GeneratedSessionRow, 'body'> & { body?: Body };
 
 /** One full session: `{key, body, meta}`. */
 export type SessionItem = Single<Session>;
 
-// ---------------------------------------------------------------------------
-// Details
-// ---------------------------------------------------------------------------
-
-/** A channel of a session. Dotted names are the API's own. */
-export interface Channel {
-  active?: boolean;
-  application?: string;
-  audit_stream_id?: string;
-  channel_id?: StrOrInt;
-  client_x509_subject?: string;
-  command?: string;
-  'connected.address'?: string;
-  'connected.ip'?: string;
-  'connected.name'?: string;
-  'connected.port'?: number;
-  device_name?: string;
-  duration?: number;
-  dynamic_channel?: string;
-  end_time?: Timestamp | null;
-  four_eyes_authorizer?: string;
-  four_eyes_description?: string;
-  'originator.address'?: string;
-  'originator.ip'?: string;
-  'originator.name'?: string;
-  'originator.port'?: number;
-  rule_num?: StrOrInt;
-  scp_path?: string;
-  start_time?: Timestamp;
-  subsystem_name?: string;
-  type?: ChannelType;
-  verdict?: ChannelVerdict;
-}
-
 /** A channel list item: `{key, body, meta}`. */
 export type ChannelItem = Single<Channel>;
-
-/** An event of a session (command, window title, file transfer...). */
-export interface Event {
-  action?: string;
-  channels_id?: StrOrInt;
-  content?: string;
-  record_id?: number;
-  time?: Timestamp;
-  type?: EventType;
-}
-
-/** An alert raised by a content policy. */
-export interface Alert {
-  alert_type?: string;
-  channel_id?: StrOrInt;
-  matched_action?: string;
-  matched_content?: string;
-  matched_regexp?: string;
-  record_id?: number;
-  rule_name?: string;
-  time?: Timestamp;
-}
-
-/** Record ids of a content hit. */
-export interface RecordRange {
-  begin?: number;
-  end?: number;
-  for_screenshot?: number;
-}
-
-/** A hit of a search in a session's recorded content. */
-export interface ContentHit {
-  'channel.id'?: StrOrInt;
-  end_time?: Timestamp;
-  rank?: number;
-  record_id?: RecordRange;
-  start_time?: Timestamp;
-  trail_id?: StrOrInt;
-}
-
-/** A session's indexing details. */
-export interface Indexing {
-  config?: {
-    command?: { enabled?: boolean };
-    keyboard?: { buffer_interval?: number; enabled?: boolean };
-    mouse?: { buffer_interval?: number; enabled?: boolean };
-    near_realtime?: boolean;
-    ocr_languages?: string[];
-    screen?: { enabled?: boolean; omnipage_trade_off?: string };
-    title?: { enabled?: boolean };
-  };
-  statistics?: { cpu_time?: number; duration?: number; start_time?: Timestamp };
-  status?: string;
-  version?: { adp?: string; worker?: string };
-}
-
-/** Who downloaded a session's audit trail, and when. */
-export interface TrailDownload {
-  from_api?: boolean;
-  ip_address?: string;
-  time?: Timestamp;
-  username?: string;
-}
 
 /** A login method the appliance offers. */
 export interface LoginMethod {
@@ -337,7 +51,7 @@ export interface LoginMethod {
 }
 
 /** `/api/info`. */
-export type Info = Single<{ firmware_version?: string | null }>;
+export type Info = Single<InfoBody>;
 
 // ---------------------------------------------------------------------------
 // Queries
@@ -593,6 +307,16 @@ export declare class SpsClient {
   indexing(key: string): Promise<Indexing[]>;
   /** A session's audit-trail downloads. */
   trailDownloads(key: string): Promise<TrailDownload[]>;
+  /** Every event of a session matching the query, page after page (its `limit`/`offset` are replaced). */
+  allEvents(key: string, query?: EventQueryInput): Promise<Event[]>;
+  /** Every alert of a session, page after page. */
+  allAlerts(key: string): Promise<Alert[]>;
+  /** Every channel of a session, page after page. */
+  allChannels(key: string): Promise<ChannelItem[]>;
+  /** Every indexing record of a session, page after page. */
+  allIndexing(key: string): Promise<Indexing[]>;
+  /** Every audit-trail download of a session, page after page. */
+  allTrailDownloads(key: string): Promise<TrailDownload[]>;
   /** A search in a session's recorded content (Lucene syntax). */
   contentSearch(key: string, q: string): Promise<ContentHit[]>;
   /** Forgets the login (Node: drops the kept cookie). */
@@ -683,6 +407,12 @@ export type ErrorKind =
   | 'SearchParameter' | 'Export' | 'Transport' | 'ReplyTooLarge' | 'Redirected'
   | 'Cancelled' | 'SliceTooDense' | 'Incomplete' | 'Paging' | 'Other';
 
+/** sps-core's `Error::kind_name`: a stable lower-case name of the kind. */
+export type KindName =
+  | 'api' | 'network' | 'unreadable' | 'cancelled' | 'timestamp' | 'query-syntax'
+  | 'query-field' | 'query-invalid' | 'search-parameter' | 'export' | 'reply-too-large'
+  | 'redirected' | 'slice-too-dense' | 'incomplete' | 'paging' | 'other';
+
 /**
  * What was wrong with a reply that was not the JSON the API documents, as
  * sps-core classifies it: no body, an HTML page (a proxy's error page, a
@@ -698,6 +428,14 @@ export declare class SpsError extends Error {
   readonly type: string;
   /** The kind of error. */
   readonly kind: ErrorKind;
+  /** sps-core's stable lower-case name of the kind (`Error::kind_name`). */
+  readonly kindName: KindName;
+  /**
+   * Whether logging in again is the answer, as sps-core decides it
+   * (`Error::is_auth`): a 401 or 403 in SPS's own error envelope. True exactly
+   * for {@link SpsAuthError}.
+   */
+  readonly isAuth: boolean;
   /** HTTP status, for API errors. */
   readonly status?: number;
   /**
@@ -721,7 +459,7 @@ export declare class SpsError extends Error {
   /** For `Redirected`: where the redirect pointed (Node only; browsers hide it). */
   readonly location?: string;
 }
-/** Login refused or expired (HTTP 401 or 403). */
+/** Login refused or expired: sps-core's `is_auth` (HTTP 401 or 403 from the appliance). */
 export declare class SpsAuthError extends SpsError {}
 /** A query that does not parse or check, or a bad search parameter or option. */
 export declare class SpsQueryError extends SpsError {}

@@ -48,12 +48,15 @@ function ready() {
  */
 export class SpsError extends Error {
   constructor(message, {
-    type, status, details, position, kind, problem, partial, stats, delivered, expectedTotal,
-    limit, size, location, cause,
+    type, status, details, position, kind, kindName, isAuth, problem, partial, stats, delivered,
+    expectedTotal, limit, size, location, cause,
   } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.type = type ?? kind ?? 'Error';
     this.kind = kind ?? 'Other';
+    // sps-core's own answers (Error::kind_name, Error::is_auth), not decided again here.
+    this.kindName = kindName ?? 'other';
+    this.isAuth = isAuth === true;
     if (problem !== undefined) this.problem = problem;
     if (status !== undefined) this.status = status;
     if (details !== undefined) this.details = details;
@@ -67,7 +70,7 @@ export class SpsError extends Error {
     if (location !== undefined) this.location = location;
   }
 }
-/** Login refused or expired (HTTP 401, 403). */
+/** Login refused or expired: sps-core's `Error::is_auth` (HTTP 401, 403 from the appliance). */
 export class SpsAuthError extends SpsError {}
 /** A query that does not parse or check, or a bad search parameter. */
 export class SpsQueryError extends SpsError {}
@@ -108,17 +111,17 @@ function wrapError(err) {
     return err;
   }
   const {
-    spsKind: kind, type, status, details, position, problem, partial, stats, delivered, expectedTotal,
-    limit, size, location,
+    spsKind: kind, kind: kindName, isAuth, type, status, details, position, problem, partial, stats,
+    delivered, expectedTotal, limit, size, location,
   } = err;
   const fields = {
-    kind, type, status, details, position, problem, partial, stats, delivered, expectedTotal,
-    limit, size, location,
+    kind, kindName, isAuth, type, status, details, position, problem, partial, stats, delivered,
+    expectedTotal, limit, size, location,
   };
   let Class = SpsError;
-  if (kind === 'Api') {
-    if (status === 401 || status === 403) Class = SpsAuthError;
-    else if (status === 404) Class = SpsNotFoundError;
+  if (isAuth === true) Class = SpsAuthError;
+  else if (kind === 'Api') {
+    if (status === 404) Class = SpsNotFoundError;
     else if (status === 400 && /query|invalid/i.test(type)) Class = SpsQueryError;
   } else if (QUERY_KINDS.has(kind)) Class = SpsQueryError;
   else if (kind === 'Decode') Class = SpsDecodeError;
@@ -371,6 +374,31 @@ export class SpsClient {
   /** A session's audit-trail downloads. */
   trailDownloads(key) {
     return call(() => this.#raw.trailDownloads(String(key)));
+  }
+
+  /** Every event of a session matching the query, page after page (`limit`/`offset` replaced). */
+  allEvents(key, query) {
+    return call(() => this.#raw.allEvents(String(key), normaliseQuery(query)));
+  }
+
+  /** Every alert of a session, page after page. */
+  allAlerts(key) {
+    return call(() => this.#raw.allAlerts(String(key)));
+  }
+
+  /** Every channel of a session, page after page. */
+  allChannels(key) {
+    return call(() => this.#raw.allChannels(String(key)));
+  }
+
+  /** Every indexing record of a session, page after page. */
+  allIndexing(key) {
+    return call(() => this.#raw.allIndexing(String(key)));
+  }
+
+  /** Every audit-trail download of a session, page after page. */
+  allTrailDownloads(key) {
+    return call(() => this.#raw.allTrailDownloads(String(key)));
   }
 
   /** Hits of a search in a session's recorded content. */

@@ -146,6 +146,21 @@ pub fn test(args: &TestArgs) -> Result<ExitCode, String> {
 
     let (ok, lines) = run_scanned(&mut native_tests_command())?;
     tally.add("native tests", ok, &lines);
+    // npm/model.d.ts against the models it is generated from: fails on drift.
+    let (ok, lines) = run_scanned(
+        Command::new("cargo")
+            .args([
+                "test",
+                "--package",
+                "sps-core",
+                "--features",
+                "ts",
+                "--test",
+                "ts_types",
+            ])
+            .current_dir(&root),
+    )?;
+    tally.add("TypeScript model declarations", ok, &lines);
     // The viewer's own unit tests (formatting, URL state, columns): native.
     let (ok, lines) = run_scanned(Command::new("cargo").args([
         "test",

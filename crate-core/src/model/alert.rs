@@ -7,6 +7,7 @@ use crate::model::values::StrOrInt;
 
 /// An alert raised by a content policy rule.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Alert {
     /// The type of event that triggered it, for example `adp.event.command`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -73,6 +73,7 @@ pub type ChannelItem = Single<Channel>;
 /// A channel of a session. Port-forwarding peers come as flat dotted keys
 /// (`"originator.address": "::1"`), kept as such.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Channel {
     /// True while the channel is open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,6 +131,7 @@ pub struct Channel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic_channel: Option<String>,
     /// End (UNIX seconds in the examples, ISO in the table); `null` while open.
+    #[cfg_attr(feature = "ts", ts(as = "Option<Timestamp>", optional = nullable))]
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_time: Nullable<Timestamp>,
     /// Four-eyes: who authorized.

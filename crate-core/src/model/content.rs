@@ -7,6 +7,7 @@ use crate::model::values::StrOrInt;
 
 /// A place in a session's audit trail where the searched content appeared.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ContentHit {
     /// The channel (flat key `"channel.id"` in the JSON).
     #[serde(
@@ -34,6 +35,7 @@ pub struct ContentHit {
 
 /// Screenshot ids in the trail file where a content hit appears.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct RecordRange {
     /// Where it first appeared.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -11,12 +11,14 @@ use crate::model::values::Nullable;
 /// `items` also accepts the name `channels`, as in the reference's channel
 /// examples.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(bound(deserialize = "T: Deserialize<'de>", serialize = "T: Serialize"))]
 pub struct Collection<T> {
     /// The items of this page.
     #[serde(alias = "channels")]
     pub items: Vec<T>,
     /// Paging and request details; missing in the reference's channel fragments.
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<CollectionMeta>,
 }
@@ -25,6 +27,7 @@ pub struct Collection<T> {
 /// have no `match_count`; snapshot pages have null `first`/`last`/`previous` and no
 /// `offset`/`match_count`). Links are relative URLs.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct CollectionMeta {
     /// This request's path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,21 +36,26 @@ pub struct CollectionMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Link to the first page (`null` on snapshot pages).
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional = nullable))]
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub first: Nullable<String>,
     /// Link to the last page (`null` on snapshot pages).
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional = nullable))]
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last: Nullable<String>,
     /// Link to the next page; `null` at the end.
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional = nullable))]
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub next: Nullable<String>,
     /// Link to the previous page; `null` on the first.
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional = nullable))]
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub previous: Nullable<String>,
     /// Page size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
     /// Position of this page's first item; `null` or missing on snapshot pages.
+    #[cfg_attr(feature = "ts", ts(as = "Option<u64>", optional = nullable))]
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<u64>,
     /// How many items match the query in all.
@@ -87,20 +95,24 @@ impl CollectionMeta {
 /// shape of channel list items. `key` is missing in some replies (`_snapshot`,
 /// `/api/info`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(bound(deserialize = "T: Deserialize<'de>", serialize = "T: Serialize"))]
 pub struct Single<T> {
     /// The object's key.
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The object.
     pub body: T,
     /// Links and the login's remaining time.
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<SingleMeta>,
 }
 
 /// The `meta` of a single object or of a list item.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SingleMeta {
     /// This object's path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,6 +127,7 @@ pub struct SingleMeta {
 
 /// A link to a sub-resource: `{"href": "/api/audit/sessions/<key>/alerts"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Link {
     /// The relative URL.
     pub href: String,
@@ -122,6 +135,7 @@ pub struct Link {
 
 /// An error reply: `{"error": {"type", "message", "details"}, "meta": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ApiErrorBody {
     /// What went wrong.
     pub error: ApiError,
@@ -132,6 +146,7 @@ pub struct ApiErrorBody {
 
 /// The `error` object of an error reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ApiError {
     /// The error type (`InvalidQuery`, `Unauthenticated`, `AuthenticationFailure`,
     /// `NotFound`, ...).
@@ -147,6 +162,7 @@ pub struct ApiError {
 
 /// The reply of `/api/audit/sessions/_count`: `{"count": N}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct CountReply {
     /// How many sessions match.
     pub count: u64,
@@ -154,6 +170,7 @@ pub struct CountReply {
 
 /// The body of the `/api/audit/sessions/_snapshot` reply (`Single<SnapshotBody>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SnapshotBody {
     /// The snapshot id to pass as `?snapshot=`.
     pub snapshot: String,
@@ -162,6 +179,7 @@ pub struct SnapshotBody {
 /// One entry of the `/api/audit/sessions/stats` reply (`Collection<StatsBucket>`):
 /// a value of the field and how many sessions have it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct StatsBucket {
     /// The field's value (text or number as in the sessions).
     pub value: serde_json::Value,
@@ -171,6 +189,7 @@ pub struct StatsBucket {
 
 /// The body of the `/api/info` reply (`Single<InfoBody>`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct InfoBody {
     /// The appliance's firmware version, for example `7.5.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

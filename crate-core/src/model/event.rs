@@ -27,6 +27,7 @@ text_enum! {
 
 /// An event of a session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Event {
     /// The command line without the prompt (commands).
     #[serde(default, skip_serializing_if = "Option::is_none")]

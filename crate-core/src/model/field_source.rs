@@ -716,6 +716,11 @@ pub fn is_time_path(path: &str) -> bool {
 /// them. With `fields=*` it holds the full nested session instead; lookups handle
 /// both (a flat key first, then a walk into nested objects).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(type = "{ [field in string]?: JsonValue }")
+)]
 pub struct SparseBody {
     entries: Vec<(String, Value)>,
 }

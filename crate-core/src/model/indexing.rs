@@ -6,6 +6,7 @@ use crate::model::timestamp::{unix_millis, Timestamp};
 
 /// How and when a session was indexed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Indexing {
     /// The indexer configuration used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23,6 +24,7 @@ pub struct Indexing {
 
 /// The indexer configuration.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct IndexingConfig {
     /// Command extraction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,6 +51,7 @@ pub struct IndexingConfig {
 
 /// An indexer feature that is on or off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Toggle {
     /// On or off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,6 +60,7 @@ pub struct Toggle {
 
 /// An indexer feature with a buffer interval (keyboard, mouse).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct BufferedToggle {
     /// Buffer interval in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,6 +72,7 @@ pub struct BufferedToggle {
 
 /// Screen content indexing.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ScreenIndexing {
     /// On or off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,6 +84,7 @@ pub struct ScreenIndexing {
 
 /// Indexing statistics.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct IndexingStatistics {
     /// CPU time in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,12 +93,14 @@ pub struct IndexingStatistics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// When indexing started: UNIX **milliseconds**.
+    #[cfg_attr(feature = "ts", ts(type = "number", optional))]
     #[serde(with = "unix_millis", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<Timestamp>,
 }
 
 /// Versions of the indexer parts.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct IndexingVersion {
     /// The analyzer version.
     #[serde(default, skip_serializing_if = "Option::is_none")]

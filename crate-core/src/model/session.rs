@@ -129,6 +129,7 @@ text_enum! {
 
 /// A session (connection) as SPS describes it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Session {
     /// True while the connection is ongoing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,6 +156,7 @@ pub struct Session {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// End of the connection; `null` while it is active.
+    #[cfg_attr(feature = "ts", ts(as = "Option<Timestamp>", optional = nullable))]
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_time: Nullable<Timestamp>,
     /// Link to the session's events.
@@ -205,6 +207,7 @@ pub struct Session {
     /// The audit trail's download URL as SPS 7.x writes it into the JSON
     /// body; `null` in every recorded session (a `fields=*` list item carries
     /// no links). Older versions only compute it for CSV.
+    #[cfg_attr(feature = "ts", ts(as = "Option<String>", optional = nullable))]
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub trail_download_link: Nullable<String>,
     /// Link to the audit-trail downloads.
@@ -277,6 +280,7 @@ impl Session {
 /// server, also the `id` and `address` SPS 7.x adds (the IP as text in every
 /// recorded session).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Endpoint {
     /// The address as SPS 7.x names it (`server.address`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -297,6 +301,7 @@ pub struct Endpoint {
 
 /// Analytics (SPA) details.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Analytics {
     /// The session's duration bucket (`analytics.bucketed_duration`, text in
     /// the vendor's connector; a number is kept as sent).
@@ -328,6 +333,7 @@ pub struct Analytics {
 /// The SPA risk score: `{"aggregated": N}` on real appliances, with
 /// per-algorithm `details` where SPA sends them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Score {
     /// 0 (no risk) to 100 (highest risk).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -340,6 +346,7 @@ pub struct Score {
 /// `analytics.score.details`: one entry per SPA algorithm. The algorithms the
 /// vendor's connector reads are fields; any other is kept in `other`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct ScoreDetails {
     /// Command analysis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -404,6 +411,7 @@ impl ScoreDetails {
 
 /// One algorithm's result in `analytics.score.details`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct AlgorithmScore {
     /// Its score (a number; an integer or a fraction, kept as sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -415,6 +423,7 @@ pub struct AlgorithmScore {
 
 /// `log`: how a session of origin `LOG` was built from log messages.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Log {
     /// The log adapter that recognised the session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -432,6 +441,7 @@ pub struct Log {
 /// confirms: text (or a number) that does not read as a time is kept as sent
 /// rather than failing the whole session.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string | number"))]
 pub enum TimeOrText {
     /// A time (ISO 8601 or UNIX seconds).
     Time(Timestamp),
@@ -502,9 +512,11 @@ impl<'de> Deserialize<'de> for TimeOrText {
 
 /// Properties of the recording and of the connection policy.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Recording {
     /// Where the audit trail was archived (SPS 7.x: `recording.archive`;
     /// the 6.0 pages put it in `recording.audit_trail.archive`); `null` if not.
+    #[cfg_attr(feature = "ts", ts(as = "Option<Archive>", optional = nullable))]
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub archive: Nullable<Archive>,
     /// True if the audit trail has been archived.
@@ -563,6 +575,7 @@ pub struct Recording {
 /// `recording.audit_trail`: an object with archive details and a download link,
 /// or, in older data (the reference's CSV examples), the trail's path on SPS.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(untagged))]
 pub enum AuditTrail {
     /// The path of the trail file on SPS.
     Path(String),
@@ -624,8 +637,10 @@ impl<'de> Deserialize<'de> for AuditTrail {
 
 /// Archive details and download link of an audit trail.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct AuditTrailDetails {
     /// Where the trail was archived; `null` if not archived.
+    #[cfg_attr(feature = "ts", ts(as = "Option<Archive>", optional = nullable))]
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub archive: Nullable<Archive>,
     /// Link to download the trail.
@@ -635,6 +650,7 @@ pub struct AuditTrailDetails {
 
 /// Where and when an audit trail was archived.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Archive {
     /// When it was archived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -652,6 +668,7 @@ pub struct Archive {
 
 /// The user of a session.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct User {
     /// The user's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -665,9 +682,11 @@ pub struct User {
     pub name_domain: Option<String>,
     /// Username(s) on the remote server: one string (6.0 pages) or a list
     /// (every real reply).
+    #[cfg_attr(feature = "ts", ts(type = "string | Array<string>", optional))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_username: Option<OneOrMany<String>>,
     /// The domain(s) of `server_username` (SPS 7.x): one string or a list.
+    #[cfg_attr(feature = "ts", ts(type = "string | Array<string>", optional))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_username_domain: Option<OneOrMany<String>>,
     /// Username used against the gateway.
@@ -683,6 +702,7 @@ pub struct User {
 /// recording only (the Power BI connector's test mock): the parts it shows
 /// are fields, anything else is kept in `other`, as sent.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct Vault {
     /// The kind of access requested (`REMOTEDESKTOP`, `SSH`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -739,6 +759,7 @@ pub struct Vault {
 
 /// A step of an SPP access request (`vault.created`): when, and by whom.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct VaultAction {
     /// When it happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -753,6 +774,7 @@ pub struct VaultAction {
 
 /// An SPP user in [`VaultAction`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct VaultUser {
     /// The address the user came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -774,6 +796,7 @@ pub struct VaultUser {
 /// An item of the sessions list: `key`, `meta`, and, when `fields=` was given,
 /// a `body` with the selected fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct SessionRow {
     /// The session's key.
     pub key: String,

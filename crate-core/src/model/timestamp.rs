@@ -52,6 +52,7 @@ enum Repr {
 /// In serde, a bare integer is read as UNIX seconds; use the [`unix_millis`] helper
 /// module (`#[serde(with = "...")]`) where SPS sends milliseconds.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string | number"))]
 pub struct Timestamp {
     instant: DateTime<Utc>,
     form: TimestampForm,

@@ -6,6 +6,7 @@ use crate::model::timestamp::Timestamp;
 
 /// One download of a session's audit trail.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct TrailDownload {
     /// True if downloaded through SOAP or REST rather than the GUI.
     #[serde(default, skip_serializing_if = "Option::is_none")]

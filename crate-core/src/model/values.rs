@@ -81,6 +81,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
 /// An id that SPS writes as text in some places and as a number in others
 /// (`recording.session_id`, `channels_id`, `trail_id`). Keeps the form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string | number"))]
 pub enum StrOrInt {
     /// Written as a JSON string.
     Str(String),
@@ -350,6 +351,37 @@ macro_rules! text_enum {
                     $kind::Other => f.write_str("(other)"),
                     known => f.write_str(known.canonical()),
                 }
+            }
+        }
+
+        // TypeScript (feature `ts`): the known spellings, or any other text.
+        #[cfg(feature = "ts")]
+        impl ts_rs::TS for $name {
+            type WithoutGenerics = $name;
+            type OptionInnerType = $name;
+            fn docs() -> Option<String> {
+                Some(concat!(
+                    "/**\n * `", stringify!($name), "` as SPS sent it: one of the known values ",
+                    "(matched ignoring case, `_` and `-` alike) or any other text.\n */"
+                ).to_owned())
+            }
+            fn name(_: &ts_rs::Config) -> String {
+                stringify!($name).to_owned()
+            }
+            fn inline(_: &ts_rs::Config) -> String {
+                let known: &[&str] = &[ $( $canon $(, $alias)* ),+ ];
+                let mut out = String::new();
+                for text in known {
+                    out.push_str(&format!("{text:?} | "));
+                }
+                out.push_str("(string & {})");
+                out
+            }
+            fn decl(cfg: &ts_rs::Config) -> String {
+                format!("type {} = {};", Self::name(cfg), Self::inline(cfg))
+            }
+            fn decl_concrete(cfg: &ts_rs::Config) -> String {
+                Self::decl(cfg)
             }
         }
 

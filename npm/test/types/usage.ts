@@ -3,7 +3,8 @@
 import {
   init, SpsClient, Query, toCsv, toCsvReport, SpsError, SpsAuthError, SpsQueryError,
   SpsNetworkError, type CsvReport, type Session, type SessionRow, type Channel, type Event, type Alert, type ContentHit,
-  type Fetched, type Progress, type SessionQuery,
+  type Fetched, type Progress, type SessionQuery, type Protocol, type Timestamp, type SessionItem,
+  type Page, type KindName,
 } from 'spsview';
 import { mountViewer, type ViewerHandle } from 'spsview/viewer';
 
@@ -31,6 +32,20 @@ export async function example(baseUrl: string): Promise<number> {
   const events: Event[] = await sps.events(rows[0].key, { q: 'type:command', limit: 10 });
   const alerts: Alert[] = await sps.alerts(rows[0].key);
   const hits: ContentHit[] = await sps.contentSearch(rows[0].key, 'passwd');
+  // Generated model types (npm/model.d.ts): a whole session's protocol and times.
+  const full: SessionItem = await sps.session(rows[0].key);
+  const protocol: Protocol | undefined = full.body.protocol;
+  const started: Timestamp | undefined = full.body.start_time;
+  const ended: Timestamp | null | undefined = full.body.end_time;
+  const ssh: boolean = protocol === 'SSH' || protocol === 'vnc';
+  const listed: Page<SessionRow<Session>> = await sps.page({ fields: '*' }) as Page<SessionRow<Session>>;
+  const firstProtocol: Protocol | undefined = listed.items[0]?.body?.protocol;
+  const next: string | null | undefined = listed.meta?.next;
+  const everyEvent: Event[] = await sps.allEvents(rows[0].key, 'type:command');
+  const everyAlert: Alert[] = await sps.allAlerts(rows[0].key);
+  const everyChannel: Channel[] = (await sps.allChannels(rows[0].key)).map((c) => c.body);
+  const commands: string[] = everyEvent.flatMap((e) => (e.action === undefined ? [] : [e.action]));
+  void started; void ended; void ssh; void firstProtocol; void next; void everyAlert; void everyChannel; void commands;
   const csv: string = await toCsv(rows, { fields: ['protocol'], lineEnd: 'lf', time: '+02:00' });
   const report: CsvReport = await toCsvReport(rows, { maxRowsPerSession: null });
   const dropped: number = report.cut?.rowsDropped ?? 0;
@@ -46,6 +61,7 @@ export async function example(baseUrl: string): Promise<number> {
     if (err instanceof SpsQueryError) { const at: number | undefined = err.position; void at; }
     if (err instanceof SpsAuthError) { const status: number | undefined = err.status; void status; }
     if (err instanceof SpsError) { const type: string = err.type; void type; }
+    if (err instanceof SpsError && err.isAuth) { const name: KindName = err.kindName; void name; }
     if (err instanceof SpsNetworkError && err.kind === 'ReplyTooLarge') { const limit: number | undefined = err.limit; void limit; }
     if (err instanceof SpsNetworkError && err.kind === 'Redirected') { const to: string | undefined = err.location; void to; }
     if (err instanceof SpsError && err.problem === 'html') { const status: number | undefined = err.status; void status; }
@@ -69,4 +85,10 @@ export async function misuse(sps: SpsClient): Promise<void> {
   const rows = await sps.page();
   // @ts-expect-error: rows have no `protocol` at the top level
   rows.items[0].protocol;
+  const one = await sps.session('k');
+  // @ts-expect-error: a protocol is text, not a number
+  const port: number | undefined = one.body.protocol;
+  void port;
+  // @ts-expect-error: no such kind name
+  if ((await sps.page().catch((e: SpsError) => e)) instanceof SpsError && ({} as SpsError).kindName === 'Api') { void one; }
 }
