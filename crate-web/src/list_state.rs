@@ -375,6 +375,36 @@ mod tests {
         assert_eq!(back, state);
     }
 
+    // The links e2e tests and bookmarks carry: parameter order and
+    // encoding (commas kept, everything else escaped) stay as they were.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn page_url_spells_every_parameter() {
+        let state = ListState {
+            q: "a b&c/\u{e9}".into(),
+            range: RangePreset::Day,
+            content: "x+y".into(),
+            sort: "-duration,protocol".into(),
+            offset: 50,
+            offline: true,
+            tz: ListZone::Display(TimeDisplay::Utc),
+            ..ListState::default()
+        };
+        assert_eq!(
+            state.page_url(),
+            "/sessions?q=a%20b%26c%2F%C3%A9&range=24h&content=x%2By\
+             &sort=-duration,protocol&offset=50&offline=1&tz=utc"
+        );
+        let custom = ListState {
+            start: "2026-11-01T00:00:00+01:00".into(),
+            end: "2026-11-20".into(),
+            ..ListState::default()
+        };
+        assert_eq!(
+            custom.page_url(),
+            "/sessions?start=2026-11-01T00%3A00%3A00%2B01%3A00&end=2026-11-20"
+        );
+    }
+
     #[wasm_bindgen_test(unsupported = test)]
     fn junk_in_the_url_is_ignored() {
         let state = state_of(&[("sort", "password"), ("offset", "-3"), ("range", "1y")]);

@@ -15,8 +15,11 @@ use crate::list_state::ListState;
 /// What an export is doing, for the line next to the export menu.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum ExportStatus {
+    /// Under way: what it is doing now.
     Working(String),
+    /// Saved: the file and what it holds.
     Done(String),
+    /// Not exported (declined, cancelled, failed): why.
     Failed(String),
 }
 
