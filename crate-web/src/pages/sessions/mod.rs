@@ -47,7 +47,8 @@ use results::{loaded_view, paged_view};
 use search_bar::SearchBar;
 use storage::remember_list;
 
-// The detail page (and older links in docs) name these through this page.
+// The detail page imports these from here (the state types themselves live
+// in `crate::list_state`, so components can use them without a page).
 pub use crate::list_state::{ListState, RangePreset, TimeDisplay, PAGE_SIZE};
 pub use loaded::Loaded;
 pub use query::{check_query, check_query_in, query_problem_view, QueryProblem};
