@@ -1,7 +1,9 @@
 //! spsview's viewer: a Leptos single-page app for the SPS audit API.
 //!
 //! `main.rs` only mounts [`App`]; the router lives here, fetching in [`api`],
-//! one module per route in [`pages`], shared pieces in [`components`].
+//! one module per route in [`pages`], shared pieces in [`components`]; the
+//! list's URL state (shared by pages and components) in [`list_state`],
+//! guarded web storage in [`storage`].
 //!
 //! Untrusted data (everything the API returns: user names, verdicts, session
 //! content typed by audited users) is only ever rendered as text nodes or
@@ -16,7 +18,9 @@ pub mod api_detail;
 pub mod components;
 pub mod format;
 pub mod highlight;
+pub mod list_state;
 pub mod pages;
+pub mod storage;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};

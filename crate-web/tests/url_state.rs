@@ -7,7 +7,7 @@
 use proptest::prelude::*;
 use sps_core::request::parse_query_string;
 use sps_web::components::zone::ListZone;
-use sps_web::pages::sessions::{ListState, RangePreset};
+use sps_web::list_state::{ListState, RangePreset};
 
 /// The state a query string gives, the way the page reads it (the last
 /// value of a repeated parameter, as the router's map keeps it).

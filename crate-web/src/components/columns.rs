@@ -51,9 +51,7 @@ pub fn spec(name: &str) -> Option<&'static FieldSpec> {
 /// The chosen columns: from storage, unknown names dropped (an older version
 /// may have stored a field this catalogue no longer has), else the defaults.
 pub fn load_columns() -> Vec<&'static FieldSpec> {
-    let stored: Option<Vec<String>> = storage()
-        .and_then(|s| s.get_item(COLUMNS_KEY).ok().flatten())
-        .and_then(|json| serde_json::from_str(&json).ok());
+    let stored: Option<Vec<String>> = crate::storage::local_get(COLUMNS_KEY);
     let chosen: Vec<&'static FieldSpec> = stored
         .unwrap_or_default()
         .iter()
@@ -74,28 +72,17 @@ pub fn load_columns() -> Vec<&'static FieldSpec> {
 /// Saves the chosen columns. Best effort: storage may be disabled or full.
 pub fn save_columns(columns: &[&'static FieldSpec]) {
     let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&names)) {
-        let _ = s.set_item(COLUMNS_KEY, &json);
-    }
+    crate::storage::local_set(COLUMNS_KEY, &names);
 }
 
 /// The stored column widths.
 pub fn load_widths() -> BTreeMap<String, f64> {
-    storage()
-        .and_then(|s| s.get_item(WIDTHS_KEY).ok().flatten())
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default()
+    crate::storage::local_get(WIDTHS_KEY).unwrap_or_default()
 }
 
 /// Saves the column widths (best effort).
 pub fn save_widths(widths: &BTreeMap<String, f64>) {
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(widths)) {
-        let _ = s.set_item(WIDTHS_KEY, &json);
-    }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+    crate::storage::local_set(WIDTHS_KEY, widths);
 }
 
 /// The `fields=` of the list request: the columns, the [`FALLBACKS`] of

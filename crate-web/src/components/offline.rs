@@ -12,7 +12,7 @@ use sps_core::query::CompiledQuery;
 use sps_core::{Catalogue, SessionRow, Timestamp};
 use wasm_bindgen::JsCast;
 
-use crate::pages::sessions::ListState;
+use crate::list_state::ListState;
 
 /// An opened export file.
 #[derive(Clone, Debug)]

@@ -110,16 +110,9 @@ pub fn suggest(text: &str, values: &dyn Fn(&str) -> Vec<String>) -> Vec<Suggesti
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
-
 /// Recent queries, newest first.
 pub fn load_history() -> Vec<String> {
-    storage()
-        .and_then(|s| s.get_item(HISTORY_KEY).ok().flatten())
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default()
+    crate::storage::local_get(HISTORY_KEY).unwrap_or_default()
 }
 
 /// `history` with `q` in front (once), at most [`HISTORY_SIZE`] long.
@@ -136,9 +129,7 @@ pub fn remember_query(q: &str) {
         return;
     }
     let history = with_recent(load_history(), q);
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&history)) {
-        let _ = s.set_item(HISTORY_KEY, &json);
-    }
+    crate::storage::local_set(HISTORY_KEY, &history);
 }
 
 /// The history as suggestions (shown in an empty search box).

@@ -17,7 +17,7 @@ use crate::components::columns::{
     cell_class, cell_view, default_width, save_widths, KEY_WIDTH, MIN_WIDTH,
 };
 use crate::components::zone::ListZone;
-use crate::pages::sessions::TimeDisplay;
+use crate::list_state::TimeDisplay;
 
 /// Height of one body row in CSS pixels; `static/style.css` (`table.vt`)
 /// gives rows exactly this height, which the scroll arithmetic relies on.

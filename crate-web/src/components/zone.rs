@@ -11,7 +11,7 @@ use chrono::FixedOffset;
 use sps_core::export::TimeFormat;
 use sps_core::{Timestamp, Zone};
 
-use crate::pages::sessions::TimeDisplay;
+use crate::list_state::TimeDisplay;
 
 /// Where the list shows its times.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -96,10 +96,6 @@ pub fn replace_tz(display: TimeDisplay) {
     }
 }
 
-fn session_storage() -> Option<web_sys::Storage> {
-    window().session_storage().ok().flatten()
-}
-
 /// A timestamp in the chosen zone, offset always written; "—" when missing.
 pub fn time_text(time: Option<&Timestamp>, zone: ZoneChoice) -> String {
     time.map(|t| t.format_in(zone.zone()))
@@ -111,17 +107,13 @@ pub const DASH: &str = "—";
 
 /// The keys the list showed last (empty when the page was opened directly).
 pub fn list_keys() -> Vec<String> {
-    session_storage()
-        .and_then(|s| s.get_item(LIST_KEYS_KEY).ok().flatten())
-        .and_then(|text| serde_json::from_str::<Vec<String>>(&text).ok())
-        .unwrap_or_default()
+    crate::storage::session_get::<Vec<String>>(LIST_KEYS_KEY).unwrap_or_default()
 }
 
 /// The list URL to go back to; `/sessions` when unknown. Only a path of this
 /// app is accepted, so a stored value cannot send the page elsewhere.
 pub fn list_url() -> String {
-    session_storage()
-        .and_then(|s| s.get_item(LIST_URL_KEY).ok().flatten())
+    crate::storage::session_get_text(LIST_URL_KEY)
         .filter(|url| url.starts_with("/sessions") && !url.starts_with("//"))
         .unwrap_or_else(|| "/sessions".to_owned())
 }
