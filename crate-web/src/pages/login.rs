@@ -6,13 +6,12 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use sps_core::client::LoginMethod;
 
-use crate::api;
+use crate::api::{self, spawn_local};
 
 /// The cheap first check of a `next` value, before the browser's URL parser
 /// sees it: a local absolute path (`/…`, not `//…`) without control

@@ -96,8 +96,7 @@ pub fn SessionDetailPage() -> impl IntoView {
     {
         let navigate = navigate.clone();
         Effect::new(move |_| {
-            let expired =
-                session.with(|r| matches!(r, Some((_, Err(e))) if e.is_unauthenticated()));
+            let expired = session.with(|r| matches!(r, Some((_, Err(e))) if e.is_auth()));
             if expired {
                 go_to_login(&navigate, &key.get_untracked());
             }
@@ -111,7 +110,7 @@ pub fn SessionDetailPage() -> impl IntoView {
         // The resource keeps the last session while the next one loads: never
         // show one session's fields under another's key.
         Some((k, _)) if k != current => view! { <Loading what="the session"/> }.into_any(),
-        Some((_, Err(e))) if e.is_unauthenticated() => {
+        Some((_, Err(e))) if e.is_auth() => {
             view! { <Loading what="the login page"/> }.into_any()
         }
         Some((k, Err(ApiError::Api { status: 404, .. }))) => view! {
@@ -235,9 +234,9 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
     {
         let key = key.clone();
         Effect::new(move |_| {
-            let expired = channels.with(|r| matches!(r, Some(Err(e)) if e.is_unauthenticated()))
-                || alerts.with(|r| matches!(r, Some(Err(e)) if e.is_unauthenticated()))
-                || events.with(|r| matches!(r, Some(Err(e)) if e.is_unauthenticated()));
+            let expired = channels.with(|r| matches!(r, Some(Err(e)) if e.is_auth()))
+                || alerts.with(|r| matches!(r, Some(Err(e)) if e.is_auth()))
+                || events.with(|r| matches!(r, Some(Err(e)) if e.is_auth()));
             if expired {
                 go_to_login(&navigate, &key);
             }
@@ -519,7 +518,7 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
             })}
             // Failed channels: the error, not a timeline that says "no channels".
             {move || match channels.with(|r| r.as_ref().and_then(|r| r.as_ref().err().cloned())) {
-                Some(e) if !e.is_unauthenticated() => view! {
+                Some(e) if !e.is_auth() => view! {
                     <ErrorPanel title="Could not load the channels" message=e.to_string() kind=e.kind_code()
                         retry=Callback::new(move |()| channels.refetch())/>
                 }

@@ -8,7 +8,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
@@ -23,7 +22,7 @@ use sps_core::{
 
 use std::collections::BTreeMap;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, spawn_local, ApiError};
 use crate::components::columns::{load_columns, load_widths, request_fields, ColumnChooser};
 use crate::components::export::{confirm_large, export_rows, needs_confirmation, ExportMenu};
 use crate::components::fetch_all::{grouped, FetchProgress, FetchRun, PageObserver};

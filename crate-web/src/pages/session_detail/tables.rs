@@ -37,9 +37,7 @@ where
 {
     match value {
         None => view! { <Loading what=what/> }.into_any(),
-        Some(Err(e)) if e.is_unauthenticated() => {
-            view! { <Loading what="the login page"/> }.into_any()
-        }
+        Some(Err(e)) if e.is_auth() => view! { <Loading what="the login page"/> }.into_any(),
         Some(Err(e)) => view! {
             <ErrorPanel title=format!("Could not load {what}") message=e.to_string()
                 kind=e.kind_code() retry=retry/>
