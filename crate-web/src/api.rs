@@ -11,7 +11,14 @@
 //! because the requests are same-origin with credentials. The page therefore
 //! cannot know whether it is logged in until a request answers 401.
 
+use std::cell::RefCell;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use leptos::prelude::{provide_context, use_context, GetValue, LocalStorage, StoredValue};
 
 use sps_core::client::LoginMethod;
 use sps_core::model::StatsBucket;
@@ -27,7 +34,10 @@ use sps_core::{
 /// type only words it for the person at the screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiError {
-    /// HTTP 401: wrong credentials at login, or a login that expired later.
+    /// The caller is not (or no longer) allowed in: wrong credentials at
+    /// login, or a login that expired later. sps-core's
+    /// [`sps_core::Error::is_auth`] decides it (an SPS error reply with 401 or
+    /// 403), so the viewer and sps-core's own re-login agree.
     Unauthenticated {
         /// SPS's error type (`AuthenticationFailure`, `Unauthenticated`).
         kind: String,
@@ -69,8 +79,11 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// True when the request failed because the caller is not (or no longer) logged in.
-    pub fn is_unauthenticated(&self) -> bool {
+    /// True when the request failed because the caller is not (or no longer)
+    /// logged in: the one "log in again" test of the viewer, following
+    /// [`sps_core::Error::is_auth`] (401 or 403 in SPS's envelope; a proxy's
+    /// HTML page with such a status is not a login problem).
+    pub fn is_auth(&self) -> bool {
         matches!(self, ApiError::Unauthenticated { .. })
     }
 
@@ -105,13 +118,13 @@ impl ApiError {
 impl From<sps_core::Error> for ApiError {
     fn from(error: sps_core::Error) -> Self {
         let problem = error.reply_problem();
+        let auth = error.is_auth();
         match error.kind() {
             ErrorKind::Api {
-                status: 401,
                 error_type,
                 message,
                 ..
-            } if problem.is_none() => ApiError::Unauthenticated {
+            } if auth => ApiError::Unauthenticated {
                 kind: error_type.clone(),
                 message: message.clone(),
             },
@@ -207,21 +220,95 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// A client over the browser's Fetch API, same origin (the page's cookies).
+/// The transport of the viewer's client: the browser's Fetch API, same
+/// origin (the page's cookies).
 #[cfg(target_arch = "wasm32")]
-fn client() -> Client<sps_core::FetchTransport> {
-    Client::new(sps_core::FetchTransport::same_origin())
-}
+pub type Net = sps_core::FetchTransport;
 
 /// Outside the browser (native unit tests of this crate) there is no Fetch API:
 /// a transport that always fails, so the pages still compile and nothing
 /// pretends to have a network.
 #[cfg(not(target_arch = "wasm32"))]
-fn client() -> Client<NoNetwork> {
-    Client::new(NoNetwork)
+pub type Net = NoNetwork;
+
+/// The viewer's one client, shared by every page and component, so that what
+/// it learns (such as [`Client::remaining_seconds`]) is kept between requests.
+pub type SharedClient = Rc<Client<Net>>;
+
+/// A new client over [`Net`]. The app makes one ([`provide_client`]); this is
+/// also the fallback where there is none (see [`client`]).
+pub fn new_client() -> SharedClient {
+    #[cfg(target_arch = "wasm32")]
+    let transport = sps_core::FetchTransport::same_origin();
+    #[cfg(not(target_arch = "wasm32"))]
+    let transport = NoNetwork;
+    Rc::new(Client::new(transport))
 }
 
-/// See [`client`]: the native stand-in transport.
+/// How the client travels in Leptos context: a `Send + Sync` handle to a
+/// value that stays on the page's thread.
+type ClientContext = StoredValue<SharedClient, LocalStorage>;
+
+thread_local! {
+    /// The client of the task being polled by [`spawn_local`]: its tasks run
+    /// outside any reactive owner, where context cannot be read.
+    static TASK_CLIENT: RefCell<Option<SharedClient>> = const { RefCell::new(None) };
+
+    /// The client [`provide_client`] made, for code the app runs outside any
+    /// owner (an event handler, a callback from JavaScript): still the same one.
+    static APP_CLIENT: RefCell<Option<SharedClient>> = const { RefCell::new(None) };
+}
+
+/// Creates the viewer's client and provides it as context to everything
+/// below the caller (called once, in [`crate::App`]).
+pub fn provide_client() {
+    let client = new_client();
+    APP_CLIENT.with(|app| *app.borrow_mut() = Some(client.clone()));
+    provide_context::<ClientContext>(StoredValue::new_local(client));
+}
+
+/// The viewer's client: the one of the [`spawn_local`] task being run, else
+/// the one in context (components, effects, resources), else the one the app
+/// made (code outside any owner). Without an app (a native unit test) a new
+/// client: requests still work, only nothing is shared between them.
+pub fn client() -> SharedClient {
+    TASK_CLIENT
+        .with(|current| current.borrow().clone())
+        .or_else(|| use_context::<ClientContext>().and_then(|c| c.try_get_value()))
+        .or_else(|| APP_CLIENT.with(|app| app.borrow().clone()))
+        .unwrap_or_else(new_client)
+}
+
+/// Spawns a task on the page's thread that reaches the viewer's client: the
+/// client is taken now (in the caller's reactive owner) and handed to the
+/// task's requests while it runs. Use this instead of Leptos's `spawn_local`,
+/// whose tasks run without an owner and so without context.
+pub fn spawn_local(task: impl Future<Output = ()> + 'static) {
+    leptos::task::spawn_local(WithClient {
+        client: client(),
+        task: Box::pin(task),
+    });
+}
+
+/// A task that has [`TASK_CLIENT`] set while it is polled.
+struct WithClient {
+    client: SharedClient,
+    task: Pin<Box<dyn Future<Output = ()>>>,
+}
+
+impl Future for WithClient {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        let outer = TASK_CLIENT.with(|current| current.replace(Some(this.client.clone())));
+        let polled = this.task.as_mut().poll(cx);
+        TASK_CLIENT.with(|current| *current.borrow_mut() = outer);
+        polled
+    }
+}
+
+/// See [`Net`]: the native stand-in transport.
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug)]
 pub struct NoNetwork;
@@ -285,7 +372,8 @@ pub async fn stats(
 pub async fn sleep_ms(millis: u64) {
     #[cfg(target_arch = "wasm32")]
     {
-        sps_core::Transport::sleep(client().transport(), millis).await;
+        let client = client();
+        sps_core::Transport::sleep(client.transport(), millis).await;
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -316,14 +404,30 @@ mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn a_401_is_a_login_problem_worded_like_sps() {
         let e = ApiError::from(api(401, "AuthenticationFailure", "bad password"));
-        assert!(e.is_unauthenticated());
+        assert!(e.is_auth());
         assert_eq!(e.to_string(), "AuthenticationFailure: bad password");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_viewer_asks_for_a_login_exactly_when_sps_core_does() {
+        for status in [400, 401, 403, 404, 500] {
+            let error = api(status, "X", "m");
+            let auth = error.is_auth();
+            assert_eq!(ApiError::from(error).is_auth(), auth, "{status}");
+        }
+        assert!(ApiError::from(api(403, "Forbidden", "expired")).is_auth());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn without_an_app_the_client_is_a_fresh_one() {
+        // No owner, no context, no task: a client still comes (the fallback).
+        assert!(client().remaining_seconds().is_none());
     }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn other_errors_keep_the_type() {
         let e = ApiError::from(api(400, "InvalidQuery", "unclosed parenthesis"));
-        assert!(!e.is_unauthenticated());
+        assert!(!e.is_auth());
         assert_eq!(e.to_string(), "InvalidQuery: unclosed parenthesis");
         let network = ApiError::from(sps_core::Error::from(ErrorKind::Transport {
             message: "Failed to fetch".into(),
@@ -344,7 +448,7 @@ mod tests {
         ));
         let e = ApiError::from(html);
         assert_eq!(e.kind_code(), "html");
-        assert!(!e.is_unauthenticated());
+        assert!(!e.is_auth());
         let text = e.to_string();
         assert!(
             text.starts_with("The appliance sent an HTML page instead of JSON"),

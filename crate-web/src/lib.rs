@@ -34,6 +34,9 @@ use pages::NotFound;
 /// The whole app: the router and its routes.
 #[component]
 pub fn App() -> impl IntoView {
+    // One client for the whole viewer (its state, such as the login's
+    // remaining seconds, is kept between requests): see `api::client`.
+    api::provide_client();
     view! {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>

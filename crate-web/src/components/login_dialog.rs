@@ -5,9 +5,8 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api;
+use crate::api::{self, spawn_local};
 
 /// Where the dialog stands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -6,13 +6,12 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use sps_core::client::LoginMethod;
 
-use crate::api;
+use crate::api::{self, spawn_local};
 
 /// The cheap first check of a `next` value, before the browser's URL parser
 /// sees it: a local absolute path (`/…`, not `//…`) without control
@@ -98,7 +97,10 @@ pub fn LoginPage() -> impl IntoView {
         move || -> Vec<LoginMethod> { methods.get().and_then(Result::ok).unwrap_or_default() };
 
     let notice = move || match query.with(|q| q.get("reason")).as_deref() {
-        Some("expired") => Some("Not logged in, or your login expired: please log in."),
+        // 401 or 403 (sps-core's `is_auth`): a login that expired, or one that may not see this.
+        Some("expired") => {
+            Some("Not logged in, your login expired, or it may not see this: please log in.")
+        }
         _ => None,
     };
 

@@ -23,8 +23,8 @@ mod toolbar;
 
 use std::sync::Arc;
 
+use crate::api::spawn_local;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use sps_core::request::parse_sort;
@@ -169,8 +169,7 @@ pub fn SessionsPage() -> impl IntoView {
     // A 401 means the cookie is missing or expired: the login dialog opens
     // over the page, and the list loads again once logged in.
     Effect::new(move |_| {
-        let expired =
-            sessions.with(|r| matches!(r, Some(Some((_, Err(e)))) if e.is_unauthenticated()));
+        let expired = sessions.with(|r| matches!(r, Some(Some((_, Err(e)))) if e.is_auth()));
         if expired && relogin.get_untracked() == Relogin::Hidden {
             spawn_local(async move {
                 if ask_login(relogin).await {
@@ -283,7 +282,7 @@ pub fn SessionsPage() -> impl IntoView {
         }
         match sessions.get() {
             None | Some(None) => view! { <Loading what="sessions"/> }.into_any(),
-            Some(Some((_, Err(e)))) if e.is_unauthenticated() => view! {
+            Some(Some((_, Err(e)))) if e.is_auth() => view! {
                 <ErrorPanel title="Not logged in" message="Log in to see the sessions (the login dialog is open)."
                     kind=e.kind_code() retry=Callback::new(move |()| sessions.refetch())/>
             }

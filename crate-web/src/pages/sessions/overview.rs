@@ -64,7 +64,7 @@ pub(super) fn overview(
                 Some(view! { <SummaryChips buckets=buckets source="whole result" on_pick=on_pick/> })
             }
             // No `stats` endpoint (older appliance): count what is shown.
-            Some(Some(Err(e))) if !e.is_unauthenticated() => page_rows.get().map(|rows| {
+            Some(Some(Err(e))) if !e.is_auth() => page_rows.get().map(|rows| {
                 view! { <SummaryChips buckets=count_rows(&rows) source="rows on this page" on_pick=on_pick at_least=true/> }
             }),
             _ => None,

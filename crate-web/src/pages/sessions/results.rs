@@ -1,8 +1,8 @@
 //! The two ways the list shows a result: a server page (count, pager, the
 //! offer to fetch everything) and every row loaded (count, client-side sort).
 
+use crate::api::spawn_local;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use sps_core::client::TotalSource;
 use sps_core::request::MAX_OFFSET;
 use sps_core::{Collection, SessionRow, SortKey};

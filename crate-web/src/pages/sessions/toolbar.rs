@@ -1,8 +1,8 @@
 //! The toolbar pieces both result views share: the time zone choice, the
 //! export menu with its status line, and the "Fetch all" button.
 
+use crate::api::spawn_local;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use sps_core::export::ExportKind;
 
 use super::ctx::{Ctx, ExportStatus};
