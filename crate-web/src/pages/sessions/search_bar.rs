@@ -263,7 +263,7 @@ where
                             }
                         })
                         .collect_view();
-                    view! { <ul id="query-suggestions" class="suggestions" role="listbox">{items}</ul> }
+                    view! { <ul id="query-suggestions" class="suggestions" role="listbox" aria-label="Query suggestions">{items}</ul> }
                 })
             }}
             <input
