@@ -67,8 +67,10 @@ test('the list has none: rows, query suggestions, a highlighted row, the export 
   await page.click('th[data-sort-field="duration"] button');
   await page.waitForFunction(() =>
     document.querySelector('th[data-sort-field="duration"]')?.getAttribute('aria-sort') === 'ascending');
-  await page.click('#sessions-table tr.session-row td');
+  // A data cell: the first cell holds the link that opens the session.
+  await page.click('#sessions-table tr.session-row td[data-field="protocol"]');
   await page.keyboard.press('j');
+  await page.waitForSelector('#sessions-table tr.session-row.is-highlighted');
   await assertAccessible(page, 'list sorted, a row highlighted');
 
   // Menus: export (keyboard `e`) and columns.
