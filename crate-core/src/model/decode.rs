@@ -488,6 +488,13 @@ mod tests {
             )),
             "items[0]"
         );
+        // Times in any form SPS writes, kept as sent (the fuzz seed's shape).
+        let forms = br#"{"items":[{"start":1704110400,"end":1704114000000,"count":0}],
+            "meta":{"start":"2024-01-01T10:00:00","end":"2024-01-01T12:00:00+02:00"}}"#;
+        let reply = decode_histogram(forms).unwrap();
+        let again = serde_json::to_vec(&reply).unwrap();
+        assert_eq!(decode_histogram(&again).unwrap(), reply);
+        assert_eq!(reply.items[0].start.instant().timestamp(), 1_704_110_400);
         let err = decode_histogram(br#"{"items": [{"start""#).unwrap_err();
         assert_eq!(err.reply_problem(), Some(ReplyProblem::Truncated));
     }
