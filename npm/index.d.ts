@@ -11,18 +11,30 @@
 
 import type {
   JsonValue, Single, Collection, SessionRow as GeneratedSessionRow, SparseBody, Session, Channel,
-  Event, Alert, ContentHit, Indexing, TrailDownload, InfoBody,
+  Event, Alert, ContentHit, Indexing, TrailDownload, InfoBody, StatsReply, HistogramReply,
 } from './model.js';
 
 export type {
   JsonValue, Timestamp, TimeOrText, StrOrInt, Verdict, Protocol, Origin, IndexStatus, ChannelType,
   ChannelVerdict, EventType, Link, SingleMeta, CollectionMeta, Single, Collection, ApiError,
-  InfoBody, CountReply, SnapshotBody, StatsBucket, Endpoint, User, AlgorithmScore, ScoreDetails,
+  InfoBody, CountReply, SnapshotBody, StatsBucket, StatsMeta, StatsItem, StatsReply,
+  HistogramMeta, HistogramInterval, HistogramReply, Endpoint, User, AlgorithmScore, ScoreDetails,
   Score, Analytics, Archive, AuditTrailDetails, AuditTrail, Recording, Log, VaultUser, VaultAction,
   Vault, Session, SparseBody, Channel, Event, Alert, RecordRange, ContentHit, Toggle,
   BufferedToggle, ScreenIndexing, IndexingConfig, IndexingStatistics, IndexingVersion, Indexing,
   TrailDownload,
 } from './model.js';
+
+/** The interval units of {@link SpsClient.histogram} (sps-core's `HistogramBin`). */
+export type HistogramBinSize = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
+
+/** Options of {@link SpsClient.stats}. */
+export interface StatsOptions {
+  /** Count this field's values among the sessions of each top value (SPS considers one). */
+  subField?: string;
+  /** How many top values at most. */
+  size?: number;
+}
 
 /** One page of a collection (sps-core's `Collection`). */
 export type Page<T> = Collection<T>;
@@ -288,6 +300,18 @@ export declare class SpsClient {
   /** How many sessions match. */
   count(query?: SessionQueryInput): Promise<number>;
   /**
+   * Top values of `field` with counts (`/api/audit/sessions/stats`), each
+   * with the counts of `subField`'s values among its sessions; `meta.others`
+   * is the count left out of the top `size`.
+   */
+  stats(field: string, query?: SessionQueryInput, options?: StatsOptions): Promise<StatsReply>;
+  /**
+   * Matching sessions per interval (`/api/audit/sessions/histogram`, SPS
+   * 6.0.4+) with `field`'s values in each. Rejects with
+   * {@link SpsNotFoundError} (`isNotFound`) on an appliance without it.
+   */
+  histogram(field: string, binSize: HistogramBinSize, query?: SessionQueryInput): Promise<HistogramReply>;
+  /**
    * Every matching session, each once, past the 10,000-result cap (snapshots
    * or time slices), several pages in flight, with retries and re-login.
    * Rejects with {@link SpsError} whose `partial` holds the rows fetched before.
@@ -436,6 +460,12 @@ export declare class SpsError extends Error {
    * for {@link SpsAuthError}.
    */
   readonly isAuth: boolean;
+  /**
+   * Whether the session or the endpoint is absent, as sps-core decides it
+   * (`Error::is_not_found`): any HTTP 404. True exactly for
+   * {@link SpsNotFoundError}.
+   */
+  readonly isNotFound: boolean;
   /** HTTP status, for API errors. */
   readonly status?: number;
   /**

@@ -48,8 +48,8 @@ function ready() {
  */
 export class SpsError extends Error {
   constructor(message, {
-    type, status, details, position, kind, kindName, isAuth, problem, partial, stats, delivered,
-    expectedTotal, limit, size, location, cause,
+    type, status, details, position, kind, kindName, isAuth, isNotFound, problem, partial, stats,
+    delivered, expectedTotal, limit, size, location, cause,
   } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.type = type ?? kind ?? 'Error';
@@ -57,6 +57,7 @@ export class SpsError extends Error {
     // sps-core's own answers (Error::kind_name, Error::is_auth), not decided again here.
     this.kindName = kindName ?? 'other';
     this.isAuth = isAuth === true;
+    this.isNotFound = isNotFound === true;
     if (problem !== undefined) this.problem = problem;
     if (status !== undefined) this.status = status;
     if (details !== undefined) this.details = details;
@@ -111,17 +112,17 @@ function wrapError(err) {
     return err;
   }
   const {
-    spsKind: kind, kind: kindName, isAuth, type, status, details, position, problem, partial, stats,
-    delivered, expectedTotal, limit, size, location,
+    spsKind: kind, kind: kindName, isAuth, isNotFound, type, status, details, position, problem,
+    partial, stats, delivered, expectedTotal, limit, size, location,
   } = err;
   const fields = {
-    kind, kindName, isAuth, type, status, details, position, problem, partial, stats, delivered,
-    expectedTotal, limit, size, location,
+    kind, kindName, isAuth, isNotFound, type, status, details, position, problem, partial, stats,
+    delivered, expectedTotal, limit, size, location,
   };
   let Class = SpsError;
   if (isAuth === true) Class = SpsAuthError;
   else if (kind === 'Api') {
-    if (status === 404) Class = SpsNotFoundError;
+    if (isNotFound === true) Class = SpsNotFoundError;
     else if (status === 400 && /query|invalid/i.test(type)) Class = SpsQueryError;
   } else if (QUERY_KINDS.has(kind)) Class = SpsQueryError;
   else if (kind === 'Decode') Class = SpsDecodeError;
@@ -283,6 +284,24 @@ export class SpsClient {
   /** How many sessions match. */
   count(query) {
     return call(() => this.#raw.count(normaliseQuery(query)));
+  }
+
+  /**
+   * Top values of `field` with counts, each with the counts of `subField`'s
+   * values among its sessions (`/api/audit/sessions/stats`): `{items, meta}`.
+   */
+  stats(field, query, { subField, size } = {}) {
+    return call(() => this.#raw.stats(field, normaliseQuery(query), { subField, size }));
+  }
+
+  /**
+   * Matching sessions per interval of `binSize` (`minute`, `hour`, `day`,
+   * `week`, `month`, `year`) with `field`'s values in each
+   * (`/api/audit/sessions/histogram`, SPS 6.0.4+): `{items, meta}`. An
+   * appliance without it rejects with SpsNotFoundError (`isNotFound`).
+   */
+  histogram(field, binSize, query) {
+    return call(() => this.#raw.histogram(field, binSize, normaliseQuery(query)));
   }
 
   /** Every matching session, each once; paging, retries and re-login handled. */

@@ -236,6 +236,150 @@ value: JsonValue,
 count: number, };
 
 /**
+ * The `meta` of a statistics reply. Every field may be missing.
+ */
+export type StatsMeta = { 
+/**
+ * This request's path.
+ */
+href?: string, 
+/**
+ * The parent resource's path.
+ */
+parent?: string, 
+/**
+ * The field counted, as requested.
+ */
+field?: string, 
+/**
+ * The sub field counted (only the first one asked is considered).
+ */
+sub_fields?: Array<string>, 
+/**
+ * How many values at most.
+ */
+size?: number, 
+/**
+ * The count of the values that did not make it into the top `size`.
+ */
+others?: number, 
+/**
+ * How many sessions matched the search.
+ */
+match_count?: number, 
+/**
+ * Seconds until the login session times out.
+ */
+remaining_seconds?: number, };
+
+/**
+ * One top value of the field, with the counts of the sub field's values
+ * among the sessions that have it.
+ */
+export type StatsItem = { 
+/**
+ * The field's value (text or number as in the sessions).
+ */
+value: JsonValue, 
+/**
+ * How many matching sessions have it.
+ */
+count: number, 
+/**
+ * Sub field name → its top values among these sessions, most frequent
+ * first. Empty (and left out) when no sub field was asked.
+ */
+sub_fields?: { [key in string]: Array<StatsBucket> }, };
+
+/**
+ * The `/api/audit/sessions/stats` reply with sub-field counts.
+ */
+export type StatsReply = { 
+/**
+ * The top values, most frequent first.
+ */
+items: Array<StatsItem>, 
+/**
+ * What was asked and what was left out.
+ */
+meta?: StatsMeta, };
+
+/**
+ * The `meta` of a histogram reply. Every field may be missing.
+ */
+export type HistogramMeta = { 
+/**
+ * This request's path.
+ */
+href?: string, 
+/**
+ * The parent resource's path.
+ */
+parent?: string, 
+/**
+ * The field whose values are counted per interval, as requested.
+ */
+field?: string, 
+/**
+ * The interval unit (`hour`, `day`, ...).
+ */
+bin_size?: string, 
+/**
+ * Start of the queried period (the first interval's start).
+ */
+start?: Timestamp, 
+/**
+ * End of the queried period (the last interval's end).
+ */
+end?: Timestamp, 
+/**
+ * How many sessions matched the search.
+ */
+match_count?: number, 
+/**
+ * Seconds until the login session times out.
+ */
+remaining_seconds?: number, };
+
+/**
+ * One interval: sessions that started in `[start, end)`.
+ */
+export type HistogramInterval = { 
+/**
+ * First instant of the interval.
+ */
+start: Timestamp, 
+/**
+ * First instant after it.
+ */
+end: Timestamp, 
+/**
+ * How many matching sessions started in it.
+ */
+count: number, 
+/**
+ * The field's values among them, most frequent first (at most 10).
+ */
+values?: Array<StatsBucket>, 
+/**
+ * The count of the values left out of `values`.
+ */
+others?: number, };
+
+/**
+ * The `/api/audit/sessions/histogram` reply.
+ */
+export type HistogramReply = { 
+/**
+ * The intervals in time order, empty ones included.
+ */
+items: Array<HistogramInterval>, 
+/**
+ * What was asked.
+ */
+meta?: HistogramMeta, };
+
+/**
  * An address: IP, host name (the IP when unknown) and port; for the
  * server, also the `id` and `address` SPS 7.x adds (the IP as text in every
  * recorded session).

@@ -60,6 +60,17 @@ impl Error {
         ) && self.reply_problem.is_none()
     }
 
+    /// Whether the resource or the endpoint is absent: an [`ErrorKind::Api`]
+    /// with status 404, in SPS's envelope (`NotFound`) or not.
+    ///
+    /// A 404 without SPS's envelope counts too: an appliance older than an
+    /// endpoint (`histogram` before 6.0.4) may answer an unknown path from
+    /// its web server rather than from the API, and either way the caller's
+    /// answer is the same (fall back, for example to `_count` probes).
+    pub fn is_not_found(&self) -> bool {
+        matches!(*self.kind, ErrorKind::Api { status: 404, .. })
+    }
+
     /// A stable lower-case name of the kind, for programs and page
     /// attributes (`data-kind`): `api`, `network` (a transport failure),
     /// `unreadable` (a reply that does not decode), `cancelled`, and one per
@@ -314,6 +325,23 @@ mod tests {
             details: None,
         }
         .into()
+    }
+
+    #[test]
+    fn not_found_is_any_404_reply() {
+        assert!(api(404).is_not_found());
+        assert!(api(404)
+            .with_reply_problem(ReplyProblem::Html)
+            .is_not_found());
+        for status in [400, 401, 403, 405, 410, 500] {
+            assert!(!api(status).is_not_found(), "{status}");
+        }
+        let decode = Error::from(ErrorKind::Decode {
+            what: "histogram".to_owned(),
+            path: ".".to_owned(),
+            message: "404".to_owned(),
+        });
+        assert!(!decode.is_not_found());
     }
 
     #[test]

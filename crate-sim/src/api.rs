@@ -1,6 +1,6 @@
 //! Handlers of `/api/info` and `/api/audit/...`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -11,10 +11,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 use sps_core::model::{
-    CollectionMeta, FieldValue, InfoBody, Nullable, SingleMeta, SnapshotBody, StatsBucket,
+    CollectionMeta, FieldValue, HistogramInterval, HistogramMeta, HistogramReply, InfoBody,
+    Nullable, SingleMeta, SnapshotBody, StatsBucket, StatsItem, StatsMeta, StatsReply, Timestamp,
 };
 use sps_core::query::CompiledQuery;
-use sps_core::request::parse_query_string;
+use sps_core::request::{parse_query_string, HistogramBin, HISTOGRAM_PATH, STATS_PATH};
 use sps_core::{Catalogue, Collection, ContentSearch, EventSearch, FieldSource, Single};
 
 use crate::auth::AuthCtx;
@@ -385,28 +386,192 @@ fn stats_value(v: &FieldValue<'_>, real: bool) -> Option<Value> {
     })
 }
 
-/// `GET /api/audit/sessions/stats?field=<f>&q=…&size=N`: top values with counts.
+/// Splits a statistics request's query string into its own parameters
+/// (`own`, decoded, in order) and the search's (`q`, `content`, `start`,
+/// `end`, ...), re-encoded for [`ListRequest::parse`].
+fn split_params(raw: &str, own: &[&str]) -> (Vec<(String, String)>, String) {
+    let mut mine = Vec::new();
+    let mut rest = Vec::new();
+    for (k, v) in parse_query_string(raw) {
+        if own.contains(&k.as_str()) {
+            mine.push((k, v));
+        } else {
+            rest.push(format!(
+                "{}={}",
+                sps_core::request::encode_component(&k),
+                sps_core::request::encode_component(&v)
+            ));
+        }
+    }
+    (mine, rest.join("&"))
+}
+
+/// Values with counts, most frequent first (ties by the value's JSON text),
+/// the top `size` of them and the count of the rest.
+fn top_buckets(counts: HashMap<String, (Value, u64)>, size: usize) -> (Vec<StatsBucket>, u64) {
+    let total: u64 = counts.values().map(|(_, n)| n).sum();
+    let mut buckets: Vec<(String, Value, u64)> =
+        counts.into_iter().map(|(k, (v, n))| (k, v, n)).collect();
+    buckets.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    buckets.truncate(size);
+    let shown: u64 = buckets.iter().map(|b| b.2).sum();
+    let items = buckets
+        .into_iter()
+        .map(|(_, value, count)| StatsBucket { value, count })
+        .collect();
+    (items, total - shown)
+}
+
+/// `GET /api/audit/sessions/stats?field=<f>&sub_fields=<g>&q=…&size=N`: the
+/// top values of `field` with counts, each with its sessions' top values of
+/// the sub field (only the first one named is considered, as documented);
+/// `meta.others` counts the values left out of the top `size`.
 pub async fn stats(State(state): State<AppState>, parts: Parts) -> Response {
-    let href = "/api/audit/sessions/stats";
+    let href = STATS_PATH;
     let rem = remaining(&parts);
     let raw = query(&parts).to_owned();
     blocking(move || {
+        let (own, rest) = split_params(&raw, &["field", "sub_fields", "size"]);
         let mut field = None;
+        let mut sub_field: Option<String> = None;
         let mut size = 10usize;
-        let mut rest = Vec::new();
-        for (k, v) in parse_query_string(&raw) {
+        for (k, v) in own {
             match k.as_str() {
                 "field" => field = Some(v),
+                // "If more than one parameter is listed, only the first will
+                // be considered": the first name of the first `sub_fields`.
+                "sub_fields" if sub_field.is_none() => {
+                    sub_field = v
+                        .split(',')
+                        .map(str::trim)
+                        .find(|s| !s.is_empty())
+                        .map(str::to_owned)
+                }
                 "size" => {
                     size = v.trim().parse().map_err(|_| {
                         ApiError::invalid_query("`size` must be a whole number", href)
                     })?
                 }
-                _ => rest.push(format!(
-                    "{}={}",
-                    sps_core::request::encode_component(&k),
-                    sps_core::request::encode_component(&v)
-                )),
+                _ => {}
+            }
+        }
+        let size = size.clamp(1, 1000);
+        let field = field
+            .ok_or_else(|| ApiError::invalid_query("The `field` parameter is required", href))?;
+        let catalogue = Catalogue::sessions();
+        let spec = catalogue
+            .resolve(&field)
+            .ok_or_else(|| ApiError::invalid_query(format!("Unknown field `{field}`"), href))?;
+        let sub_spec = match &sub_field {
+            Some(name) => Some(catalogue.resolve(name).ok_or_else(|| {
+                ApiError::invalid_query(format!("Unknown field `{name}` in `sub_fields`"), href)
+            })?),
+            None => None,
+        };
+        let req = ListRequest::parse(&rest, href)?;
+        let filter = Filter::new(&req.search, href, &state.store, &state.content_cache)?;
+        let ord = order(&state.store, &filter, &[], None);
+        let real = !state.config.compat.is_6_0();
+        // value text → (value, count, sub value text → (sub value, count)).
+        type Entry = (Value, u64, HashMap<String, (Value, u64)>);
+        let mut counts: HashMap<String, Entry> = HashMap::new();
+        for i in 0..ord.len() {
+            let Some(pos) = ord.get(i) else { continue };
+            let r = state.store.get(pos);
+            let view = r.view();
+            let subs: Vec<Value> = match sub_spec {
+                Some(sub) => view
+                    .field_values(sub.name)
+                    .filter_map(|v| stats_value(&v, real))
+                    .collect(),
+                None => Vec::new(),
+            };
+            for v in view.field_values(spec.name) {
+                if let Some(j) = stats_value(&v, real) {
+                    let entry = counts
+                        .entry(j.to_string())
+                        .or_insert_with(|| (j, 0, HashMap::new()));
+                    entry.1 += 1;
+                    for sv in &subs {
+                        entry
+                            .2
+                            .entry(sv.to_string())
+                            .or_insert_with(|| (sv.clone(), 0))
+                            .1 += 1;
+                    }
+                }
+            }
+        }
+        let total: u64 = counts.values().map(|e| e.1).sum();
+        let mut entries: Vec<(String, Entry)> = counts.into_iter().collect();
+        entries.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then_with(|| a.0.cmp(&b.0)));
+        entries.truncate(size);
+        let shown: u64 = entries.iter().map(|e| e.1 .1).sum();
+        let items: Vec<StatsItem> = entries
+            .into_iter()
+            .map(|(_, (value, count, subs))| {
+                let mut sub_fields = BTreeMap::new();
+                if let Some(name) = &sub_field {
+                    sub_fields.insert(name.clone(), top_buckets(subs, size).0);
+                }
+                StatsItem {
+                    value,
+                    count,
+                    sub_fields,
+                }
+            })
+            .collect();
+        let meta = StatsMeta {
+            href: Some(href.into()),
+            parent: Some(SESSIONS.into()),
+            field: Some(field),
+            sub_fields: sub_field.map(|s| vec![s]),
+            size: Some(size as u64),
+            others: Some(total - shown),
+            match_count: Some(ord.len() as u64),
+            remaining_seconds: rem,
+        };
+        Ok(Json(StatsReply {
+            items,
+            meta: Some(meta),
+        })
+        .into_response())
+    })
+    .await
+}
+
+/// Most intervals one histogram answers; more is a 400 (a larger `bin-size`
+/// is the answer), as a whole year of minutes would be half a million.
+const MAX_BINS: usize = 10_000;
+
+/// How many of a field's values each histogram interval lists.
+const BIN_VALUES: usize = 10;
+
+/// `GET /api/audit/sessions/histogram?field=<f>&bin-size=<unit>&q=…&start=…&end=…`
+/// (SPS 6.0.4+): matching sessions per interval of their `start_time`, with
+/// the field's top values in each. The period is `start`..`end` when given,
+/// else the first to the last matching start; intervals follow the calendar
+/// in UTC and empty ones are included. `--compat 6.0` answers 404 like any
+/// unknown path: the 6.0 pages up to 6.0.3 have no histogram.
+pub async fn histogram(State(state): State<AppState>, parts: Parts) -> Response {
+    if state.config.compat.is_6_0() {
+        return ApiError::not_found(parts.uri.path()).into_response();
+    }
+    let href = HISTOGRAM_PATH;
+    let rem = remaining(&parts);
+    let raw = query(&parts).to_owned();
+    blocking(move || {
+        let (own, rest) = split_params(&raw, &["field", "bin-size"]);
+        let mut field = None;
+        let mut bin = HistogramBin::Hour;
+        for (k, v) in own {
+            match k.as_str() {
+                "field" => field = Some(v),
+                "bin-size" => {
+                    bin = HistogramBin::parse(&v)
+                        .map_err(|e| ApiError::invalid_query(e.to_string(), href))?
+                }
+                _ => {}
             }
         }
         let field = field
@@ -414,38 +579,96 @@ pub async fn stats(State(state): State<AppState>, parts: Parts) -> Response {
         let spec = Catalogue::sessions()
             .resolve(&field)
             .ok_or_else(|| ApiError::invalid_query(format!("Unknown field `{field}`"), href))?;
-        let req = ListRequest::parse(&rest.join("&"), href)?;
+        let req = ListRequest::parse(&rest, href)?;
         let filter = Filter::new(&req.search, href, &state.store, &state.content_cache)?;
         let ord = order(&state.store, &filter, &[], None);
-        let mut counts: HashMap<String, (Value, u64)> = HashMap::new();
+        let real = !state.config.compat.is_6_0();
+        let mut sessions: Vec<(i64, Vec<Value>)> = Vec::with_capacity(ord.len());
         for i in 0..ord.len() {
             let Some(pos) = ord.get(i) else { continue };
             let r = state.store.get(pos);
+            let Some(start) = r.start_ms() else { continue };
             let view = r.view();
-            for v in view.field_values(spec.name) {
-                if let Some(j) = stats_value(&v, !state.config.compat.is_6_0()) {
-                    counts.entry(j.to_string()).or_insert_with(|| (j, 0)).1 += 1;
+            let values = view
+                .field_values(spec.name)
+                .filter_map(|v| stats_value(&v, real))
+                .collect();
+            sessions.push((start, values));
+        }
+        let millis = |ms: i64| chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms);
+        let first = sessions.iter().map(|s| s.0).min().and_then(millis);
+        let last = sessions.iter().map(|s| s.0).max().and_then(millis);
+        let from = req.search.start.as_ref().map(|t| t.instant()).or(first);
+        // An `end` date means the whole day (excluded after it); a time is included.
+        let to = req
+            .search
+            .end
+            .as_ref()
+            .map(|t| {
+                if t.is_date_only() {
+                    t.period_end() - chrono::Duration::milliseconds(1)
+                } else {
+                    t.instant()
                 }
+            })
+            .or(last);
+        let starts = match (from, to) {
+            (Some(from), Some(to)) => bin
+                .starts(from, to.max(from), MAX_BINS)
+                .ok_or_else(|| {
+                    ApiError::invalid_query(
+                        format!(
+                            "The period holds more than {MAX_BINS} intervals of `{bin}`: use a larger `bin-size` or a shorter period"
+                        ),
+                        href,
+                    )
+                })?,
+            // Nothing matched and no period was given: no intervals.
+            _ => Vec::new(),
+        };
+        // Per interval: its count and its value text → (value, count).
+        type Slot = (u64, HashMap<String, (Value, u64)>);
+        let mut counts: Vec<Slot> =
+            (0..starts.len()).map(|_| (0, HashMap::new())).collect();
+        for (start, values) in sessions {
+            let Some(t) = millis(start) else { continue };
+            let Some(i) = starts.partition_point(|s| *s <= t).checked_sub(1) else {
+                continue;
+            };
+            let Some(slot) = counts.get_mut(i) else { continue };
+            if i + 1 == starts.len() && bin.next(starts[i]) <= t {
+                continue;
+            }
+            slot.0 += 1;
+            for v in values {
+                slot.1.entry(v.to_string()).or_insert_with(|| (v, 0)).1 += 1;
             }
         }
-        let mut buckets: Vec<(Value, u64)> = counts.into_values().collect();
-        buckets.sort_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then_with(|| a.0.to_string().cmp(&b.0.to_string()))
-        });
-        buckets.truncate(size.clamp(1, 1000));
-        let items: Vec<StatsBucket> = buckets
-            .into_iter()
-            .map(|(value, count)| StatsBucket { value, count })
-            .collect();
-        let meta = CollectionMeta {
+        let stamp = |t: chrono::DateTime<chrono::Utc>| {
+            Timestamp::parse(&iso_utc(t.timestamp_millis())).map_err(|e| internal(e, href))
+        };
+        let mut items = Vec::with_capacity(starts.len());
+        for (start, (count, values)) in starts.iter().zip(counts) {
+            let (values, others) = top_buckets(values, BIN_VALUES);
+            items.push(HistogramInterval {
+                start: stamp(*start)?,
+                end: stamp(bin.next(*start))?,
+                count,
+                values,
+                others: Some(others),
+            });
+        }
+        let meta = HistogramMeta {
             href: Some(href.into()),
             parent: Some(SESSIONS.into()),
+            field: Some(field),
+            bin_size: Some(bin.as_str().to_owned()),
+            start: items.first().map(|i| i.start.clone()),
+            end: items.last().map(|i| i.end.clone()),
             match_count: Some(ord.len() as u64),
             remaining_seconds: rem,
-            ..CollectionMeta::default()
         };
-        Ok(Json(Collection {
+        Ok(Json(HistogramReply {
             items,
             meta: Some(meta),
         })

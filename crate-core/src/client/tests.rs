@@ -299,3 +299,68 @@ fn cancelled_before_start() {
     assert_eq!(err.error.kind(), &ErrorKind::Cancelled);
     assert!(script.paths.borrow().is_empty());
 }
+
+#[test]
+fn stats_by_and_histogram_send_their_paths_and_decode() {
+    let stats = json(
+        200,
+        r#"{"items":[{"value":"SSH","count":2,"sub_fields":{"verdict":[{"value":"ACCEPT","count":2}]}}],
+            "meta":{"field":"protocol","sub_fields":["verdict"],"size":3,"others":0,"remaining_seconds":99}}"#,
+    );
+    let histogram = json(
+        200,
+        r#"{"items":[{"start":"2024-01-01T00:00:00.000Z","end":"2024-01-02T00:00:00.000Z","count":4}],
+            "meta":{"bin_size":"day","remaining_seconds":98}}"#,
+    );
+    let script = Script::new(VecDeque::from(vec![stats, histogram]));
+    let client = Client::new(&script);
+    let search = SessionSearch::new()
+        .with_q_text("protocol:SSH")
+        .unwrap()
+        .with_limit(50)
+        .unwrap();
+    let reply = block_on(client.stats_by("protocol", Some("verdict"), &search, Some(3))).unwrap();
+    assert_eq!(reply.items[0].sub_fields["verdict"][0].count, 2);
+    assert_eq!(client.remaining_seconds(), Some(99));
+    let search = search.with_start("2024-01-01").unwrap();
+    let reply = block_on(client.histogram("protocol", HistogramBin::Day, &search)).unwrap();
+    assert_eq!(reply.total(), 4);
+    assert_eq!(client.remaining_seconds(), Some(98));
+    let paths = script.paths.borrow();
+    // `limit` is the list's, not the statistics': left out like `_count` does.
+    assert_eq!(
+        paths[0],
+        "/api/audit/sessions/stats?field=protocol&sub_fields=verdict&size=3&q=protocol%3ASSH"
+    );
+    assert!(
+        paths[1].starts_with("/api/audit/sessions/histogram?field=protocol&bin-size=day&"),
+        "{}",
+        paths[1]
+    );
+    assert!(paths[1].contains("start=2024-01-01"), "{}", paths[1]);
+    assert!(!paths[1].contains("limit="), "{}", paths[1]);
+}
+
+#[test]
+fn an_absent_histogram_is_not_found_and_other_errors_are_not() {
+    let not_found = json(
+        404,
+        r#"{"error":{"type":"NotFound","message":"no such endpoint"},"meta":{}}"#,
+    );
+    let plain_404 = HttpReply::new(404, Some("text/html".into()), b"<html>".to_vec());
+    let bad = json(
+        400,
+        r#"{"error":{"type":"InvalidQuery","message":"bad bin-size"}}"#,
+    );
+    let script = Script::new(VecDeque::from(vec![not_found, plain_404, bad]));
+    let client = Client::new(&script);
+    let search = SessionSearch::new();
+    for _ in 0..2 {
+        let err = block_on(client.histogram("protocol", HistogramBin::Hour, &search)).unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+        assert!(!err.is_auth());
+    }
+    let err = block_on(client.histogram("protocol", HistogramBin::Hour, &search)).unwrap_err();
+    assert!(!err.is_not_found(), "{err}");
+    assert!(matches!(err.kind(), ErrorKind::Api { status: 400, .. }));
+}

@@ -123,6 +123,16 @@ pub(super) struct FetchedOut<'a> {
     stats: StatsOut,
 }
 
+/// The options of `stats`, as JavaScript spells them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct StatsInput {
+    /// The sub field whose values are counted per top value.
+    sub_field: Option<String>,
+    /// How many top values at most.
+    size: Option<u32>,
+}
+
 #[derive(Serialize)]
 pub(super) struct LoginMethodOut {
     name: String,
@@ -345,6 +355,33 @@ impl RawClient {
         promise(async move {
             let search = session_search(query)?;
             client.count(&search).await
+        })
+    }
+
+    /// Top values of `field` with counts (see [`Client::stats_by`]): `{items:
+    /// [{value, count, sub_fields?}], meta}`. `query` as for `count`;
+    /// `options`: `{subField, size}`.
+    pub fn stats(&self, field: String, query: JsValue, options: JsValue) -> Promise {
+        let client = Rc::clone(&self.client);
+        promise(async move {
+            let search = session_search(query)?;
+            let input: StatsInput = from_js("stats options", options)?;
+            client
+                .stats_by(&field, input.sub_field.as_deref(), &search, input.size)
+                .await
+        })
+    }
+
+    /// Matching sessions per interval (see [`Client::histogram`]): `{items:
+    /// [{start, end, count, values?, others?}], meta}`. `bin_size`: `minute`,
+    /// `hour`, `day`, `week`, `month` or `year`. Rejects with `isNotFound`
+    /// true on an appliance without the endpoint (before 6.0.4).
+    pub fn histogram(&self, field: String, bin_size: String, query: JsValue) -> Promise {
+        let client = Rc::clone(&self.client);
+        promise(async move {
+            let bin = HistogramBin::parse(&bin_size)?;
+            let search = session_search(query)?;
+            client.histogram(&field, bin, &search).await
         })
     }
 

@@ -6,7 +6,8 @@ use super::*;
 /// An [`Error`] as a JavaScript `Error` whose message is the error's text,
 /// with `spsKind` (the [`ErrorKind`] variant's name), `kind`
 /// ([`Error::kind_name`], the stable lower-case name), `isAuth`
-/// ([`Error::is_auth`]: log in again), `type` (SPS's error type
+/// ([`Error::is_auth`]: log in again), `isNotFound` ([`Error::is_not_found`]:
+/// no such session or endpoint), `type` (SPS's error type
 /// for API errors, else the kind), `status` (HTTP status of API errors),
 /// `details` (SPS's details), `position` (1-based column of query errors)
 /// and `problem` ([`crate::ReplyProblem::code`], for a reply that was not the
@@ -82,6 +83,7 @@ pub fn js_error(error: &Error) -> JsValue {
     // The crate's one error policy, so that the wrapper does not decide again.
     set(&js, "kind", &JsValue::from_str(error.kind_name()));
     set(&js, "isAuth", &JsValue::from_bool(error.is_auth()));
+    set(&js, "isNotFound", &JsValue::from_bool(error.is_not_found()));
     let error_type = error_type.unwrap_or_else(|| kind.to_owned());
     set(&js, "type", &JsValue::from_str(&error_type));
     if let Some(status) = status {

@@ -45,6 +45,7 @@ use crate::model::timestamp::{Timestamp, Zone};
 use crate::query::ast::Query;
 use crate::query::builder::{FieldBuilder, RangeEnd};
 use crate::query::parse::parse_query;
+use crate::request::histogram::HistogramBin;
 use crate::request::search::{ContentSearch, EventSearch, SessionSearch};
 
 mod client;

@@ -19,8 +19,10 @@ use crate::model::envelope::{
     ApiErrorBody, Collection, CountReply, InfoBody, Single, SnapshotBody, StatsBucket,
 };
 use crate::model::event::Event;
+use crate::model::histogram::HistogramReply;
 use crate::model::indexing::Indexing;
 use crate::model::session::{Session, SessionRow};
+use crate::model::stats::StatsReply;
 use crate::model::trail_download::TrailDownload;
 
 fn decode_error(what: &str, path: &str, message: String) -> crate::Error {
@@ -321,6 +323,18 @@ pub fn decode_stats(bytes: &[u8]) -> Result<Collection<StatsBucket>> {
     decode_json("statistics", bytes)
 }
 
+/// `GET /api/audit/sessions/stats?field=...&sub_fields=...`: top values with
+/// counts, each with its sub field's counts, and the reply's `meta`
+/// (`field`, `size`, `others`).
+pub fn decode_stats_reply(bytes: &[u8]) -> Result<StatsReply> {
+    decode_json("statistics", bytes)
+}
+
+/// `GET /api/audit/sessions/histogram?field=...&bin-size=...`: sessions per interval.
+pub fn decode_histogram(bytes: &[u8]) -> Result<HistogramReply> {
+    decode_json("histogram", bytes)
+}
+
 /// `GET /api/info`: `body.firmware_version`.
 pub fn decode_info(bytes: &[u8]) -> Result<Single<InfoBody>> {
     decode_json("appliance info", bytes)
@@ -385,5 +399,103 @@ mod tests {
             "items[0]"
         );
         assert_eq!(path_at(b"", 5), ".");
+    }
+
+    #[test]
+    fn stats_reply_with_sub_fields_and_meta() {
+        let text = br#"{"items": [
+            {"value": "SSH", "count": 5, "sub_fields": {"verdict": [
+                {"value": "ACCEPT", "count": 4}, {"value": "FAIL", "count": 1}]}, "extra": 1},
+            {"value": 3389, "count": 2}
+        ], "meta": {"href": "/api/audit/sessions/stats", "parent": "/api/audit/sessions",
+            "field": "protocol", "sub_fields": ["verdict"], "size": 2, "others": 1,
+            "match_count": 8, "remaining_seconds": 43200, "unknown": [1]}}"#;
+        let reply = decode_stats_reply(text).unwrap();
+        assert_eq!(reply.items.len(), 2);
+        assert_eq!(reply.items[0].count, 5);
+        let sub = reply.sub_counts(&serde_json::json!("SSH"), "verdict");
+        assert_eq!(sub.len(), 2);
+        assert_eq!((sub[0].value.as_str(), sub[0].count), (Some("ACCEPT"), 4));
+        assert!(reply.items[1].sub_fields.is_empty());
+        assert!(reply
+            .sub_counts(&serde_json::json!("RDP"), "verdict")
+            .is_empty());
+        let meta = reply.meta.unwrap();
+        assert_eq!(meta.others, Some(1));
+        assert_eq!(meta.field.as_deref(), Some("protocol"));
+        assert_eq!(meta.sub_fields, Some(vec!["verdict".to_owned()]));
+        assert_eq!(meta.size, Some(2));
+        // The replies the plain `stats` decoder reads still read (no meta at all too).
+        assert!(decode_stats(text).is_ok());
+        assert!(decode_stats_reply(br#"{"items": []}"#)
+            .unwrap()
+            .meta
+            .is_none());
+    }
+
+    #[test]
+    fn malformed_stats_replies_name_the_place() {
+        assert_eq!(
+            path_of(decode_stats_reply(
+                br#"{"items": [{"value": "a", "count": -1}]}"#
+            )),
+            "items[0].count"
+        );
+        assert_eq!(
+            path_of(decode_stats_reply(
+                br#"{"items": [{"value": "a", "count": 1, "sub_fields": {"verdict": [{"value": 1}]}}]}"#
+            )),
+            "items[0].sub_fields.verdict[0]"
+        );
+        assert_eq!(
+            path_of(decode_stats_reply(
+                br#"{"items": [], "meta": {"others": "many"}}"#
+            )),
+            "meta.others"
+        );
+        assert_eq!(path_of(decode_stats_reply(br#"{"meta": {}}"#)), ".");
+        let err = decode_stats_reply(b"<html><body>502</body></html>").unwrap_err();
+        assert_eq!(err.reply_problem(), Some(ReplyProblem::Html));
+    }
+
+    #[test]
+    fn histogram_reply_and_its_errors() {
+        let text = br#"{"items": [
+            {"start": "2024-01-01T10:00:00.000Z", "end": "2024-01-01T11:00:00.000Z", "count": 3,
+             "values": [{"value": "SSH", "count": 2}, {"value": "RDP", "count": 1}], "others": 0},
+            {"start": "2024-01-01T11:00:00.000Z", "end": "2024-01-01T12:00:00.000Z", "count": 0}
+        ], "meta": {"href": "/api/audit/sessions/histogram", "field": "protocol",
+            "bin_size": "hour", "start": "2024-01-01T10:00:00.000Z",
+            "end": "2024-01-01T12:00:00.000Z", "match_count": 3, "new": true}}"#;
+        let reply = decode_histogram(text).unwrap();
+        assert_eq!(reply.total(), 3);
+        assert_eq!(reply.items[0].values.len(), 2);
+        assert!(reply.items[1].values.is_empty());
+        assert_eq!(
+            reply.items[1].start.instant().timestamp(),
+            reply.items[0].end.instant().timestamp()
+        );
+        assert_eq!(reply.meta.unwrap().bin_size.as_deref(), Some("hour"));
+        assert_eq!(
+            path_of(decode_histogram(
+                br#"{"items": [{"start": "soon", "end": "2024-01-01T11:00:00Z", "count": 1}]}"#
+            )),
+            "items[0].start"
+        );
+        assert_eq!(
+            path_of(decode_histogram(
+                br#"{"items": [{"start": "2024-01-01T10:00:00Z", "end": "2024-01-01T11:00:00Z"}]}"#
+            )),
+            "items[0]"
+        );
+        // Times in any form SPS writes, kept as sent (the fuzz seed's shape).
+        let forms = br#"{"items":[{"start":1704110400,"end":1704114000000,"count":0}],
+            "meta":{"start":"2024-01-01T10:00:00","end":"2024-01-01T12:00:00+02:00"}}"#;
+        let reply = decode_histogram(forms).unwrap();
+        let again = serde_json::to_vec(&reply).unwrap();
+        assert_eq!(decode_histogram(&again).unwrap(), reply);
+        assert_eq!(reply.items[0].start.instant().timestamp(), 1_704_110_400);
+        let err = decode_histogram(br#"{"items": [{"start""#).unwrap_err();
+        assert_eq!(err.reply_problem(), Some(ReplyProblem::Truncated));
     }
 }

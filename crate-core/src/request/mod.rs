@@ -9,13 +9,15 @@
 //! [`encode_component`], `path.rs`), shared by the client, the exports and the
 //! simulator.
 
+pub(crate) mod histogram;
 pub(crate) mod path;
 pub(crate) mod search;
 
+pub use histogram::HistogramBin;
 pub use path::{
-    decode_component, encode_component, parse_query_string, session_part_path, session_path,
-    ApiPath, AUTHENTICATION_PATH, COUNT_PATH, INFO_PATH, LOGIN_METHODS_PATH, SESSIONS_PATH,
-    SNAPSHOT_PATH, STATS_PATH,
+    decode_component, encode_component, histogram_path, parse_query_string, session_part_path,
+    session_path, stats_path, ApiPath, AUTHENTICATION_PATH, COUNT_PATH, HISTOGRAM_PATH, INFO_PATH,
+    LOGIN_METHODS_PATH, SESSIONS_PATH, SNAPSHOT_PATH, STATS_PATH,
 };
 pub use search::{
     compare_by_sort, parse_fields, parse_sort, ContentSearch, EventSearch, Format, SessionSearch,

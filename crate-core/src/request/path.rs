@@ -30,6 +30,8 @@ pub const COUNT_PATH: &str = "/api/audit/sessions/_count";
 pub const SNAPSHOT_PATH: &str = "/api/audit/sessions/_snapshot";
 /// Top values of a field: `/api/audit/sessions/stats`.
 pub const STATS_PATH: &str = "/api/audit/sessions/stats";
+/// Sessions per time interval (SPS 6.0.4+): `/api/audit/sessions/histogram`.
+pub const HISTOGRAM_PATH: &str = "/api/audit/sessions/histogram";
 /// Logging in: `/api/authentication`.
 pub const AUTHENTICATION_PATH: &str = "/api/authentication";
 /// The login methods: `/api/authentication/login_methods`.
@@ -89,6 +91,34 @@ pub(crate) fn push_session_part_path(out: &mut String, key: &str, part: &str) {
     out.extend(utf8_percent_encode(key, COMPONENT));
     out.push('/');
     out.push_str(part);
+}
+
+/// `GET /api/audit/sessions/stats?field=…[&sub_fields=…][&size=N]&<filters>`:
+/// `filters` is an encoded query string of the search (`q`, `content`,
+/// `start`, `end`), added last.
+pub fn stats_path(
+    field: &str,
+    sub_field: Option<&str>,
+    size: Option<u32>,
+    filters: &str,
+) -> String {
+    let size = size.map(|n| n.to_string());
+    ApiPath::new(STATS_PATH)
+        .param("field", field)
+        .opt("sub_fields", sub_field)
+        .opt("size", size.as_deref())
+        .query_string(filters)
+        .build()
+}
+
+/// `GET /api/audit/sessions/histogram?field=…&bin-size=…&<filters>`, as
+/// [`stats_path`].
+pub fn histogram_path(field: &str, bin_size: &str, filters: &str) -> String {
+    ApiPath::new(HISTOGRAM_PATH)
+        .param("field", field)
+        .param("bin-size", bin_size)
+        .query_string(filters)
+        .build()
 }
 
 /// A path with a query string, built parameter by parameter: values are
@@ -190,6 +220,22 @@ impl ApiPath {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stats_and_histogram_paths_encode_their_parameters() {
+        assert_eq!(
+            stats_path("user.name", Some("verdict"), Some(5), "q=protocol%3ASSH"),
+            "/api/audit/sessions/stats?field=user.name&sub_fields=verdict&size=5&q=protocol%3ASSH"
+        );
+        assert_eq!(
+            stats_path("a b", None, None, ""),
+            "/api/audit/sessions/stats?field=a%20b"
+        );
+        assert_eq!(
+            histogram_path("protocol", "hour", "start=2024-01-01"),
+            "/api/audit/sessions/histogram?field=protocol&bin-size=hour&start=2024-01-01"
+        );
+    }
 
     #[test]
     fn keys_are_opaque_path_segments() {

@@ -4,7 +4,7 @@ import {
   init, SpsClient, Query, toCsv, toCsvReport, SpsError, SpsAuthError, SpsQueryError,
   SpsNetworkError, type CsvReport, type Session, type SessionRow, type Channel, type Event, type Alert, type ContentHit,
   type Fetched, type Progress, type SessionQuery, type Protocol, type Timestamp, type SessionItem,
-  type Page, type KindName,
+  type Page, type KindName, type StatsReply, type HistogramReply, type HistogramBinSize,
 } from 'spsview';
 import { mountViewer, type ViewerHandle } from 'spsview/viewer';
 
@@ -46,6 +46,19 @@ export async function example(baseUrl: string): Promise<number> {
   const everyChannel: Channel[] = (await sps.allChannels(rows[0].key)).map((c) => c.body);
   const commands: string[] = everyEvent.flatMap((e) => (e.action === undefined ? [] : [e.action]));
   void started; void ended; void ssh; void firstProtocol; void next; void everyAlert; void everyChannel; void commands;
+  // Counts across sessions: top values with a sub field, sessions per interval.
+  const stats: StatsReply = await sps.stats('protocol', 'active:false', { subField: 'verdict', size: 5 });
+  const accepted: number | undefined = stats.items[0]?.sub_fields?.['verdict']?.[0]?.count;
+  const others: number | undefined = stats.meta?.others;
+  const unit: HistogramBinSize = 'hour';
+  const perHour: HistogramReply = await sps.histogram('protocol', unit, { q: 'verdict:accept' });
+  const firstBin: Timestamp | undefined = perHour.items[0]?.start;
+  void accepted; void others; void firstBin;
+  try {
+    await sps.histogram('protocol', 'day');
+  } catch (err) {
+    if (err instanceof SpsError && err.isNotFound) { const status: number | undefined = err.status; void status; }
+  }
   const csv: string = await toCsv(rows, { fields: ['protocol'], lineEnd: 'lf', time: '+02:00' });
   const report: CsvReport = await toCsvReport(rows, { maxRowsPerSession: null });
   const dropped: number = report.cut?.rowsDropped ?? 0;
@@ -80,6 +93,10 @@ export async function misuse(sps: SpsClient): Promise<void> {
   await sps.fetchAll('', { pageSise: 10 });
   // @ts-expect-error: lineEnd is crlf or lf
   await toCsv([], { lineEnd: 'cr' });
+  // @ts-expect-error: not one of the histogram's units
+  await sps.histogram('protocol', 'fortnight');
+  // @ts-expect-error: the sub field option is `subField`
+  await sps.stats('protocol', undefined, { sub_fields: 'verdict' });
   // @ts-expect-error: allowPlainHttp is a boolean
   await SpsClient.login('http://x', { user: 'a', password: 'b', allowPlainHttp: 'yes' });
   const rows = await sps.page();
