@@ -1,5 +1,6 @@
-//! The detail page's long tables (events, alerts), virtualised as the list's
-//! table is (see `components/session_table.rs`): rows have a fixed height
+//! The long tables of the detail page (events, alerts) and of the alerts page,
+//! virtualised as the list's table is (see `components/session_table.rs`):
+//! one copy of the window logic for all of them. Rows have a fixed height
 //! ([`ROW_HEIGHT`], fixed in `static/detail.css` too), so row `i` is at
 //! `i × ROW_HEIGHT`, and only the window plus a small
 //! overscan is in the DOM, so 100,000 events cost as much as forty.
@@ -116,7 +117,7 @@ where
             viewport.set(height);
         }
         let id = row_id(i);
-        request_animation_frame(move || super::util::scroll_to_id(&id));
+        request_animation_frame(move || scroll_to_id(&id));
     });
     let above = move || format!("{}px", range.get().0 as f64 * ROW_HEIGHT);
     let below = move || {
@@ -140,6 +141,15 @@ where
                 </table>
             </div>
         </div>
+    }
+}
+
+/// Scrolls the element with this id to the middle of the window, if present.
+pub fn scroll_to_id(id: &str) {
+    if let Some(el) = document().get_element_by_id(id) {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        el.scroll_into_view_with_scroll_into_view_options(&options);
     }
 }
 
