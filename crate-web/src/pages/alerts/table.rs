@@ -202,7 +202,11 @@ fn alert_row(
         shown_value(&session.user),
         shown_value(&session.server)
     );
-    let open_label = format!("Open session {} at this alert", clip(&session.key, 40));
+    // The visible text starts the accessible name (WCAG 2.5.3).
+    let open_label = format!(
+        "Timeline of session {} at this alert",
+        clip(&session.key, 40)
+    );
     let lit = move || lit_row.get() == Some(index);
     let group_view = group_head.map(|(value, n)| {
         let label = format!(
