@@ -196,6 +196,17 @@ test('lists every alert of the search, filters by rule, steps by keyboard and op
   assert.equal(await page.locator('#alerts-table script').count(), 0);
   await screenshot(page, 'alerts-all');
 
+  // Another zone re-renders the times and fetches nothing again.
+  const firstTime = await page.locator('#alerts-table tr.alert-row td.col-time').first().innerText();
+  assert.match(firstTime, /\+00:00$/);
+  await page.click('#tz-choice button[data-tz="sent"]');
+  await page.waitForURL(/\/alerts\?q=protocol%3ASSH$/);
+  assert.equal(await status.getAttribute('data-phase'), 'done');
+  assert.equal(Number(await status.getAttribute('data-alerts')), expected.total);
+  await page.click('#tz-choice button[data-tz="utc"]');
+  await page.waitForURL(/\/alerts\?q=protocol%3ASSH&tz=utc$/);
+  await page.waitForSelector('#alerts-table tr.alert-row');
+
   // Filter by rule: the select's counts are the API's, and so is the result.
   const byRule = {};
   for (const s of expected.sessions) for (const a of s.alerts) byRule[a.rule_name] = (byRule[a.rule_name] ?? 0) + 1;

@@ -75,6 +75,10 @@ pub struct Sink {
     pub relogin: RwSignal<Relogin>,
     /// Cancels the run in progress (the Cancel button).
     pub cancel: StoredValue<CancelToken>,
+    /// Counts the runs: a retry that ends after a new search started must
+    /// not add its alerts to that search's (a cancel does not start a run, so
+    /// retries after Cancel still count).
+    pub generation: StoredValue<u64>,
 }
 
 impl Sink {
@@ -83,6 +87,7 @@ impl Sink {
         self.cancel.get_value().cancel();
         let token = CancelToken::new();
         self.cancel.set_value(token.clone());
+        self.generation.update_value(|g| *g += 1);
         self.sessions.set(Vec::new());
         self.done.set(0);
         self.alerts.set(Vec::new());
@@ -263,8 +268,12 @@ fn record(sink: Sink, session: Arc<SessionInfo>, result: Result<Vec<sps_core::Al
 /// Fetches a failed session's alerts again; on success they join the others
 /// and the session leaves the failures, else its error is updated.
 pub fn retry(sink: Sink, session: Arc<SessionInfo>) {
+    let generation = sink.generation.get_value();
     spawn_local(async move {
         let result = session_alerts(&session.key, sink.relogin).await;
+        if sink.generation.try_get_value() != Some(generation) {
+            return;
+        }
         let key = session.key.clone();
         match result {
             Ok(alerts) => {

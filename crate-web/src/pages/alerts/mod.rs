@@ -21,7 +21,8 @@ mod table;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 use sps_core::export::ExportKind;
 use sps_core::CancelToken;
 
@@ -30,7 +31,7 @@ use crate::components::fetch_all::{grouped, FetchProgress};
 use crate::components::login_dialog::{LoginDialog, Relogin};
 use crate::components::{ErrorPanel, TopBar};
 use crate::list_state::{ListState, RangePreset};
-use crate::pages::sessions::{html_element, typing};
+use crate::pages::sessions::{html_element, typing, tz_buttons};
 use fetch::{Phase, Sink};
 use model::{shown_order, Dim, Filter};
 use table::{alerts_table, export_alerts, failures_view, filter_select, group_select};
@@ -39,6 +40,7 @@ use table::{alerts_table, export_alerts, failures_view, filter_select, group_sel
 #[component]
 pub fn AlertsPage() -> impl IntoView {
     let query = use_query_map();
+    let navigate = use_navigate();
     let state = Memo::new(move |_| query.with(ListState::from_query));
     let data_key = Memo::new(move |_| state.with(ListState::data_key));
     let tz = Memo::new(move |_| state.with(|s| s.tz));
@@ -51,7 +53,13 @@ pub fn AlertsPage() -> impl IntoView {
         run: RwSignal::new(None),
         relogin: RwSignal::new(Relogin::Hidden),
         cancel: StoredValue::new(CancelToken::new()),
+        generation: StoredValue::new(0),
     };
+    // The zone choice stays on this page: only `tz` changes, so nothing is
+    // fetched again.
+    let go = Callback::new(move |next: ListState| {
+        navigate(&next.alerts_url(), NavigateOptions::default());
+    });
     let filter = RwSignal::new(Filter::default());
     let group = RwSignal::new(None::<Dim>);
     let highlight = RwSignal::new(None::<usize>);
@@ -78,7 +86,7 @@ pub fn AlertsPage() -> impl IntoView {
     });
     shortcuts(order, highlight, sink.relogin);
 
-    let status = move || status_line(sink, state);
+    let status = move || status_line(sink);
     let on_export = Callback::new(move |kind: ExportKind| {
         if let Some(menu) = html_element("#export-menu") {
             let _ = menu.remove_attribute("open");
@@ -129,6 +137,7 @@ pub fn AlertsPage() -> impl IntoView {
                     <span class="muted">" · "<kbd>"j"</kbd>" / "<kbd>"k"</kbd>" move, "<kbd>"Enter"</kbd>" opens the timeline"</span>
                 </p>
                 <div class="toolbar-right">
+                    {state.with(|s| tz_buttons(s, go))}
                     <ExportMenu on_export=on_export busy=busy/>
                     {move || export_note.get().map(|(ok, text)| view! {
                         <span id="export-status" class=if ok { "export-status done" } else { "export-status failed" } role="status">{text}</span>
@@ -208,6 +217,7 @@ fn search_text(state: &ListState) -> String {
     }
 }
 
+/// A range bound, or "any time" when open.
 fn or_any(bound: &str) -> &str {
     if bound.is_empty() {
         "any time"
@@ -217,7 +227,7 @@ fn or_any(bound: &str) -> &str {
 }
 
 /// The status line, with the alerts' progress bar and Cancel while they come.
-fn status_line(sink: Sink, _state: Memo<ListState>) -> impl IntoView {
+fn status_line(sink: Sink) -> impl IntoView {
     let total = sink.sessions.with(Vec::len);
     let done = sink.done.get();
     let alerts = sink.alerts.with(Vec::len);

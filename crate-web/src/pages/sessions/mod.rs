@@ -55,6 +55,8 @@ pub use query::{check_query, check_query_in, query_problem_view, QueryProblem};
 pub use storage::{LIST_KEYS_KEY, LIST_URL_KEY};
 // The alerts page's keys follow the list's rules (never while typing).
 pub(crate) use keys::{html_element, typing};
+// So does its zone choice (with the alerts page's own URL).
+pub(crate) use toolbar::tz_buttons;
 
 /// The session list page.
 #[component]
