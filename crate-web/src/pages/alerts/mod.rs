@@ -108,9 +108,12 @@ pub fn AlertsPage() -> impl IntoView {
             Phase::Counting | Phase::FindingSessions | Phase::FetchingAlerts
         )
     });
-    let result = move || {
-        let items = items.get();
-        if items.is_empty() {
+    // The toolbar is built once there are alerts and then only updates its
+    // parts: rebuilding it with every change would take the focus away from
+    // the select being used.
+    let has_items = Memo::new(move |_| sink.alerts.with(|a| !a.is_empty()));
+    let toolbar = move || {
+        if !has_items.get() {
             return match sink.phase.get() {
                 Phase::Done | Phase::Cancelled => Some(
                     view! { <div class="state state-empty" data-testid="no-alerts">"No alerts in these sessions."</div> }
@@ -119,12 +122,11 @@ pub fn AlertsPage() -> impl IntoView {
                 _ => None,
             };
         }
-        let order = order.get();
-        let shown = order.len();
         let filters = Dim::ALL
             .into_iter()
-            .map(|d| filter_select(d, items.clone(), filter))
+            .map(|d| filter_select(d, items, filter))
             .collect_view();
+        let shown = move || order.with(|o| o.len());
         Some(view! {
             <div class="toolbar alerts-toolbar">
                 <div class="filters" role="group" aria-label="Filter and group the alerts">
@@ -132,21 +134,25 @@ pub fn AlertsPage() -> impl IntoView {
                     {group_select(group)}
                 </div>
                 <p class="summary">
-                    <span id="alert-count" data-count=shown.to_string()>{grouped(shown as u64)}</span>
-                    {format!(" of {} alerts shown", grouped(items.len() as u64))}
+                    <span id="alert-count" data-count=move || shown().to_string()>{move || grouped(shown() as u64)}</span>
+                    {move || format!(" of {} alerts shown", grouped(items.with(|i| i.len()) as u64))}
                     <span class="muted">" · "<kbd>"j"</kbd>" / "<kbd>"k"</kbd>" move, "<kbd>"Enter"</kbd>" opens the timeline"</span>
                 </p>
                 <div class="toolbar-right">
-                    {state.with(|s| tz_buttons(s, go))}
+                    {move || state.with(|s| tz_buttons(s, go))}
                     <ExportMenu on_export=on_export busy=busy/>
                     {move || export_note.get().map(|(ok, text)| view! {
                         <span id="export-status" class=if ok { "export-status done" } else { "export-status failed" } role="status">{text}</span>
                     })}
                 </div>
             </div>
-            {alerts_table(items, order, group.get(), tz.get(), highlight)}
         }
         .into_any())
+    };
+    let table = move || {
+        has_items
+            .get()
+            .then(|| alerts_table(items.get(), order.get(), group.get(), tz.get(), highlight))
     };
 
     view! {
@@ -170,7 +176,8 @@ pub fn AlertsPage() -> impl IntoView {
             {move || confirm_view(sink, state)}
             {move || error_view(sink, state)}
             {failures_view(sink)}
-            {result}
+            {toolbar}
+            {table}
             <LoginDialog state=sink.relogin/>
         </main>
     }

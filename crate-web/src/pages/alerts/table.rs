@@ -47,14 +47,14 @@ fn shown_value(value: &str) -> String {
 /// value, so that an empty value differs from "All".
 pub fn filter_select(
     dim: Dim,
-    items: Arc<Vec<AlertItem>>,
+    items: Memo<Arc<Vec<AlertItem>>>,
     filter: RwSignal<Filter>,
 ) -> impl IntoView {
     let id = format!("filter-{}", dim.token());
     let options = move || {
         let current = filter.get();
         let chosen = current.get(dim).map(str::to_owned);
-        let values = counts(&items, dim, &current);
+        let values = items.with(|items| counts(items, dim, &current));
         let total: usize = values.iter().map(|(_, n)| n).sum();
         let all = view! { <option value="" selected=chosen.is_none()>{format!("All ({total})")}</option> };
         let rest = values
