@@ -3,7 +3,8 @@
 // simulator's REST API here, never hard-coded), filters by rule, steps by
 // keyboard and opens the session's timeline at the alert's moment; Cancel
 // keeps what arrived; a session whose /alerts fails is listed with its error
-// and a Retry; large searches ask first; exports carry the alerts shown.
+// and a Retry; large searches ask first; exports carry the alerts shown;
+// errors of the search itself are shown in the page.
 //
 // The data set is written here and loaded with --data, so the totals depend
 // on this file only, not on the simulator's generator.
@@ -360,5 +361,31 @@ test('a search of more than 2,000 sessions asks before fetching their alerts', a
   } finally {
     await context.close();
     await big.stop();
+  }
+});
+
+test('errors are shown in the page, never a blank page: a bad query, a failing search', async () => {
+  const { page, problems, context } = await loggedIn();
+  try {
+    // A query that does not parse is not sent.
+    await page.goto(`${sim.baseUrl}/alerts?q=${encodeURIComponent('protocol:(')}`);
+    const notSent = page.locator('[data-testid="error"][data-kind="not-sent"]');
+    await notSent.waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('#alerts-status').getAttribute('data-phase'), 'failed');
+
+    // The count fails: the error with a retry, which works once the appliance does.
+    await sim.setFault('status=503', '/api/audit/sessions/_count');
+    await page.goto(`${sim.baseUrl}/alerts?q=${encodeURIComponent(QUERY)}`);
+    const failed = page.locator('[data-testid="error"][data-kind="api"]');
+    await failed.waitFor({ timeout: 30_000 });
+    assert.match(await failed.innerText(), /Could not find the sessions of this search/);
+    await sim.clearFaults();
+    await failed.locator('button.retry').click();
+    await page.waitForSelector('#alerts-status[data-phase="done"]', { timeout: 60_000 });
+    assert.equal(Number(await page.locator('#alerts-status').getAttribute('data-alerts')), expected.total);
+    assert.deepEqual(problems.pageErrors, []);
+  } finally {
+    await sim.clearFaults();
+    await context.close();
   }
 });
