@@ -824,6 +824,43 @@ fn alerts_and_channels_export() {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
+fn alerts_of_several_sessions_export_with_one_header() {
+    let first = context();
+    let second = SessionContext {
+        key: "other".into(),
+        protocol: Some("RDP".into()),
+        gateway_username: Some("=bob".into()),
+        ..SessionContext::default()
+    };
+    let alerts = decode_alerts(ALERTS.as_bytes()).unwrap().items;
+    let rows = alerts
+        .iter()
+        .map(|a| (&first, a))
+        .chain(alerts.iter().map(|a| (&second, a)));
+    let text = String::from_utf8(
+        write_detail_rows_csv(Vec::new(), rows.clone(), &CsvOptions::default()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(text.matches("\"Key\"").count(), 1, "{text}");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 2 * alerts.len());
+    assert_eq!(&records[0][0], first.key.as_str());
+    let last = &records[records.len() - 1];
+    assert_eq!((&last[0], &last[1]), ("other", "RDP"));
+    // The formula guard is on by default, for every session's columns.
+    assert_eq!(&last[2], "'=bob");
+
+    let bytes = write_detail_rows_json(Vec::new(), rows, JsonFormat::Array).unwrap();
+    let back: Vec<Value> = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(back.len(), 2 * alerts.len());
+    assert_eq!(back[alerts.len()]["session"]["key"], "other");
+    let alert: Alert = serde_json::from_value(back[0]["alert"].clone()).unwrap();
+    assert_eq!(alert, alerts[0]);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn file_names_carry_the_query_time() {
     let t = Utc.with_ymd_and_hms(2026, 11, 23, 10, 15, 0).unwrap();
     assert_eq!(

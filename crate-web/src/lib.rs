@@ -26,6 +26,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use pages::alerts::AlertsPage;
 use pages::login::LoginPage;
 use pages::session_detail::SessionDetailPage;
 use pages::sessions::SessionsPage;
@@ -44,6 +45,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/sessions") view=SessionsPage/>
                 <Route path=path!("/sessions/:key") view=SessionDetailPage/>
+                <Route path=path!("/alerts") view=AlertsPage/>
             </Routes>
         </Router>
     }

@@ -1,6 +1,7 @@
 //! The session list's state as the page URL carries it: the time range
 //! presets, the time display choice and [`ListState`] (`q`, range, sort,
-//! paging, zone), read from and written back to `/sessions?…`.
+//! paging, zone), read from and written back to `/sessions?…`; the
+//! alerts page (`/alerts?…`) reads the same parameters.
 //!
 //! It lives outside `pages` because components (the table, the zone
 //! choice, offline filtering) and the detail page share these types, and
@@ -209,9 +210,27 @@ impl ListState {
     /// `encode_component`), so the list's links encode values exactly as
     /// the API requests do; defaults are left out.
     pub fn page_url(&self) -> String {
+        self.url_at("/sessions")
+    }
+
+    /// The alerts page's URL for this list (`/alerts?…`): the same search
+    /// and zone, without the list's sort and paging, which select nothing.
+    /// The alerts page reads it back with [`ListState::from_query`].
+    pub fn alerts_url(&self) -> String {
+        ListState {
+            sort: String::new(),
+            offset: 0,
+            offline: false,
+            ..self.clone()
+        }
+        .url_at("/alerts")
+    }
+
+    /// The URL of `path` with this state's parameters (defaults left out).
+    fn url_at(&self, path: &str) -> String {
         let offset = (self.offset > 0).then(|| self.offset.to_string());
         let tz = (self.tz != ListZone::DEFAULT).then(|| self.tz.token());
-        ApiPath::new("/sessions")
+        ApiPath::new(path)
             .opt("q", non_empty(&self.q))
             .opt(
                 "range",
@@ -403,6 +422,35 @@ mod tests {
             custom.page_url(),
             "/sessions?start=2026-11-01T00%3A00%3A00%2B01%3A00&end=2026-11-20"
         );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_alerts_link_carries_the_search_not_the_paging() {
+        let state = state_of(&[
+            ("q", "protocol:SSH"),
+            ("content", "sudo"),
+            ("range", "7d"),
+            ("sort", "-duration"),
+            ("offset", "50"),
+            ("tz", "+05:30"),
+        ]);
+        let url = state.alerts_url();
+        assert_eq!(
+            url,
+            "/alerts?q=protocol%3ASSH&range=7d&content=sudo&tz=%2B05%3A30"
+        );
+        let query = url.strip_prefix("/alerts?").unwrap_or_default();
+        let pairs = sps_core::request::parse_query_string(query);
+        let back = ListState::from_lookup(|name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        });
+        // The same sessions: what selects them survives the round trip.
+        assert_eq!(back.data_key(), state.data_key());
+        assert_eq!(back.tz, state.tz);
+        assert_eq!(ListState::default().alerts_url(), "/alerts");
     }
 
     #[wasm_bindgen_test(unsupported = test)]

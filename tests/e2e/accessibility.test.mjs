@@ -1,6 +1,6 @@
 // WCAG 2.1 A and AA checks with axe-core on every screen of the viewer: the
 // login, the list (with its menus open), the login dialog, a session's
-// detail (alerts, content search) and the offline mode. Any violation fails, listed with
+// detail (alerts, content search), the alerts page and the offline mode. Any violation fails, listed with
 // the elements it was found on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,6 +119,54 @@ test('a session\'s detail has none: timeline, events, alerts, content search', a
   await assertAccessible(page, 'detail with content search results');
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
+});
+
+test('the alerts page has none: progress, the alerts, filters, a highlighted row, a failed session, the question for large searches', async () => {
+  const { page, context, problems } = await axePage();
+  await login(page, sim.baseUrl);
+  await page.waitForSelector('#sessions-table tr.session-row', { timeout: 30_000 });
+  // One session's alerts fail, so that the failures list is there to check.
+  const failing = await page.evaluate(async () => {
+    const reply = await fetch('/api/audit/sessions?limit=1');
+    return (await reply.json()).items[0].key;
+  });
+  await sim.setFault('status=500', `/api/audit/sessions/${failing}/alerts`);
+  try {
+    await page.click('#alerts-link');
+    await page.waitForSelector('#alerts-status[data-phase="done"]', { timeout: 60_000 });
+    await page.waitForSelector('#alerts-failed li.failed-session');
+    await page.waitForSelector('#alerts-table tr.alert-row');
+    await assertAccessible(page, 'alerts');
+    await page.selectOption('#group-by', 'rule');
+    await page.waitForSelector('#alerts-table .group-head');
+    await page.locator('h1').click();
+    await page.keyboard.press('j');
+    await page.waitForSelector('#alerts-table tr.alert-row.is-highlighted');
+    await page.click('#export-menu summary');
+    await assertAccessible(page, 'alerts grouped, a row highlighted, the export menu open');
+  } finally {
+    await sim.clearFaults();
+  }
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+
+  // More sessions than the page fetches without asking: the question.
+  const big = await startSimulator(['--sessions', '2100', '--seed', '9']);
+  const asked = await axePage();
+  try {
+    await login(asked.page, big.baseUrl);
+    await asked.page.waitForSelector('#sessions-table tr.session-row', { timeout: 30_000 });
+    await asked.page.click('#alerts-link');
+    await asked.page.waitForSelector('#alerts-confirm', { timeout: 30_000 });
+    await assertAccessible(asked.page, 'alerts asking before a large fetch');
+    await asked.page.click('#alerts-continue');
+    await asked.page.waitForSelector('#alerts-progress', { timeout: 30_000 });
+    await assertAccessible(asked.page, 'alerts with their progress bar');
+    assert.deepEqual(asked.problems.pageErrors, []);
+  } finally {
+    await asked.context.close();
+    await big.stop();
+  }
 });
 
 test('the login dialog (a login that expired midway) has none', async () => {

@@ -322,6 +322,18 @@ where
     I: IntoIterator<Item = &'a T>,
     W: Write,
 {
+    write_detail_rows_csv(out, items.into_iter().map(|item| (session, item)), options)
+}
+
+/// Writes items of several sessions as one CSV (the viewer's alerts across a
+/// result set): each item with its own session's context columns, laid out
+/// as [`write_details_csv`] does, with one header. Returns the writer.
+pub fn write_detail_rows_csv<'a, T, I, W>(out: W, rows: I, options: &CsvOptions) -> Result<W>
+where
+    T: DetailItem + 'a,
+    I: IntoIterator<Item = (&'a SessionContext, &'a T)>,
+    W: Write,
+{
     let mut columns = context_columns();
     if options.columns.is_empty() {
         columns.extend(T::default_columns());
@@ -333,7 +345,7 @@ where
         ..options.clone()
     };
     let mut exporter = CsvExporter::new(out, options)?;
-    for item in items {
+    for (session, item) in rows {
         exporter.write_record(&session.key, &DetailRow { session, item })?;
     }
     exporter.finish()
@@ -354,8 +366,19 @@ where
     I: IntoIterator<Item = &'a T>,
     W: Write,
 {
+    write_detail_rows_json(out, items.into_iter().map(|item| (session, item)), format)
+}
+
+/// Writes items of several sessions as one JSON array or NDJSON, each object
+/// shaped as in [`write_details_json`] with its own session. Returns the writer.
+pub fn write_detail_rows_json<'a, T, I, W>(out: W, rows: I, format: JsonFormat) -> Result<W>
+where
+    T: DetailItem + 'a,
+    I: IntoIterator<Item = (&'a SessionContext, &'a T)>,
+    W: Write,
+{
     let mut stream = JsonStream::new(out, format)?;
-    for item in items {
+    for (session, item) in rows {
         stream.write(&DetailRow { session, item })?;
     }
     stream.finish()

@@ -83,7 +83,10 @@ pub use self::csv::{
     session_columns, sessions_to_csv, CsvColumn, CsvExporter, CsvOptions, ExpansionCut, LineEnd,
     MultiValue, TimeFormat,
 };
-pub use details::{write_details_csv, write_details_json, DetailItem, DetailKind, SessionContext};
+pub use details::{
+    write_detail_rows_csv, write_detail_rows_json, write_details_csv, write_details_json,
+    DetailItem, DetailKind, SessionContext,
+};
 pub use guard::{needs_formula_guard, neutralise_formula};
 pub use json::{JsonExporter, JsonFormat, NdjsonExporter};
 pub use links::trail_download_link;

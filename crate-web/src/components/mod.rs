@@ -5,6 +5,7 @@ pub mod export;
 pub mod fetch_all;
 pub mod histogram;
 pub mod login_dialog;
+pub mod marked;
 pub mod offline;
 pub mod query_assist;
 pub mod session_table;
@@ -12,6 +13,7 @@ mod status;
 pub mod summary_chips;
 mod topbar;
 mod verdict;
+pub mod virtual_table;
 pub mod zone;
 
 pub use status::{ErrorPanel, Loading};

@@ -16,6 +16,7 @@ use sps_core::{Catalogue, SessionRow, SortKey};
 use crate::components::columns::{
     cell_class, cell_view, default_width, save_widths, KEY_WIDTH, MIN_WIDTH,
 };
+use crate::components::virtual_table::RowWindow;
 use crate::components::zone::ListZone;
 use crate::list_state::TimeDisplay;
 
@@ -29,6 +30,15 @@ pub const HEADER_HEIGHT: f64 = 32.0;
 /// Rows rendered above and below the visible ones, so that a fast scroll shows
 /// rows rather than blank space before the next frame.
 const OVERSCAN: usize = 8;
+
+/// The table's layout for the window arithmetic it shares with the other
+/// virtualised tables (always windowed: a page of 50 costs little either way).
+const LIST_ROWS: RowWindow = RowWindow {
+    row_height: ROW_HEIGHT,
+    header_height: HEADER_HEIGHT,
+    overscan: OVERSCAN,
+    full_below: 0,
+};
 
 /// Rows in display order: the rows as loaded and a permutation of their
 /// indices (the client-side sort), so sorting never copies rows.
@@ -132,14 +142,7 @@ pub fn SessionTable(
             request_animation_frame(measure);
         }
     });
-    let range = Memo::new(move |_| {
-        let top = (scroll_top.get() - HEADER_HEIGHT).max(0.0);
-        let first = (top / ROW_HEIGHT).floor() as usize;
-        let visible = (viewport.get() / ROW_HEIGHT).ceil() as usize + 1;
-        let start = first.saturating_sub(OVERSCAN).min(total);
-        let end = first.saturating_add(visible + OVERSCAN).min(total);
-        (start, end)
-    });
+    let range = Memo::new(move |_| LIST_ROWS.range(scroll_top.get(), viewport.get(), total));
     // Keyboard navigation: bring the highlighted row into view (below the
     // sticky header); the scroll event that follows renders it.
     Effect::new(move |_| {

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod alerts;
 pub mod login;
 pub mod session_detail;
 pub mod sessions;

@@ -27,7 +27,6 @@ mod state;
 mod tables;
 mod timeline;
 mod util;
-mod vtable;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
@@ -43,7 +42,8 @@ use crate::format::clip;
 
 use alerts::AlertsPanel;
 use content::{hit_row_id, ContentPanel};
-use deep_link::{parse_hash, secs_text, DeepLink};
+pub use deep_link::secs_text;
+use deep_link::{parse_hash, DeepLink};
 use events::{event_row_id, EventFilter, EventsPanel};
 use fields::SessionFields;
 use header::detail_header;

@@ -12,9 +12,10 @@ use std::sync::Arc;
 
 use super::tables::{activates, channel_cell, export_buttons, list_state};
 use super::util::{defer, time_text, ZoneChoice, DASH};
-use super::vtable::virtual_table;
 use super::DetailState;
 use crate::api::ApiError;
+use crate::components::marked::segments_view;
+use crate::components::virtual_table::virtual_table;
 use crate::format::{prefix_chars, visible, MAX_TEXT_CHARS};
 use crate::highlight::{highlight, take_chars, Segment};
 
@@ -97,22 +98,6 @@ pub fn AlertsPanel(
 /// ones a moment later, a few per frame (see [`defer`]), so that a long table
 /// of long texts never holds up a frame.
 const HIGHLIGHT_NOW_BYTES: usize = 2_000;
-
-/// The matched content as text nodes, the matches inside `<mark>`; marks
-/// and plain pieces alike have their hidden characters made visible.
-fn segments_view(segments: Vec<Segment>) -> impl IntoView {
-    segments
-        .into_iter()
-        .map(|s| {
-            let text = visible(&s.text);
-            if s.mark {
-                view! { <mark class="match">{text}</mark> }.into_any()
-            } else {
-                text.into_any()
-            }
-        })
-        .collect_view()
-}
 
 /// Characters of a long text shown in a table cell (it scrolls inside its
 /// fixed-height row); the selected row's whole text is shown under the table.

@@ -48,7 +48,7 @@ pub fn parse_hash(hash: &str) -> DeepLink {
 }
 
 /// Seconds for a URL fragment: at most millisecond precision, no trailing zeros.
-pub(super) fn secs_text(t: f64) -> String {
+pub fn secs_text(t: f64) -> String {
     let text = format!("{t:.3}");
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }

@@ -14,9 +14,9 @@ use std::sync::Arc;
 use super::alerts::CELL_CHARS;
 use super::tables::{activates, channel_cell, export_buttons, list_state};
 use super::util::{time_text, ZoneChoice};
-use super::vtable::virtual_table;
 use super::DetailState;
 use crate::api::ApiError;
+use crate::components::virtual_table::virtual_table;
 use crate::format::visible;
 use crate::pages::sessions::{check_query_in, query_problem_view, QueryProblem};
 

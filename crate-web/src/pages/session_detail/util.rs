@@ -9,7 +9,6 @@ use js_sys::{Array, Reflect, Uint8Array};
 use leptos::prelude::*;
 use sps_core::{Timestamp, Zone};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{ScrollIntoViewOptions, ScrollLogicalPosition};
 
 // The list page writes these (after each page it shows); this page reads them.
 use crate::pages::sessions::{TimeDisplay, LIST_KEYS_KEY, LIST_URL_KEY};
@@ -129,14 +128,8 @@ pub fn neighbours(keys: &[String], key: &str) -> (Option<String>, Option<String>
     }
 }
 
-/// Scrolls the element with this id to the middle of the window, if present.
-pub fn scroll_to_id(id: &str) {
-    if let Some(el) = document().get_element_by_id(id) {
-        let options = ScrollIntoViewOptions::new();
-        options.set_block(ScrollLogicalPosition::Center);
-        el.scroll_into_view_with_scroll_into_view_options(&options);
-    }
-}
+// Kept with the virtual table, which scrolls its revealed rows with it.
+pub use crate::components::virtual_table::scroll_to_id;
 
 /// Scrolls after the next render (rows appear in the same tick as the data).
 pub fn scroll_to_id_soon(id: String) {

@@ -8,7 +8,7 @@ use crate::components::session_table::TableRows;
 
 /// True when keyboard shortcuts must leave the key alone: typing in a field,
 /// or a key combined with Ctrl/Meta/Alt.
-fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+pub(crate) fn typing(ev: &web_sys::KeyboardEvent) -> bool {
     let in_field = ev
         .target()
         .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
@@ -20,7 +20,7 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
 }
 
 /// The first element matching `selector`, as an `HtmlElement`.
-pub(super) fn html_element(selector: &str) -> Option<web_sys::HtmlElement> {
+pub(crate) fn html_element(selector: &str) -> Option<web_sys::HtmlElement> {
     let found = web_sys::window()?
         .document()?
         .query_selector(selector)

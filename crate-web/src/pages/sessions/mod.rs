@@ -41,7 +41,7 @@ use crate::components::session_table::TableRows;
 use crate::components::zone::ListZone;
 use crate::components::{ErrorPanel, Loading, TopBar};
 use ctx::{Ctx, ExactCount, ExportStatus};
-use keys::html_element;
+
 use loaded::sorted_order;
 use results::{loaded_view, paged_view};
 use search_bar::SearchBar;
@@ -53,6 +53,10 @@ pub use crate::list_state::{ListState, RangePreset, TimeDisplay, PAGE_SIZE};
 pub use loaded::Loaded;
 pub use query::{check_query, check_query_in, query_problem_view, QueryProblem};
 pub use storage::{LIST_KEYS_KEY, LIST_URL_KEY};
+// The alerts page's keys follow the list's rules (never while typing).
+pub(crate) use keys::{html_element, typing};
+// So does its zone choice (with the alerts page's own URL).
+pub(crate) use toolbar::tz_buttons;
 
 /// The session list page.
 #[component]
@@ -337,6 +341,14 @@ pub fn SessionsPage() -> impl IntoView {
                     }
                 })}
                 <span class="page-head-right">
+                    // The alerts of this search's sessions; the appliance's
+                    // (an opened file has sessions without their alerts).
+                    {move || (!is_offline.get()).then(|| view! {
+                        <a id="alerts-link" class="btn" href=state.with(ListState::alerts_url)
+                            title="Every alert of the sessions this search finds, in one list">
+                            "Alerts of these sessions"
+                        </a>
+                    })}
                     <OpenFileButton on_file=open_file_cb/>
                 </span>
                 {move || offline_error.get().map(|e| view! {

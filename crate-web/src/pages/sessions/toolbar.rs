@@ -13,7 +13,7 @@ use crate::components::zone::{parse_offset, ListZone};
 use crate::list_state::{ListState, TimeDisplay};
 
 /// The time zone buttons, and a box for a fixed offset (`+05:30`).
-pub(super) fn tz_buttons(state: &ListState, go: Callback<ListState>) -> impl IntoView {
+pub(crate) fn tz_buttons(state: &ListState, go: Callback<ListState>) -> impl IntoView {
     let buttons = TimeDisplay::ALL
         .into_iter()
         .map(|choice| {

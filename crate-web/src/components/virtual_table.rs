@@ -1,5 +1,6 @@
-//! The detail page's long tables (events, alerts), virtualised as the list's
-//! table is (see `components/session_table.rs`): rows have a fixed height
+//! The long tables of the detail page (events, alerts) and of the alerts page,
+//! virtualised as the list's table is (see `components/session_table.rs`):
+//! one copy of the window logic for all of them. Rows have a fixed height
 //! ([`ROW_HEIGHT`], fixed in `static/detail.css` too), so row `i` is at
 //! `i × ROW_HEIGHT`, and only the window plus a small
 //! overscan is in the DOM, so 100,000 events cost as much as forty.
@@ -28,21 +29,52 @@ const OVERSCAN: usize = 2;
 /// usually has); longer ones are windowed.
 pub const FULL_BELOW: usize = 100;
 
-/// The rows `[start, end)` to render for a scroll position and viewport
-/// height (CSS pixels), out of `total`.
-pub fn window_of(scroll_top: f64, viewport: f64, total: usize) -> (usize, usize) {
-    if total <= FULL_BELOW {
-        return (0, total);
+/// How a virtualised table's rows are laid out: all the window arithmetic
+/// needs. The list's table ([`crate::components::session_table`]) and the
+/// tables here share [`RowWindow::range`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RowWindow {
+    /// Height of one body row in CSS pixels (fixed in the CSS too).
+    pub row_height: f64,
+    /// Height of the sticky header row.
+    pub header_height: f64,
+    /// Rows rendered beyond each edge of the visible ones.
+    pub overscan: usize,
+    /// Tables of this many rows or fewer are rendered whole.
+    pub full_below: usize,
+}
+
+impl RowWindow {
+    /// The rows `[start, end)` to render for a scroll position and viewport
+    /// height (CSS pixels), out of `total`.
+    pub fn range(&self, scroll_top: f64, viewport: f64, total: usize) -> (usize, usize) {
+        if total <= self.full_below {
+            return (0, total);
+        }
+        let top = (scroll_top - self.header_height).max(0.0);
+        // `as usize` saturates (NaN → 0), so odd measurements cannot overflow.
+        let first = (top / self.row_height).floor() as usize;
+        let visible = (viewport.max(0.0) / self.row_height).ceil() as usize + 1;
+        // The same number of rows wherever the scroll is: at the edges the
+        // overscan moves to the other side.
+        let size = visible.saturating_add(2 * self.overscan).min(total);
+        let start = first.saturating_sub(self.overscan).min(total - size);
+        (start, start + size)
     }
-    let top = (scroll_top - HEADER_HEIGHT).max(0.0);
-    // `as usize` saturates (NaN → 0), so odd measurements cannot overflow.
-    let first = (top / ROW_HEIGHT).floor() as usize;
-    let visible = (viewport.max(0.0) / ROW_HEIGHT).ceil() as usize + 1;
-    // The same number of rows wherever the scroll is: at the edges the
-    // overscan moves to the other side.
-    let size = visible.saturating_add(2 * OVERSCAN).min(total);
-    let start = first.saturating_sub(OVERSCAN).min(total - size);
-    (start, start + size)
+}
+
+/// The layout of the tables made by [`virtual_table`].
+pub const DETAIL_ROWS: RowWindow = RowWindow {
+    row_height: ROW_HEIGHT,
+    header_height: HEADER_HEIGHT,
+    overscan: OVERSCAN,
+    full_below: FULL_BELOW,
+};
+
+/// The rows `[start, end)` of a [`virtual_table`] to render for a scroll
+/// position and viewport height (CSS pixels), out of `total`.
+pub fn window_of(scroll_top: f64, viewport: f64, total: usize) -> (usize, usize) {
+    DETAIL_ROWS.range(scroll_top, viewport, total)
 }
 
 /// The scroll position that puts row `index` in the middle of a viewport of
@@ -116,7 +148,7 @@ where
             viewport.set(height);
         }
         let id = row_id(i);
-        request_animation_frame(move || super::util::scroll_to_id(&id));
+        request_animation_frame(move || scroll_to_id(&id));
     });
     let above = move || format!("{}px", range.get().0 as f64 * ROW_HEIGHT);
     let below = move || {
@@ -143,6 +175,15 @@ where
     }
 }
 
+/// Scrolls the element with this id to the middle of the window, if present.
+pub fn scroll_to_id(id: &str) {
+    if let Some(el) = document().get_element_by_id(id) {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        el.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +199,25 @@ mod tests {
         assert_eq!(window_of(1e12, 460.0, 100_000), (99_987, 100_000));
         assert_eq!(window_of(0.0, 460.0, 3), (0, 3));
         assert_eq!(window_of(5_000.0, 460.0, FULL_BELOW), (0, FULL_BELOW));
+    }
+
+    // The list's layout (32 px rows, 8 rows of overscan, always windowed)
+    // through the same arithmetic.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_lists_window_uses_the_same_arithmetic() {
+        let list = RowWindow {
+            row_height: 32.0,
+            header_height: 32.0,
+            overscan: 8,
+            full_below: 0,
+        };
+        assert_eq!(list.range(0.0, 800.0, 100_000), (0, 42));
+        assert_eq!(
+            list.range(32.0 + 32.0 * 1_000.0, 800.0, 100_000),
+            (992, 1_034)
+        );
+        assert_eq!(list.range(0.0, 800.0, 10), (0, 10));
+        assert_eq!(list.range(0.0, 800.0, 0), (0, 0));
     }
 
     // proptest needs threads and OS randomness: native only.
