@@ -11,6 +11,7 @@ pub mod query_assist;
 pub mod session_table;
 mod status;
 pub mod summary_chips;
+pub mod table_keys;
 mod topbar;
 mod verdict;
 pub mod virtual_table;

@@ -16,7 +16,7 @@ use sps_core::{Catalogue, SessionRow, SortKey};
 use crate::components::columns::{
     cell_class, cell_view, default_width, save_widths, KEY_WIDTH, MIN_WIDTH,
 };
-use crate::components::virtual_table::RowWindow;
+use crate::components::virtual_table::{RowWindow, ScrollPosition};
 use crate::components::zone::ListZone;
 use crate::list_state::TimeDisplay;
 
@@ -113,35 +113,14 @@ pub fn SessionTable(
     let total = data.len();
     let data = StoredValue::new(data);
     let columns = Arc::new(columns);
-    let scroll_top = RwSignal::new(0.0_f64);
-    let viewport = RwSignal::new(800.0_f64);
-    let wrap = NodeRef::<leptos::html::Div>::new();
-    // One measurement per frame, however many scroll events the browser fires.
-    let frame_pending = StoredValue::new(false);
-    // Frame callbacks may run after the table was replaced: `try_`, as a
-    // disposed signal must not abort the app.
-    let measure = move || {
-        if let Some(Some(el)) = wrap.try_get_untracked() {
-            let _ = scroll_top.try_set(f64::from(el.scroll_top()));
-            let _ = viewport.try_set(f64::from(el.client_height()));
-        }
-    };
-    let on_scroll = move |_| {
-        if frame_pending.try_get_value().unwrap_or(true) {
-            return;
-        }
-        frame_pending.set_value(true);
-        request_animation_frame(move || {
-            let _ = frame_pending.try_update_value(|pending| *pending = false);
-            measure();
-        });
-    };
-    // The viewport's real height once the table is in the document.
-    Effect::new(move |_| {
-        if wrap.get().is_some() {
-            request_animation_frame(measure);
-        }
-    });
+    let position = ScrollPosition::track(800.0);
+    let ScrollPosition {
+        wrap,
+        scroll_top,
+        viewport,
+        ..
+    } = position;
+    let on_scroll = move |_| position.scrolled();
     let range = Memo::new(move |_| LIST_ROWS.range(scroll_top.get(), viewport.get(), total));
     // Keyboard navigation: bring the highlighted row into view (below the
     // sticky header); the scroll event that follows renders it.

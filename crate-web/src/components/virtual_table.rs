@@ -84,6 +84,64 @@ pub fn centred_top(index: usize, viewport: f64) -> f64 {
     (row_top - (viewport - ROW_HEIGHT) / 2.0).max(0.0)
 }
 
+/// Where a virtualised table's scrolled element is: its scroll offset and
+/// height, measured at most once per animation frame, however many scroll
+/// events the browser fires. The list's table and the tables here share it.
+#[derive(Clone, Copy)]
+pub struct ScrollPosition {
+    /// The scrolled element (the table's wrapper).
+    pub wrap: NodeRef<leptos::html::Div>,
+    /// Its `scrollTop`, CSS pixels.
+    pub scroll_top: RwSignal<f64>,
+    /// Its `clientHeight`, CSS pixels.
+    pub viewport: RwSignal<f64>,
+    /// A measurement is already asked for this frame.
+    frame_pending: StoredValue<bool>,
+}
+
+impl ScrollPosition {
+    /// A tracker that guesses `viewport` pixels until the element is in the
+    /// document, then measures it.
+    pub fn track(viewport: f64) -> Self {
+        let position = ScrollPosition {
+            wrap: NodeRef::new(),
+            scroll_top: RwSignal::new(0.0),
+            viewport: RwSignal::new(viewport),
+            frame_pending: StoredValue::new(false),
+        };
+        Effect::new(move |_| {
+            if position.wrap.get().is_some() {
+                request_animation_frame(move || position.measure());
+            }
+        });
+        position
+    }
+
+    /// Reads the element's scroll offset and height into the signals.
+    // Frame callbacks may run after the table was replaced (new data, another
+    // zone): `try_` everywhere, as a disposed signal must not abort the app.
+    fn measure(self) {
+        if let Some(Some(el)) = self.wrap.try_get_untracked() {
+            let _ = self.scroll_top.try_set(f64::from(el.scroll_top()));
+            let _ = self.viewport.try_set(f64::from(el.client_height()));
+        }
+    }
+
+    /// The element's `scroll` handler: one measurement in the next frame.
+    pub fn scrolled(self) {
+        if self.frame_pending.try_get_value().unwrap_or(true) {
+            return;
+        }
+        self.frame_pending.set_value(true);
+        request_animation_frame(move || {
+            let _ = self
+                .frame_pending
+                .try_update_value(|pending| *pending = false);
+            self.measure();
+        });
+    }
+}
+
 /// A virtualised table of `total` rows: `head` is the header row's cells,
 /// `row(i)` renders row `i`, `row_id(i)` is its DOM id. Setting `reveal`
 /// to `Some(i)` scrolls row `i` into the middle of the table and then the
@@ -100,33 +158,14 @@ where
     V: IntoView + 'static,
     R: Fn(usize) -> V + Clone + Send + Sync + 'static,
 {
-    let scroll_top = RwSignal::new(0.0_f64);
-    let viewport = RwSignal::new(460.0_f64);
-    let wrap = NodeRef::<leptos::html::Div>::new();
-    let frame_pending = StoredValue::new(false);
-    // Frame callbacks may run after the table was replaced (new data, another
-    // zone): `try_` everywhere, as a disposed signal must not abort the app.
-    let measure = move || {
-        if let Some(Some(el)) = wrap.try_get_untracked() {
-            let _ = scroll_top.try_set(f64::from(el.scroll_top()));
-            let _ = viewport.try_set(f64::from(el.client_height()));
-        }
-    };
-    let on_scroll = move |_| {
-        if frame_pending.try_get_value().unwrap_or(true) {
-            return;
-        }
-        frame_pending.set_value(true);
-        request_animation_frame(move || {
-            let _ = frame_pending.try_update_value(|pending| *pending = false);
-            measure();
-        });
-    };
-    Effect::new(move |_| {
-        if wrap.get().is_some() {
-            request_animation_frame(measure);
-        }
-    });
+    let position = ScrollPosition::track(460.0);
+    let ScrollPosition {
+        wrap,
+        scroll_top,
+        viewport,
+        ..
+    } = position;
+    let on_scroll = move |_| position.scrolled();
     let range = Memo::new(move |_| window_of(scroll_top.get(), viewport.get(), total));
     // A row to bring into view (keyboard, timeline click, `#event=`): scroll
     // the table so that the row is rendered, then the page to the row.

@@ -394,15 +394,7 @@ fn DetailBody(key: String, single: Single<Session>) -> impl IntoView {
 
     // ---- keyboard: n / p between alerts --------------------------------------
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-            return;
-        }
-        let typing = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-            .unwrap_or(false);
-        if typing {
+        if crate::components::table_keys::typing(&ev) {
             return;
         }
         let count = alert_times.with_untracked(Vec::len);

@@ -29,9 +29,10 @@ use sps_core::CancelToken;
 use crate::components::export::ExportMenu;
 use crate::components::fetch_all::{grouped, FetchProgress};
 use crate::components::login_dialog::{LoginDialog, Relogin};
+use crate::components::table_keys::{html_element, row_shortcuts};
 use crate::components::{ErrorPanel, TopBar};
 use crate::list_state::{ListState, RangePreset};
-use crate::pages::sessions::{html_element, typing, tz_buttons};
+use crate::pages::sessions::tz_buttons;
 use fetch::{Phase, Sink};
 use model::{shown_order, Dim, Filter};
 use table::{alerts_table, export_alerts, failures_view, filter_select, group_select};
@@ -313,42 +314,17 @@ fn error_view(sink: Sink, state: Memo<ListState>) -> impl IntoView {
     })
 }
 
-/// `j`/`k` move the highlighted alert, Enter opens its timeline; never while
-/// typing in a field or while the login dialog asks.
+/// `j`/`k` move the highlighted alert, Enter opens its timeline.
 fn shortcuts(
     order: Memo<Arc<Vec<u32>>>,
     highlight: RwSignal<Option<usize>>,
     relogin: RwSignal<Relogin>,
 ) {
-    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if typing(&ev) || relogin.get_untracked() == Relogin::Asking {
-            return;
-        }
-        let total = order.with_untracked(|o| o.len());
-        match ev.key().as_str() {
-            "j" if total > 0 => {
-                ev.prevent_default();
-                highlight.update(|h| *h = Some(h.map_or(0, |i| (i + 1).min(total - 1))));
-            }
-            "k" if total > 0 => {
-                ev.prevent_default();
-                highlight.update(|h| *h = Some(h.map_or(0, |i| i.saturating_sub(1))));
-            }
-            "Enter" => {
-                let on_control = ev
-                    .target()
-                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                    .is_some_and(|el| matches!(el.tag_name().as_str(), "A" | "BUTTON" | "SUMMARY"));
-                if highlight.get_untracked().is_some() && !on_control {
-                    if let Some(link) = html_element("#alerts-table tr.is-highlighted a.alert-open")
-                    {
-                        ev.prevent_default();
-                        link.click();
-                    }
-                }
-            }
-            _ => {}
-        }
-    });
-    on_cleanup(move || keys.remove());
+    row_shortcuts(
+        move || order.with_untracked(|o| o.len()),
+        highlight,
+        relogin,
+        "#alerts-table tr.is-highlighted a.alert-open",
+        |_| {},
+    );
 }

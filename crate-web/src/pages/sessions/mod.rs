@@ -38,6 +38,7 @@ use crate::components::offline::{
     dropped_file, filter_rows, open_file, OfflineFile, OpenFileButton,
 };
 use crate::components::session_table::TableRows;
+use crate::components::table_keys::html_element;
 use crate::components::zone::ListZone;
 use crate::components::{ErrorPanel, Loading, TopBar};
 use ctx::{Ctx, ExactCount, ExportStatus};
@@ -53,8 +54,6 @@ pub use crate::list_state::{ListState, RangePreset, TimeDisplay, PAGE_SIZE};
 pub use loaded::Loaded;
 pub use query::{check_query, check_query_in, query_problem_view, QueryProblem};
 pub use storage::{LIST_KEYS_KEY, LIST_URL_KEY};
-// The alerts page's keys follow the list's rules (never while typing).
-pub(crate) use keys::{html_element, typing};
 // So does its zone choice (with the alerts page's own URL).
 pub(crate) use toolbar::tz_buttons;
 

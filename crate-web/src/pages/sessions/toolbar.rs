@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use sps_core::export::ExportKind;
 
 use super::ctx::{Ctx, ExportStatus};
-use super::keys::html_element;
 use super::loaded::{export_everything, fetch_everything};
 use crate::components::export::ExportMenu;
+use crate::components::table_keys::html_element;
 use crate::components::zone::{parse_offset, ListZone};
 use crate::list_state::{ListState, TimeDisplay};
 
