@@ -242,17 +242,20 @@ async fn session_alerts(
     }
 }
 
+/// Adds a session's alerts to those shown.
+fn add_alerts(sink: Sink, session: &Arc<SessionInfo>, alerts: Vec<sps_core::Alert>) {
+    let _ = sink.alerts.try_update(|all| {
+        all.extend(alerts.into_iter().map(|alert| AlertItem {
+            session: session.clone(),
+            alert,
+        }));
+    });
+}
+
 /// Adds a session's result to the page: its alerts, or a failure.
 fn record(sink: Sink, session: Arc<SessionInfo>, result: Result<Vec<sps_core::Alert>, ApiError>) {
     match result {
-        Ok(alerts) => {
-            let _ = sink.alerts.try_update(|all| {
-                all.extend(alerts.into_iter().map(|alert| AlertItem {
-                    session: session.clone(),
-                    alert,
-                }));
-            });
-        }
+        Ok(alerts) => add_alerts(sink, &session, alerts),
         Err(e) => {
             let _ = sink.failed.try_update(|f| {
                 f.push(Failure {
@@ -280,12 +283,7 @@ pub fn retry(sink: Sink, session: Arc<SessionInfo>) {
                 let _ = sink
                     .failed
                     .try_update(|f| f.retain(|x| x.session.key != key));
-                let _ = sink.alerts.try_update(|all| {
-                    all.extend(alerts.into_iter().map(|alert| AlertItem {
-                        session: session.clone(),
-                        alert,
-                    }));
-                });
+                add_alerts(sink, &session, alerts);
             }
             Err(e) => {
                 let _ = sink.failed.try_update(|f| {
