@@ -2,11 +2,17 @@
 // serving the bench page (/bench/) and the release viewer (/), runs the wasm bench
 // page and the table bench in headless Chromium, and writes the figures as JSON to
 // $BENCH_OUT. Environment as for the end-to-end tests (SPS_SIM_BIN, SPS_DIST, CHROMIUM).
-import { writeFileSync } from 'node:fs';
-import { startSimulator, launchBrowser, newPage, DEMO_USER } from '../tests/e2e/harness.mjs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator, launchBrowser, newPage, login, DEMO_USER } from '../tests/e2e/harness.mjs';
+import { alertsDataset } from '../tests/e2e/alerts-data.mjs';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100000);
 const OUT = process.env.BENCH_OUT ?? 'target/bench/browser.json';
+/** The alerts page bench: this many SSH sessions with ALERTS_EACH alerts each. */
+const ALERT_SESSIONS = 500;
+const ALERTS_EACH = 20;
 
 /** The wasm bench page: decode and CSV export, see bench/page/bench.mjs. */
 async function pageBench(browser, baseUrl) {
@@ -82,8 +88,8 @@ const tableFacts = () => {
 // Runs in the page: scrolls the table's scroll container `steps` times by half a
 // viewport and records, per step, the time until the frame after the scroll has
 // been painted (two animation frames), plus the interval of every frame meanwhile.
-const scrollScript = async ({ steps }) => {
-  const table = document.querySelector('#sessions-table');
+const scrollScript = async ({ steps, table: tableSelector = '#sessions-table', rows = '#sessions-table tr.session-row' }) => {
+  const table = document.querySelector(tableSelector);
   let scroller = table?.parentElement ?? null;
   while (scroller && !(scroller.scrollHeight > scroller.clientHeight
     && /(auto|scroll)/.test(getComputedStyle(scroller).overflowY))) {
@@ -120,7 +126,7 @@ const scrollScript = async ({ steps }) => {
     frame_median_ms: median(frameTimes),
     frame_max_ms: Math.max(...frameTimes),
     jump_to_middle_ms: jumpMs,
-    rows_in_dom_after: document.querySelectorAll('#sessions-table tr.session-row').length,
+    rows_in_dom_after: document.querySelectorAll(rows).length,
     dom_nodes_after: document.querySelectorAll('*').length,
   };
 };
@@ -181,6 +187,66 @@ async function tableBench(browser, baseUrl) {
   };
 }
 
+// Runs in the page: clicks the list's "Alerts of these sessions" link and
+// returns the time from the click to the first alert row painted and to the
+// frame after the page said it was done (every session's alerts fetched).
+const alertsScript = async ({ timeoutMs }) => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now())));
+  let firstRow = null;
+  const t0 = performance.now();
+  const observer = new MutationObserver(() => {
+    if (firstRow === null && document.querySelector('#alerts-table tr.alert-row')) {
+      requestAnimationFrame(() => { firstRow ??= performance.now(); });
+    }
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+  document.querySelector('#alerts-link').click();
+  let done = false;
+  while (performance.now() - t0 < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (document.querySelector('#alerts-status[data-phase="done"]')) { done = true; break; }
+  }
+  const all = await frame();
+  observer.disconnect();
+  const status = document.querySelector('#alerts-status');
+  return {
+    first_rows_ms: firstRow === null ? null : firstRow - t0,
+    all_rows_ms: done ? all - t0 : null,
+    alerts: Number(status?.dataset.alerts ?? 0),
+    sessions: Number(status?.dataset.total ?? 0),
+    shown: Number(document.querySelector('#alert-count')?.dataset.count ?? 0),
+    rows_in_dom: document.querySelectorAll('#alerts-table tr.alert-row').length,
+  };
+};
+
+/**
+ * The alerts page for ALERT_SESSIONS × ALERTS_EACH alerts (10,000): time to the
+ * first rows and to all rows from the list's link, then scrolling the list.
+ */
+async function alertsBench(browser) {
+  const dir = mkdtempSync(join(tmpdir(), 'spsview-bench-alerts-'));
+  const path = join(dir, 'alerts.ndjson');
+  writeFileSync(path, alertsDataset({ sshSessions: ALERT_SESSIONS, otherSessions: 0, alertsPerSession: ALERTS_EACH }));
+  const alertsSim = await startSimulator(['--data', path]);
+  try {
+    const { page, context, problems } = await newPage(browser);
+    await login(page, alertsSim.baseUrl);
+    await page.goto(`${alertsSim.baseUrl}/sessions?q=${encodeURIComponent('protocol:SSH')}&tz=utc`);
+    await page.waitForSelector('#sessions-table tr.session-row', { timeout: 30_000 });
+    await page.waitForSelector('#alerts-link');
+    const load = await page.evaluate(alertsScript, { timeoutMs: 300_000 });
+    await page.waitForSelector('#alerts-table tr.alert-row');
+    const scroll = await page.evaluate(scrollScript, {
+      steps: 20, table: '#alerts-table', rows: '#alerts-table tr.alert-row',
+    });
+    await context.close();
+    if (problems.pageErrors.length) throw new Error(`alerts page errors: ${problems.pageErrors}`);
+    return { expected_alerts: ALERT_SESSIONS * ALERTS_EACH, ...load, scroll };
+  } finally {
+    await alertsSim.stop();
+  }
+}
+
 const sim = await startSimulator(['--sessions', String(SESSIONS), '--seed', '1']);
 let browser;
 try {
@@ -190,7 +256,10 @@ try {
   console.log('bench: sessions table');
   const table = await tableBench(browser, sim.baseUrl);
   console.log(JSON.stringify(table, null, 2));
-  writeFileSync(OUT, JSON.stringify({ wasm, table, chromium: browser.version() }, null, 2));
+  console.log('bench: alerts page');
+  const alerts = await alertsBench(browser);
+  console.log(JSON.stringify(alerts, null, 2));
+  writeFileSync(OUT, JSON.stringify({ wasm, table, alerts, chromium: browser.version() }, null, 2));
   console.log(`bench: wrote ${OUT}`);
 } finally {
   await browser?.close();

