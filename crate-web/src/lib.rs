@@ -29,6 +29,7 @@ use leptos_router::path;
 use pages::login::LoginPage;
 use pages::session_detail::SessionDetailPage;
 use pages::sessions::SessionsPage;
+use pages::stats::StatsPage;
 use pages::NotFound;
 
 /// The whole app: the router and its routes.
@@ -44,6 +45,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/sessions") view=SessionsPage/>
                 <Route path=path!("/sessions/:key") view=SessionDetailPage/>
+                <Route path=path!("/stats") view=StatsPage/>
             </Routes>
         </Router>
     }

@@ -209,9 +209,16 @@ impl ListState {
     /// `encode_component`), so the list's links encode values exactly as
     /// the API requests do; defaults are left out.
     pub fn page_url(&self) -> String {
+        self.url_at("/sessions").build()
+    }
+
+    /// This state's parameters on another page (`/stats`), for the caller to
+    /// add its own parameters to before `build()`: one encoding for every
+    /// page that carries the list's search.
+    pub fn url_at(&self, path: &str) -> ApiPath {
         let offset = (self.offset > 0).then(|| self.offset.to_string());
         let tz = (self.tz != ListZone::DEFAULT).then(|| self.tz.token());
-        ApiPath::new("/sessions")
+        ApiPath::new(path)
             .opt("q", non_empty(&self.q))
             .opt(
                 "range",
@@ -224,7 +231,6 @@ impl ListState {
             .opt("offset", offset.as_deref())
             .opt("offline", self.offline.then_some("1"))
             .opt("tz", tz.as_deref())
-            .build()
     }
 
     /// The API request for this state, each parameter checked by `SessionSearch`.

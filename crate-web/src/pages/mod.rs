@@ -3,6 +3,7 @@
 pub mod login;
 pub mod session_detail;
 pub mod sessions;
+pub mod stats;
 
 use leptos::prelude::*;
 
