@@ -270,6 +270,8 @@ pub fn layout(data: &FlowData, width: f64, height: f64) -> (Vec<NodeBox>, Vec<Ba
 const WIDTH: f64 = 900.0;
 /// Chart height in SVG units.
 const HEIGHT: f64 = 360.0;
+/// Nodes shorter than this get no label in the picture (one line of text).
+const MIN_LABEL_H: f64 = 11.0;
 /// Room right of the last column for its labels.
 const LABEL_ROOM: f64 = 180.0;
 
@@ -331,14 +333,22 @@ pub fn FlowChart(
             let pick = vec![(data.fields[n.col].clone(), node.value.clone())];
             let label = format!("{} ({})", format::visible(&node.value), grouped(weight));
             // Labels right of their node (the last column's in the room
-            // kept free on the right).
+            // kept free on the right); a node too thin to hold one without
+            // overlapping its neighbours keeps it as a tooltip only (the
+            // table under the picture lists every value).
             let tx = n.x + NODE_W + 4.0;
+            let text = (n.h >= MIN_LABEL_H).then(|| {
+                view! {
+                    <text x=format!("{tx:.1}") y=format!("{:.1}", n.y + n.h / 2.0 + 4.0)>{label.clone()}</text>
+                }
+            });
             view! {
                 <g class="flow-node" data-col=n.col.to_string() data-value=node.value.clone()
                     data-count=weight.to_string() on:click=move |_| on_pick.run(pick.clone())>
+                    <title>{label}</title>
                     <rect x=format!("{:.1}", n.x) y=format!("{:.1}", n.y) width=NODE_W.to_string()
                         height=format!("{:.2}", n.h.max(1.0))></rect>
-                    <text x=format!("{tx:.1}") y=format!("{:.1}", n.y + n.h / 2.0 + 4.0)>{label}</text>
+                    {text}
                 </g>
             }
         })
