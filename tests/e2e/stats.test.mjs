@@ -6,6 +6,7 @@
 // probes on a 6.0 appliance.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startSimulator, launchBrowser, newPage, login, screenshot } from './harness.mjs';
 
 const TOTAL = 600;
@@ -131,6 +132,14 @@ test('the flow shows the simulator\'s counts, as text and as a picture', async (
     top.items.map((i) => `${asText(i.value)}|${i.count}`));
   await page.locator('#flow-svg').scrollIntoViewIfNeeded();
   await screenshot(page, 'stats-flow');
+  // The CSV export holds the same bands (sps-core's writer: every cell quoted).
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#flow-export')]);
+  assert.equal(download.suggestedFilename(), `spsview-flow-${FLOW.join('-')}.csv`);
+  const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
+  assert.equal(csv[0], '"Key","From field","From value","To field","To value","Sessions"');
+  const cells = (line) => line.slice(1, -1).split('","');
+  assert.deepEqual(csv.slice(1).map((l) => cells(l).slice(1).join('|')).sort(), expected.sort());
+  await page.waitForSelector('text=Exported');
   assert.deepEqual(problems.pageErrors, []);
   assert.deepEqual(problems.consoleErrors, []);
   await context.close();

@@ -40,10 +40,16 @@ pub fn error_text(error: &ApiError) -> (String, String) {
     ("Could not count the sessions".to_owned(), error.to_string())
 }
 
-/// The login page, coming back to `params`' page afterwards.
+/// The login page, coming back to the list of the same search afterwards
+/// (the login only follows `next` under `/sessions`; the list's Statistics
+/// link is one click from there).
 fn login_url(params: &StatsParams) -> String {
+    let list = ListState {
+        offset: 0,
+        ..params.list.clone()
+    };
     sps_core::request::ApiPath::new("/login")
-        .param("next", &params.url())
+        .param("next", &list.page_url())
         .build()
 }
 
@@ -149,6 +155,17 @@ mod tests {
             message: "no".into(),
         });
         assert_eq!(title, "Not logged in");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_login_comes_back_to_the_same_search() {
+        let params = StatsParams::from_lookup(|n| (n == "q").then_some("protocol:ssh"));
+        assert_eq!(
+            login_url(&params),
+            "/login?next=%2Fsessions%3Fq%3Dprotocol%253Assh"
+        );
+        let next = sps_core::request::decode_component("%2Fsessions%3Fq%3Dprotocol%253Assh");
+        assert_eq!(crate::pages::login::safe_next(Some(next.clone())), next);
     }
 
     #[wasm_bindgen_test(unsupported = test)]
