@@ -21,7 +21,8 @@ use std::task::{Context, Poll};
 use leptos::prelude::{provide_context, use_context, GetValue, LocalStorage, StoredValue};
 
 use sps_core::client::LoginMethod;
-use sps_core::model::StatsBucket;
+use sps_core::model::{HistogramReply, StatsBucket, StatsReply};
+use sps_core::request::HistogramBin;
 use sps_core::{
     CancelToken, Client, Collection, ErrorKind, FetchAllError, FetchObserver, FetchOptions,
     Fetched, ReplyProblem, SessionRow, SessionSearch,
@@ -85,6 +86,13 @@ impl ApiError {
     /// HTML page with such a status is not a login problem).
     pub fn is_auth(&self) -> bool {
         matches!(self, ApiError::Unauthenticated { .. })
+    }
+
+    /// True for any 404 (SPS's `NotFound` envelope or a web server's page),
+    /// as [`sps_core::Error::is_not_found`]: an endpoint the appliance does
+    /// not have (the histogram before 6.0.4, `stats` on an old one).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ApiError::Api { status: 404, .. })
     }
 
     /// What was wrong with the reply, when it was not the documented JSON.
@@ -365,6 +373,28 @@ pub async fn stats(
     size: u32,
 ) -> Result<Collection<StatsBucket>, ApiError> {
     Ok(client().stats(field, search, Some(size)).await?)
+}
+
+/// Top values of `field`, each with its sessions' top values of `sub_field`
+/// (`stats?field=&sub_fields=`).
+pub async fn stats_by(
+    field: &str,
+    sub_field: Option<&str>,
+    search: &SessionSearch,
+    size: u32,
+) -> Result<StatsReply, ApiError> {
+    Ok(client()
+        .stats_by(field, sub_field, search, Some(size))
+        .await?)
+}
+
+/// Sessions per `bin` interval of their start (`histogram?field=&bin-size=`).
+pub async fn histogram(
+    field: &str,
+    bin: HistogramBin,
+    search: &SessionSearch,
+) -> Result<HistogramReply, ApiError> {
+    Ok(client().histogram(field, bin, search).await?)
 }
 
 /// Waits `millis` milliseconds without blocking the page (a `setTimeout`

@@ -30,6 +30,7 @@ use pages::alerts::AlertsPage;
 use pages::login::LoginPage;
 use pages::session_detail::SessionDetailPage;
 use pages::sessions::SessionsPage;
+use pages::stats::StatsPage;
 use pages::NotFound;
 
 /// The whole app: the router and its routes.
@@ -46,6 +47,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sessions") view=SessionsPage/>
                 <Route path=path!("/sessions/:key") view=SessionDetailPage/>
                 <Route path=path!("/alerts") view=AlertsPage/>
+                <Route path=path!("/stats") view=StatsPage/>
             </Routes>
         </Router>
     }

@@ -210,7 +210,7 @@ impl ListState {
     /// `encode_component`), so the list's links encode values exactly as
     /// the API requests do; defaults are left out.
     pub fn page_url(&self) -> String {
-        self.url_at("/sessions")
+        self.url_at("/sessions").build()
     }
 
     /// The alerts page's URL for this list (`/alerts?…`): the same search
@@ -224,10 +224,13 @@ impl ListState {
             ..self.clone()
         }
         .url_at("/alerts")
+        .build()
     }
 
-    /// The URL of `path` with this state's parameters (defaults left out).
-    fn url_at(&self, path: &str) -> String {
+    /// This state's parameters on another page (`/stats`), for the caller to
+    /// add its own parameters to before `build()`: one encoding for every
+    /// page that carries the list's search.
+    pub fn url_at(&self, path: &str) -> ApiPath {
         let offset = (self.offset > 0).then(|| self.offset.to_string());
         let tz = (self.tz != ListZone::DEFAULT).then(|| self.tz.token());
         ApiPath::new(path)
@@ -243,7 +246,6 @@ impl ListState {
             .opt("offset", offset.as_deref())
             .opt("offline", self.offline.then_some("1"))
             .opt("tz", tz.as_deref())
-            .build()
     }
 
     /// The API request for this state, each parameter checked by `SessionSearch`.

@@ -1,6 +1,7 @@
 // WCAG 2.1 A and AA checks with axe-core on every screen of the viewer: the
-// login, the list (with its menus open), the login dialog, a session's
-// detail (alerts, content search), the alerts page and the offline mode. Any violation fails, listed with
+// login, the list (with its menus open), the statistics page, the login dialog,
+// a session's detail (alerts, content search), the alerts page and the offline
+// mode. Any violation fails, listed with
 // the elements it was found on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,6 +83,31 @@ test('the list has none: rows, query suggestions, a highlighted row, the export 
   await assertAccessible(page, 'list with the column chooser open');
   await page.click('#column-chooser summary');
 
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('the statistics page has none: top values, the flow picture and its table, an error', async () => {
+  const { page, context, problems } = await axePage();
+  await login(page, sim.baseUrl);
+  await page.waitForSelector('#sessions-table tr.session-row', { timeout: 30_000 });
+  await page.click('#stats-link');
+  await page.waitForSelector('#top-values .top-row', { timeout: 30_000 });
+  await page.waitForSelector('#flow-table tr.flow-row', { timeout: 30_000 });
+  await assertAccessible(page, 'statistics');
+  // Two fields in the flow, then the error a 404 gives.
+  await page.selectOption('#flow-2', '');
+  await page.waitForURL(/flow=/);
+  await page.waitForSelector('#flow-table tr.flow-row', { timeout: 30_000 });
+  await assertAccessible(page, 'statistics with a two-field flow');
+  await sim.setFault('html=404', '/api/audit/sessions/stats');
+  try {
+    await page.reload();
+    await page.waitForSelector('#top-status [data-testid="error"]', { timeout: 30_000 });
+    await assertAccessible(page, 'statistics with an error');
+  } finally {
+    await sim.clearFaults();
+  }
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });

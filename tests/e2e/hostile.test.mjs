@@ -401,6 +401,27 @@ test('the list shows every payload as text in every column and chip', async () =
   await context.close();
 });
 
+test('the statistics page shows payloads as text, and a payload value filters the list', async () => {
+  const { page, problems, context } = await loggedIn();
+  await page.goto(`${sim.baseUrl}/stats?field=user.gateway_username&size=50&flow=user.gateway_username,protocol`);
+  await page.waitForSelector('#top-values .top-row', { timeout: 30_000 });
+  await page.waitForSelector('#flow-table tr.flow-row', { timeout: 30_000 });
+  const values = await page.locator('#top-values .top-row').evaluateAll((rs) => rs.map((r) => r.dataset.value));
+  assert.ok(values.length >= 2, 'user values are shown');
+  for (const v of values) assert.ok(PAYLOADS.includes(v), `top value ${v}`);
+  const bands = await page.locator('#flow-table tr.flow-row').evaluateAll((rs) => rs.map((r) => r.dataset.value));
+  for (const v of bands) assert.ok(PAYLOADS.includes(v), `flow value ${v}`);
+  await assertClean(page, problems, 'the statistics page');
+  // The third value (one session) opens the list of exactly that session.
+  const row = page.locator('#top-values .top-row').nth(2);
+  const count = await row.getAttribute('data-count');
+  await row.locator('.top-link').click();
+  await page.waitForURL(/\/sessions\?q=/);
+  await page.waitForFunction((n) => document.querySelector('#match-count')?.dataset.count === n, count, { timeout: 15_000 });
+  await assertClean(page, problems, 'the list filtered from the statistics page');
+  await context.close();
+});
+
 test('every session\'s detail page shows its payloads as text', async () => {
   const { page, problems, context } = await loggedIn({ width: 1400, height: 1000 });
   // Load the whole list, open its first session, then follow "Next session"

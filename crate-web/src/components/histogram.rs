@@ -1,13 +1,18 @@
 //! Sessions over time: an SVG bar chart of start times above the table.
 //!
 //! With every row loaded the bars are counted from the rows; while paged they
-//! come from the appliance, one `_count` per bar with `start_time:[lo TO hi}`
-//! added to the query (the same window form crate-core's time slicing uses),
-//! so the requests stay bounded: two probes for the span plus [`PAGED_BUCKETS`].
+//! come from the appliance: one `histogram` request, in hour, day or week
+//! intervals ([`choose_bin`], UTC like the caption), after two one-row probes
+//! for the span. An appliance without that endpoint (before 6.0.4: a 404)
+//! gets one `_count` per bar with `start_time:[lo TO hi}` added to the query
+//! (the same window form crate-core's time slicing uses), so the requests
+//! stay bounded: the two probes plus [`PAGED_BUCKETS`].
 //! Clicking a bar or dragging over several narrows the list's time range.
 
 use leptos::prelude::*;
+use sps_core::model::HistogramReply;
 use sps_core::query::Bound;
+use sps_core::request::HistogramBin;
 use sps_core::{Query, SessionSearch};
 
 use crate::api::{self, ApiError};
@@ -106,15 +111,95 @@ async fn probe(search: &SessionSearch, sort: &str) -> Result<Option<i64>, ApiErr
         .map(|t| t.instant().timestamp_millis()))
 }
 
-/// Asks the appliance: the span, then one `_count` per bar (whole seconds,
-/// as `start_time` ranges take UNIX seconds).
-pub async fn from_appliance(search: SessionSearch) -> Result<Option<Histogram>, ApiError> {
+/// The field named in `histogram` requests. The endpoint requires one (its
+/// top values per interval, which the bars do not show); `protocol` is the
+/// reference's example and every session has one.
+pub const HISTOGRAM_FIELD: &str = "protocol";
+
+/// Hour bins up to this span (96 bars at most).
+const HOUR_BINS_UP_TO_MS: i64 = 4 * 24 * 3_600_000;
+/// Day bins up to this span (120 bars at most); weeks beyond.
+const DAY_BINS_UP_TO_MS: i64 = 120 * 24 * 3_600_000;
+
+/// The interval unit for a span of `span_ms`: hours for a few days, days for
+/// a few months, weeks beyond, so the chart keeps tens of bars rather than
+/// thousands (and stays far below the endpoint's 10,000 intervals).
+pub fn choose_bin(span_ms: i64) -> HistogramBin {
+    if span_ms <= HOUR_BINS_UP_TO_MS {
+        HistogramBin::Hour
+    } else if span_ms <= DAY_BINS_UP_TO_MS {
+        HistogramBin::Day
+    } else {
+        HistogramBin::Week
+    }
+}
+
+/// The chart's bars from the endpoint's intervals. Hour, day and week
+/// intervals are of equal length in UTC, so the first one's width is every
+/// bar's; `None` for no interval.
+pub fn from_reply(reply: &HistogramReply) -> Option<Histogram> {
+    let first = reply.items.first()?;
+    let start_ms = first.start.instant().timestamp_millis();
+    let bucket_ms = (first.end.instant().timestamp_millis() - start_ms).max(1);
+    Some(Histogram {
+        start_ms,
+        bucket_ms,
+        counts: reply.items.iter().map(|i| i.count).collect(),
+    })
+}
+
+/// The span the appliance bins: the search's own `start`/`end` where given
+/// (the endpoint's period), else the first and last matching start.
+fn period(search: &SessionSearch, first: i64, last: i64) -> (i64, i64) {
+    let at = |t: &Option<sps_core::Timestamp>| t.as_ref().map(|t| t.instant().timestamp_millis());
+    (
+        at(&search.start).unwrap_or(first),
+        at(&search.end).unwrap_or(last),
+    )
+}
+
+/// Where the appliance's bars came from, for the caption and `data-source`.
+pub fn appliance_source(bin: Option<HistogramBin>) -> &'static str {
+    match bin {
+        Some(HistogramBin::Hour) => "hourly intervals from the appliance",
+        Some(HistogramBin::Day) => "daily intervals from the appliance",
+        Some(HistogramBin::Week) => "weekly intervals from the appliance",
+        Some(_) => "intervals from the appliance",
+        None => "counted by the appliance",
+    }
+}
+
+/// Asks the appliance: the span, then the histogram endpoint once; only when
+/// the appliance has no such endpoint (404), one `_count` per bar. Gives the
+/// bars with their [`appliance_source`].
+pub async fn from_appliance(
+    search: SessionSearch,
+) -> Result<Option<(Histogram, &'static str)>, ApiError> {
     let (Some(first), Some(last)) = (
         probe(&search, "start_time").await?,
         probe(&search, "-start_time").await?,
     ) else {
         return Ok(None);
     };
+    let (lo, hi) = period(&search, first, last);
+    let bin = choose_bin(hi - lo);
+    match api::histogram(HISTOGRAM_FIELD, bin, &search).await {
+        Ok(reply) => Ok(from_reply(&reply).map(|h| (h, appliance_source(Some(bin))))),
+        Err(e) if e.is_not_found() => Ok(from_counts(&search, first, last)
+            .await?
+            .map(|h| (h, appliance_source(None)))),
+        Err(e) => Err(e),
+    }
+}
+
+/// The fallback for appliances without the endpoint: equal bars over the
+/// span, one `_count` each (whole seconds, as `start_time` ranges take UNIX
+/// seconds).
+async fn from_counts(
+    search: &SessionSearch,
+    first: i64,
+    last: i64,
+) -> Result<Option<Histogram>, ApiError> {
     let lo = first.div_euclid(1000) * 1000;
     let hi = (last.div_euclid(1000) + 1) * 1000;
     let (bucket_ms, n) = Histogram::layout(lo, hi, PAGED_BUCKETS);
@@ -123,7 +208,7 @@ pub async fn from_appliance(search: SessionSearch) -> Result<Option<Histogram>, 
     for i in 0..n as i64 {
         let a = (lo + bucket_ms * i) / 1000;
         let b = (lo + bucket_ms * (i + 1)) / 1000;
-        counts.push(api::count(&window(&search, a, b)).await?);
+        counts.push(api::count(&window(search, a, b)).await?);
     }
     Ok(Some(Histogram {
         start_ms: lo,
@@ -264,5 +349,86 @@ pub fn HistogramChart(
             </svg>
             <figcaption class="hist-caption muted">{caption}</figcaption>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sps_core::model::{HistogramInterval, HistogramReply};
+    use sps_core::Timestamp;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    const HOUR: i64 = 3_600_000;
+
+    fn interval(start_s: i64, end_s: i64, count: u64) -> HistogramInterval {
+        HistogramInterval {
+            start: Timestamp::from_unix_seconds(start_s).expect("start"),
+            end: Timestamp::from_unix_seconds(end_s).expect("end"),
+            count,
+            values: Vec::new(),
+            others: None,
+        }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_bin_fits_the_span() {
+        assert_eq!(choose_bin(0), HistogramBin::Hour);
+        assert_eq!(choose_bin(HOUR), HistogramBin::Hour);
+        assert_eq!(choose_bin(4 * 24 * HOUR), HistogramBin::Hour);
+        assert_eq!(choose_bin(4 * 24 * HOUR + 1), HistogramBin::Day);
+        assert_eq!(choose_bin(30 * 24 * HOUR), HistogramBin::Day);
+        assert_eq!(choose_bin(120 * 24 * HOUR), HistogramBin::Day);
+        assert_eq!(choose_bin(365 * 24 * HOUR), HistogramBin::Week);
+        // Ten years of weeks stays far below the endpoint's 10,000 intervals.
+        let weeks = 10 * 365 * 24 * HOUR / (7 * 24 * HOUR);
+        assert!(weeks < 1_000);
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_reply_becomes_equal_bars() {
+        let day = 86_400;
+        let t0 = 1_700_006_400; // a UTC midnight
+        let reply = HistogramReply {
+            items: vec![
+                interval(t0, t0 + day, 3),
+                interval(t0 + day, t0 + 2 * day, 0),
+                interval(t0 + 2 * day, t0 + 3 * day, 5),
+            ],
+            meta: None,
+        };
+        let h = from_reply(&reply).expect("bars");
+        assert_eq!(h.start_ms, t0 * 1000);
+        assert_eq!(h.bucket_ms, day * 1000);
+        assert_eq!(h.counts, vec![3, 0, 5]);
+        assert_eq!(h.bounds(2), ((t0 + 2 * day) * 1000, (t0 + 3 * day) * 1000));
+        let empty = HistogramReply {
+            items: Vec::new(),
+            meta: None,
+        };
+        assert_eq!(from_reply(&empty), None);
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_period_is_the_searchs_own_range_else_the_matches() {
+        let open = SessionSearch::new();
+        assert_eq!(period(&open, 10, 20), (10, 20));
+        let bounded = SessionSearch::new()
+            .with_start("2024-01-01T00:00:00Z")
+            .expect("start")
+            .with_end("2024-01-03T00:00:00Z")
+            .expect("end");
+        let (lo, hi) = period(&bounded, 10, 20);
+        assert_eq!(hi - lo, 2 * 24 * HOUR);
+        assert_eq!(choose_bin(hi - lo), HistogramBin::Hour);
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_caption_says_where_the_bars_came_from() {
+        assert_eq!(
+            appliance_source(Some(HistogramBin::Day)),
+            "daily intervals from the appliance"
+        );
+        assert_eq!(appliance_source(None), "counted by the appliance");
     }
 }

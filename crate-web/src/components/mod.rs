@@ -3,6 +3,7 @@
 pub mod columns;
 pub mod export;
 pub mod fetch_all;
+pub mod flow;
 pub mod histogram;
 pub mod login_dialog;
 pub mod marked;

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod login;
 pub mod session_detail;
 pub mod sessions;
+pub mod stats;
 
 use leptos::prelude::*;
 

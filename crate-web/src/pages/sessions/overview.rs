@@ -79,7 +79,7 @@ pub(super) fn overview(
             .unwrap_or_default()
     });
 
-    // Sessions over time: counted by the appliance per bar while paged,
+    // Sessions over time: the appliance's histogram (or its counts) while paged,
     // from the rows once all are loaded.
     let histogram_paged = LocalResource::new(move || {
         let key = (current.with(Option::is_none) && !is_offline.get()).then(|| data_key.get());
@@ -110,8 +110,8 @@ pub(super) fn overview(
                 view! { <HistogramChart data=data source="loaded rows" on_range=on_range at_least=at_least/> }
             });
         }
-        histogram_paged.get().flatten().map(|data| {
-            view! { <HistogramChart data=data source="counted by the appliance" on_range=on_range/> }
+        histogram_paged.get().flatten().map(|(data, source)| {
+            view! { <HistogramChart data=data source=source on_range=on_range/> }
         })
     };
 

@@ -165,6 +165,8 @@ pub(super) fn paged_view(
             <div class="toolbar-right">
                 {fetch}
                 <ColumnChooser columns=ctx.columns/>
+                <a id="stats-link" class="btn" href=crate::pages::stats::params::stats_url(&state)
+                    title="Top values and the flow of sessions for this search">"Statistics"</a>
                 {export_controls(ctx)}
                 {tz_buttons(&state, go)}
                 {pager}
