@@ -31,18 +31,23 @@ pub const NPM_BUDGET_GZ: u64 = 120_000;
 /// before the security work of 2026-12-03 and 643.4 kB after it (regex-lite
 /// for linear-time highlighting +16.4 kB, virtualised events/alerts tables,
 /// the visible marks for hidden characters and the notices for crafted links
-/// +20.7 kB, timeouts, reply limits and streaming export +12.5 kB), so the
-/// ceiling is 660 kB (649.5 kB after base64, httpdate and strsim replaced
-/// hand-written code); the performance issue's goal of 600 kB is not met.
+/// +20.7 kB, timeouts, reply limits and streaming export +12.5 kB), 653.9 kB
+/// after the architecture work (base64, httpdate, strsim), 694.7 kB with the
+/// alerts page and sps-core's stats/histogram models (+40.8 kB) and 731.2 kB
+/// with the statistics page, its flow picture and the histogram endpoint
+/// (+36.5 kB); so the ceiling is 745 kB. The performance issue's goal of
+/// 600 kB is not met.
 /// Why the targets are out of reach is in the README's Performance section
 /// (the code-by-crate table of `cargo xtask bench`).
-pub const VIEWER_CEILING_GZ: u64 = 660_000;
+pub const VIEWER_CEILING_GZ: u64 = 745_000;
 /// The npm package's enforced ceiling (see [`VIEWER_CEILING_GZ`]): 264.1 kB
 /// on 2026-12-03 after the SPS 7.3–8.2 field catalogue, 270.5 kB after the
 /// transport's timeout, size and redirect handling, 277.6 kB after base64,
-/// httpdate (`Retry-After` dates) and strsim replaced hand-written code; plus
-/// about 2.5 %.
-pub const NPM_CEILING_GZ: u64 = 285_000;
+/// httpdate (`Retry-After` dates) and strsim replaced hand-written code,
+/// 281.1 kB with the page walks of a session's sub-lists, 295.2 kB with
+/// `stats` by sub field and `histogram` (their models, decoders, bin
+/// arithmetic and bindings); plus about 1.5 %.
+pub const NPM_CEILING_GZ: u64 = 300_000;
 
 /// Options of `cargo xtask bench`.
 #[derive(clap::Args)]
