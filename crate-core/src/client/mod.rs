@@ -72,7 +72,7 @@ use crate::model::stats::StatsReply;
 use crate::model::trail_download::TrailDownload;
 use crate::request::histogram::HistogramBin;
 use crate::request::path::{
-    histogram_path, session_part_path, session_path, stats_path, ApiPath, INFO_PATH, STATS_PATH,
+    histogram_path, session_part_path, session_path, stats_path, ApiPath, INFO_PATH,
 };
 use crate::request::search::{ContentSearch, EventSearch, Format, SessionSearch};
 
@@ -205,12 +205,8 @@ impl<T: Transport> Client<T> {
         search: &SessionSearch,
         size: Option<u32>,
     ) -> Result<Collection<StatsBucket>> {
-        let size = size.map(|n| n.to_string());
-        let path = ApiPath::new(STATS_PATH)
-            .param("field", field)
-            .opt("size", size.as_deref())
-            .query_string(&count_search(search).to_query_string())
-            .build();
+        let filters = count_search(search).to_query_string();
+        let path = stats_path(field, None, size, &filters);
         self.get_collection(&path, decode_stats).await
     }
 

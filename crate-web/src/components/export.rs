@@ -363,6 +363,11 @@ fn finish<W: std::io::Write>(out: sps_core::Result<W>) -> Result<(), String> {
         .map_err(|e| format!("cannot write the export: {e}"))
 }
 
+/// Offers `bytes` as a file download named `name` (see [`download`]).
+pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    download(name, mime, &Array::of1(&Uint8Array::from(bytes)))
+}
+
 /// Offers the Blob made of `parts` (Uint8Arrays) as a download named `name`.
 /// The one download path of the viewer: list exports and per-session exports.
 pub fn download(name: &str, mime: &str, parts: &Array) -> Result<(), String> {

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use sps_core::export::{
     export_file_name, write_detail_rows_csv, write_detail_rows_json, ExportKind, JsonFormat,
@@ -14,7 +13,7 @@ use sps_core::{CsvOptions, Timestamp};
 
 use super::fetch::{retry, Failure, Sink};
 use super::model::{counts, group_starts, AlertItem, Dim, Filter};
-use crate::components::export::download;
+use crate::components::export::download_bytes;
 use crate::components::marked::segments_view;
 use crate::components::virtual_table::virtual_table;
 use crate::components::zone::ListZone;
@@ -133,11 +132,7 @@ pub fn export_alerts(
         .instant();
     // sps-core's naming, with what the file holds.
     let name = export_file_name(kind, &now).replacen("sps-sessions-", "sps-alerts-", 1);
-    download(
-        &name,
-        kind.mime_type(),
-        &Array::of1(&Uint8Array::from(&bytes[..])),
-    )?;
+    download_bytes(&name, kind.mime_type(), &bytes)?;
     Ok(name)
 }
 

@@ -10,8 +10,9 @@ use sps_core::export::{
 };
 use sps_core::{CsvOptions, Timestamp};
 
-use super::util::{download_bytes, DASH};
+use super::util::DASH;
 use crate::api::ApiError;
+use crate::components::export::download_bytes;
 use crate::components::{ErrorPanel, Loading};
 
 /// Enter or Space on a focused row selects it, as a click does.

@@ -5,7 +5,7 @@
 //! (`Reflect`, promises) or is checked first: a JS exception crossing wasm
 //! frames would leave the app in an unknown state.
 
-use js_sys::{Array, Reflect, Uint8Array};
+use js_sys::Reflect;
 use leptos::prelude::*;
 use sps_core::{Timestamp, Zone};
 use wasm_bindgen::{JsCast, JsValue};
@@ -205,11 +205,6 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
     wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
         .await
         .is_ok()
-}
-
-/// Offers `bytes` as a file download named `name`.
-pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
-    crate::components::export::download(name, mime, &Array::of1(&Uint8Array::from(bytes)))
 }
 
 thread_local! {

@@ -10,7 +10,7 @@ use super::params::{
 };
 use super::{error_text, login_url, search_of};
 use crate::api::{self, ApiError};
-use crate::components::export::download;
+use crate::components::export::download_bytes;
 use crate::components::fetch_all::grouped;
 use crate::components::flow::{build_flow, value_text, FlowChart, FlowData, FlowPick};
 use crate::components::{ErrorPanel, Loading};
@@ -45,10 +45,7 @@ fn failed(error: &ApiError, params: Memo<StatsParams>) -> AnyView {
 
 /// Offers `rows` as a CSV download named `name`; the outcome goes to `note`.
 fn export_csv(rows: &[CountRow], bands: bool, name: &str, note: RwSignal<Option<String>>) {
-    let result = counts_csv(rows, bands).and_then(|bytes| {
-        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
-        download(name, "text/csv", &parts)
-    });
+    let result = counts_csv(rows, bands).and_then(|bytes| download_bytes(name, "text/csv", &bytes));
     note.set(Some(match result {
         Ok(()) => format!("Exported {} rows to {name}.", rows.len()),
         Err(e) => format!("Export failed: {e}"),
