@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, launchBrowser, newPage, login, screenshot } from './harness.mjs';
+import { startSimulator, launchBrowser, newPage, login, openList, screenshot } from './harness.mjs';
 import { alertsDataset } from './alerts-data.mjs';
 
 const QUERY = 'protocol:SSH';
@@ -79,12 +79,7 @@ after(async () => {
   await sim?.stop();
 });
 
-async function loggedIn() {
-  const opened = await newPage(browser);
-  await login(opened.page, sim.baseUrl);
-  await opened.page.waitForSelector('#sessions-table tr.session-row', { timeout: 30_000 });
-  return opened;
-}
+const loggedIn = () => openList(browser, sim.baseUrl);
 
 /** Opens the alerts page from the list's link for QUERY, and waits for its end. */
 async function openAlerts(page, { wait = 'done' } = {}) {

@@ -5,7 +5,7 @@
 // once, whatever the appliance lacks, and says how it checked.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator, launchBrowser, newPage, login, screenshot } from './harness.mjs';
+import { startSimulator, launchBrowser, openList, screenshot } from './harness.mjs';
 
 let browser;
 const sims = [];
@@ -25,12 +25,7 @@ async function simulator(total) {
   return sim;
 }
 
-async function loggedIn(sim) {
-  const opened = await newPage(browser);
-  await login(opened.page, sim.baseUrl);
-  await opened.page.waitForSelector('#sessions-table tr.session-row', { timeout: 30_000 });
-  return opened;
-}
+const loggedIn = (sim) => openList(browser, sim.baseUrl);
 
 /** Keys of every loaded row, read from the table's data (not the DOM, which is virtualised). */
 async function fetchAllInViewer(page) {

@@ -160,6 +160,14 @@ export async function login(page, baseUrl, { user, password } = DEMO_USER) {
   await page.click('#login-submit');
 }
 
+/** A new page logged in as the demo user, once the list shows its first rows. */
+export async function openList(browser, baseUrl) {
+  const opened = await newPage(browser);
+  await login(opened.page, baseUrl);
+  await opened.page.waitForSelector('#sessions-table tr.session-row', { timeout: 30_000 });
+  return opened;
+}
+
 const GATEWAY_BIN = process.env.SPS_GATEWAY_BIN ?? 'target/debug/sps-gateway';
 
 /**

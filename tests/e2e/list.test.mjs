@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, launchBrowser, newPage, login, screenshot } from './harness.mjs';
+import { startSimulator, launchBrowser, newPage, login, openList, screenshot } from './harness.mjs';
 
 const TOTAL = 30000;
 let sim;
@@ -24,12 +24,7 @@ after(async () => {
   await sim?.stop();
 });
 
-async function loggedIn() {
-  const opened = await newPage(browser);
-  await login(opened.page, sim.baseUrl);
-  await opened.page.waitForSelector('#sessions-table tr.session-row', { timeout: 30_000 });
-  return opened;
-}
+const loggedIn = () => openList(browser, sim.baseUrl);
 
 /** Keys of the first `n` rows shown. */
 function shownKeys(page, n) {
